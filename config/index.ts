@@ -1,0 +1,183 @@
+/**
+ * The one place that reads the environment. Every other module receives a typed
+ * `AppConfig` (or a part of it) as an argument, so tests build their own.
+ */
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly rule: string,
+    readonly value: string,
+  ) {
+    super(`Invalid configuration: ${variable}=${JSON.stringify(value)} — ${rule}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface TemporalConfig {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  /** Web UI base URL used for links in API responses. */
+  uiUrl: string;
+  tls: boolean;
+  apiKey: string | undefined;
+}
+
+export interface AwsEndpoints {
+  kinesis: string | undefined;
+  flink: string | undefined;
+  cloudwatch: string | undefined;
+}
+
+export interface AwsConfig {
+  region: string;
+  endpoints: AwsEndpoints;
+  /** True when any endpoint points at a local emulator (dummy credentials are used then). */
+  local: boolean;
+}
+
+export interface ApiConfig {
+  host: string;
+  port: number;
+  token: string | undefined;
+  bodyLimitBytes: number;
+}
+
+export interface EmulatorConfig {
+  host: string;
+  port: number;
+}
+
+export interface AppConfig {
+  temporal: TemporalConfig;
+  aws: AwsConfig;
+  api: ApiConfig;
+  emulator: EmulatorConfig;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  return raw;
+}
+
+function optionalText(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+export function readPort(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, 'must be a whole number from 0 to 65535', raw);
+  const port = Number(raw);
+  if (port > 65535) throw new ConfigError(name, 'must be a whole number from 0 to 65535', raw);
+  return port;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new ConfigError(name, 'must be a positive whole number', raw);
+  return Number(raw);
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, 'must be true or false', raw);
+}
+
+function url(env: Env, name: string): string | undefined {
+  const raw = optionalText(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be an absolute http(s) URL such as http://127.0.0.1:4566', raw);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(name, 'must be an absolute http(s) URL such as http://127.0.0.1:4566', raw);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function hostPort(env: Env, name: string, fallback: string): string {
+  const raw = text(env, name, fallback);
+  if (!/^[A-Za-z0-9_.\-[\]:]+:\d{1,5}$/.test(raw)) {
+    throw new ConfigError(name, 'must be host:port, e.g. 127.0.0.1:7233', raw);
+  }
+  return raw;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Reads and validates the whole configuration; throws `ConfigError` naming the first bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const common = url(env, 'AWS_ENDPOINT_URL');
+  const endpoints: AwsEndpoints = {
+    kinesis: url(env, 'AWS_ENDPOINT_URL_KINESIS') ?? common,
+    flink: url(env, 'AWS_ENDPOINT_URL_KINESIS_ANALYTICS_V2') ?? common,
+    cloudwatch: url(env, 'AWS_ENDPOINT_URL_CLOUDWATCH') ?? common,
+  };
+  const region = text(env, 'AWS_REGION', text(env, 'AWS_DEFAULT_REGION', 'us-east-1'));
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    throw new ConfigError(env.AWS_REGION ? 'AWS_REGION' : 'AWS_DEFAULT_REGION', 'must be an AWS region such as us-east-1', region);
+  }
+  const logLevel = text(env, 'LOG_LEVEL', 'info');
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`, logLevel);
+  }
+  const namespace = text(env, 'TEMPORAL_NAMESPACE', 'default');
+  const taskQueue = text(env, 'TEMPORAL_TASK_QUEUE', 'shardpilot');
+  return {
+    temporal: {
+      address: hostPort(env, 'TEMPORAL_ADDRESS', '127.0.0.1:7233'),
+      namespace,
+      taskQueue,
+      uiUrl: url(env, 'TEMPORAL_UI_URL') ?? 'http://127.0.0.1:8233',
+      tls: bool(env, 'TEMPORAL_TLS', false),
+      apiKey: optionalText(env, 'TEMPORAL_API_KEY'),
+    },
+    aws: {
+      region,
+      endpoints,
+      local: [endpoints.kinesis, endpoints.flink, endpoints.cloudwatch].some(
+        (e) => e !== undefined && /^https?:\/\/(127\.|localhost|\[::1\])/.test(e),
+      ),
+    },
+    api: {
+      host: text(env, 'API_HOST', '127.0.0.1'),
+      port: readPort(env, 'API_PORT', 3000),
+      token: optionalText(env, 'API_TOKEN'),
+      bodyLimitBytes: positiveInt(env, 'API_BODY_LIMIT_BYTES', 256 * 1024),
+    },
+    emulator: {
+      host: text(env, 'EMULATOR_HOST', '127.0.0.1'),
+      port: readPort(env, 'EMULATOR_PORT', 4566),
+    },
+    dataDir: text(env, 'SHARDPILOT_DATA_DIR', '.data'),
+    logLevel: logLevel as AppConfig['logLevel'],
+  };
+}
+
+/** For entry points: load the config or print one clear line and exit 1. */
+export function loadConfigOrExit(env: Env = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
