@@ -1,0 +1,61 @@
+/**
+ * A bounded record of the AWS calls the emulator served, for tests and the dashboard
+ * (the admin API's `GET /_emulator/calls`). Parameters are summarised so a PutRecords
+ * of 500 records costs a few bytes, not megabytes.
+ */
+
+export interface CallEntry {
+  /** Epoch ms when the call arrived. */
+  time: number;
+  service: string;
+  operation: string;
+  params: unknown;
+  outcome: 'ok' | 'error';
+  /** AWS error code when `outcome` is `error`. */
+  error?: string;
+  durationMs: number;
+}
+
+const MAX_STRING = 128;
+const MAX_ITEMS = 5;
+
+/** Long strings truncated, long lists reduced to their length, nesting bounded. */
+export function summarizeParams(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value;
+  if (Array.isArray(value)) {
+    if (value.length > MAX_ITEMS || depth >= 3) return `<${value.length} items>`;
+    return value.map((v) => summarizeParams(v, depth + 1));
+  }
+  if (value !== null && typeof value === 'object') {
+    if (depth >= 3) return '<object>';
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, summarizeParams(v, depth + 1)]));
+  }
+  return value;
+}
+
+export class CallLog {
+  private entries: CallEntry[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  add(entry: CallEntry): void {
+    this.entries.push(entry);
+    // Drop in batches so a full log costs an amortised O(1) per call.
+    if (this.entries.length > this.limit * 1.25) this.entries = this.entries.slice(-this.limit);
+  }
+
+  list(filter: { operation?: string; service?: string; since?: number } = {}): CallEntry[] {
+    return this.entries
+      .slice(-this.limit)
+      .filter(
+        (e) =>
+          (filter.operation === undefined || e.operation === filter.operation) &&
+          (filter.service === undefined || e.service === filter.service) &&
+          (filter.since === undefined || e.time >= filter.since),
+      );
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+}
