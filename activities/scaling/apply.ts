@@ -1,0 +1,65 @@
+/**
+ * The two capacity changes. Each checks the resource before calling AWS, so an attempt
+ * retried after a crash (or a timeout whose call did go through) never applies the
+ * change twice: the emulator's call log, like AWS's bill, must show one call per action.
+ */
+import { UpdateShardCountCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { UpdateApplicationCommand, type KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
+import { ApplicationFailure } from '@temporalio/common';
+import { describeApplication, describeStream } from './describe.js';
+import type { ApplyParallelismInput, ApplyResult, ApplyShardCountInput } from './types.js';
+
+export async function applyShardCount(kinesis: KinesisClient, input: ApplyShardCountInput): Promise<ApplyResult> {
+  const { streamName, targetShards } = input;
+  const stream = await describeStream(kinesis, streamName);
+  if (stream.status === 'ACTIVE' && stream.openShards === targetShards) {
+    return { called: false, message: `stream ${streamName} already has ${targetShards} open shards` };
+  }
+  if (stream.status === 'UPDATING') {
+    // Only our own earlier attempt can have started this reshard; waiting tells whether it reached the target.
+    return { called: false, message: `stream ${streamName} is already UPDATING (resharding under way)` };
+  }
+  if (stream.status !== 'ACTIVE') {
+    throw ApplicationFailure.nonRetryable(
+      `stream ${streamName} is ${stream.status}; UpdateShardCount needs it ACTIVE`, 'ResourceNotReady',
+    );
+  }
+  await kinesis.send(new UpdateShardCountCommand({
+    StreamName: streamName, TargetShardCount: targetShards, ScalingType: 'UNIFORM_SCALING',
+  }));
+  return { called: true, message: `UpdateShardCount ${stream.openShards} → ${targetShards} shards on ${streamName}` };
+}
+
+export async function applyParallelism(flink: KinesisAnalyticsV2Client, input: ApplyParallelismInput): Promise<ApplyResult> {
+  const { applicationName, targetParallelism, expectedVersionId } = input;
+  const app = await describeApplication(flink, applicationName);
+  if (app.parallelism === targetParallelism && app.versionId > expectedVersionId) {
+    return { called: false, message: `parallelism ${targetParallelism} already applied (version ${app.versionId})` };
+  }
+  if (app.parallelism === targetParallelism && app.currentParallelism === targetParallelism && !app.autoScalingEnabled) {
+    return { called: false, message: `application ${applicationName} already runs with parallelism ${targetParallelism}` };
+  }
+  if (app.status !== 'RUNNING' && app.status !== 'READY') {
+    throw ApplicationFailure.nonRetryable(
+      `application ${applicationName} is ${app.status}; UpdateApplication needs it RUNNING or READY`, 'ResourceNotReady',
+    );
+  }
+  await flink.send(new UpdateApplicationCommand({
+    ApplicationName: applicationName,
+    CurrentApplicationVersionId: app.versionId,
+    ApplicationConfigurationUpdate: {
+      FlinkApplicationConfigurationUpdate: {
+        ParallelismConfigurationUpdate: {
+          ConfigurationTypeUpdate: 'CUSTOM',
+          ParallelismUpdate: targetParallelism,
+          ParallelismPerKPUUpdate: app.parallelismPerKpu,
+          AutoScalingEnabledUpdate: false,
+        },
+      },
+    },
+  }));
+  return {
+    called: true,
+    message: `UpdateApplication parallelism ${app.parallelism} → ${targetParallelism} on ${applicationName} (version ${app.versionId})`,
+  };
+}
