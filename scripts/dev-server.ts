@@ -1,0 +1,90 @@
+/**
+ * How shardpilot runs the Temporal CLI dev server, shared by the local stack (fixed
+ * ports, SQLite file, Web UI) and the test harness (free ports, in memory, headless),
+ * so both register the same search attributes and wait for readiness the same way.
+ */
+import { createServer } from 'node:net';
+import { Connection } from '@temporalio/client';
+
+/** The custom search attributes the pipeline workflow keeps current (DESIGN.md, Visibility). */
+export const SEARCH_ATTRIBUTES = {
+  PipelineId: 'Keyword',
+  PipelinePhase: 'Keyword',
+  StreamName: 'Keyword',
+  ApplicationName: 'Keyword',
+} as const;
+
+export interface DevServerOptions {
+  ip: string;
+  port: number;
+  namespace: string;
+  /** Omitted: state lives in memory and is lost when the server stops. */
+  dbFile?: string;
+  /** Omitted: no Web UI (`--headless`). */
+  uiPort?: number;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'never';
+}
+
+export function devServerArgs(options: DevServerOptions): string[] {
+  const args = ['server', 'start-dev', '--ip', options.ip, '--port', String(options.port), '--namespace', options.namespace];
+  if (options.dbFile !== undefined) args.push('--db-filename', options.dbFile);
+  if (options.uiPort !== undefined) args.push('--ui-port', String(options.uiPort));
+  else args.push('--headless');
+  // Registering again on a restart with the same SQLite file is accepted by the CLI,
+  // so the same arguments work for a fresh and a persisted server.
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+  args.push('--log-level', options.logLevel ?? 'warn', '--color', 'never');
+  return args;
+}
+
+/** Asks the OS for a port that is free right now (the CLI cannot pick one for gRPC itself). */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  /** Stops waiting early, e.g. when the server process already exited. */
+  abandoned?: () => string | undefined;
+}
+
+/**
+ * Resolves once the frontend answers and our search attributes are registered in the
+ * namespace (the CLI registers them shortly after the gRPC port opens).
+ */
+export async function waitForTemporal(address: string, namespace: string, options: WaitOptions): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let lastError = 'no answer yet';
+  while (Date.now() < deadline) {
+    const abandoned = options.abandoned?.();
+    if (abandoned !== undefined) throw new Error(abandoned);
+    let connection: Connection | undefined;
+    try {
+      connection = await Connection.connect({ address, connectTimeout: 1000 });
+      await connection.workflowService.getSystemInfo({});
+      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+      const missing = Object.keys(SEARCH_ATTRIBUTES).filter((name) => !(customAttributes && name in customAttributes));
+      if (missing.length === 0) return;
+      lastError = `search attributes not registered yet: ${missing.join(', ')}`;
+    } catch (err) {
+      lastError = err instanceof Error ? err.message : String(err);
+    } finally {
+      await connection?.close();
+    }
+    await sleep(250);
+  }
+  throw new Error(`Temporal at ${address} not ready after ${options.timeoutMs} ms: ${lastError}`);
+}

@@ -1,0 +1,108 @@
+/**
+ * Once per `vitest run`: a Temporal dev server on free ports (or the one named by
+ * TEMPORAL_ADDRESS) and one workflow bundle that every test's Worker reuses, because
+ * bundling takes seconds and the machine is small.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { devServerArgs, freePort, waitForTemporal } from '../../scripts/dev-server.js';
+import { ManagedChild } from '../../scripts/processes.js';
+import { requireTemporalCli } from '../../scripts/temporal-cli.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    temporalNamespace: string;
+    /** Path of the shared bundle; empty when bundling failed (see `workflowBundleError`). */
+    workflowBundlePath: string;
+    workflowBundleError: string;
+  }
+}
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const FIXTURE_WORKFLOWS = join(ROOT, 'test/fixtures/workflows/index.ts');
+const PROJECT_WORKFLOWS = join(ROOT, 'workflows/index.ts');
+const NAMESPACE = 'default';
+
+async function startDevServer(logs: string[]): Promise<{ address: string; server: ManagedChild }> {
+  const cli = requireTemporalCli(process.env);
+  const port = await freePort();
+  const server = new ManagedChild({
+    name: 'temporal',
+    command: cli,
+    args: devServerArgs({ ip: '127.0.0.1', port, namespace: NAMESPACE, logLevel: 'error' }),
+    env: process.env,
+    onLine: (line) => logs.push(line),
+  });
+  // A crash of the test runner must not leave the server behind.
+  process.once('exit', () => server.killNow());
+  const address = `127.0.0.1:${port}`;
+  try {
+    await waitForTemporal(address, NAMESPACE, {
+      timeoutMs: 60_000,
+      abandoned: () => (server.exit ? `dev server exited (${JSON.stringify(server.exit)}): ${logs.slice(-20).join('\n')}` : undefined),
+    });
+  } catch (err) {
+    await server.stop(5_000);
+    throw err;
+  }
+  return { address, server };
+}
+
+/**
+ * Fixture workflows are always in the bundle; the project's workflows join them once
+ * workflows/index.ts exists. Names must not collide (fixtures start with `fixture`).
+ */
+async function bundleWorkflows(dir: string): Promise<string> {
+  const entry = join(dir, 'test-workflows.ts');
+  const sources = [FIXTURE_WORKFLOWS, ...(existsSync(PROJECT_WORKFLOWS) ? [PROJECT_WORKFLOWS] : [])];
+  await writeFile(entry, sources.map((path) => `export * from ${JSON.stringify(path)};\n`).join(''));
+  const errors: string[] = [];
+  const ignore = (): void => undefined;
+  const logger = { log: ignore, trace: ignore, debug: ignore, info: ignore, warn: ignore, error: (message: string) => errors.push(message) };
+  let code: string;
+  try {
+    ({ code } = await bundleWorkflowCode({ workflowsPath: entry, logger }));
+  } catch (err) {
+    // Webpack's own diagnostics go to the logger; the thrown error only says "finished with errors".
+    throw new Error([err instanceof Error ? err.message : String(err), ...errors].join('\n'));
+  }
+  const codePath = join(dir, 'workflow-bundle.js');
+  await writeFile(codePath, code);
+  return codePath;
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Inside the repository: the bundler resolves @temporalio/* from the entry file's folder.
+  const cacheDir = join(ROOT, 'node_modules', '.cache', 'shardpilot');
+  await mkdir(cacheDir, { recursive: true });
+  const dir = await mkdtemp(join(cacheDir, 'test-run-'));
+  const logs: string[] = [];
+  const external = process.env.TEMPORAL_ADDRESS;
+  const started = external ? undefined : await startDevServer(logs);
+  const address = external ?? started?.address ?? '';
+  const namespace = external ? (process.env.TEMPORAL_NAMESPACE ?? NAMESPACE) : NAMESPACE;
+
+  let bundlePath = '';
+  let bundleError = '';
+  try {
+    bundlePath = await bundleWorkflows(dir);
+  } catch (err) {
+    // Only the tests that run workflows should fail on a broken workflow; config, API
+    // and emulator tests still run.
+    bundleError = err instanceof Error ? err.message : String(err);
+  }
+
+  project.provide('temporalAddress', address);
+  project.provide('temporalNamespace', namespace);
+  project.provide('workflowBundlePath', bundlePath);
+  project.provide('workflowBundleError', bundleError);
+
+  return async () => {
+    await started?.server.stop(5_000);
+    await rm(dir, { recursive: true, force: true });
+  };
+}
