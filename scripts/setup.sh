@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Prepares a clone to run: npm dependencies and the Temporal CLI. Idempotent and quiet
+# when there is nothing to do; prints the Temporal CLI it resolved.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+readonly TEMPORAL_CLI_VERSION=v1.5.1
+readonly TEMPORAL_CLI_MODULE=github.com/temporalio/cli/cmd/temporal
+# Outside the repository so every clone on this machine reuses one build.
+readonly CACHE_BIN="${HOME}/.cache/shardpilot/bin"
+readonly WHAT_TO_INSTALL="Install Node.js 20.19+ and either the Temporal CLI (https://docs.temporal.io/cli, or set TEMPORAL_CLI=/path/to/temporal) or Go 1.25+ (https://go.dev/dl/) so setup can build it."
+
+say() { printf 'setup: %s\n' "$*"; }
+fail() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+check_node() {
+  command -v node >/dev/null 2>&1 || fail "node not found. ${WHAT_TO_INSTALL}"
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
+    || fail "Node.js $(node --version) is too old. ${WHAT_TO_INSTALL}"
+}
+
+install_npm_dependencies() {
+  local marker=node_modules/.package-lock.json
+  if [[ -d node_modules && -f ${marker} && ! package-lock.json -nt ${marker} ]]; then
+    return 0
+  fi
+  say "installing npm dependencies (npm ci)…"
+  npm ci --no-audit --no-fund --loglevel=error
+  # npm may write the marker before it finishes; make the next run see it as fresh.
+  touch "${marker}"
+}
+
+# Runs in a command substitution, so it reports "not found" by status only.
+find_temporal_cli() {
+  if [[ -n ${TEMPORAL_CLI:-} ]]; then
+    printf '%s\n' "${TEMPORAL_CLI}"
+    return 0
+  fi
+  if command -v temporal >/dev/null 2>&1; then
+    command -v temporal
+    return 0
+  fi
+  if [[ -x ${CACHE_BIN}/temporal ]]; then
+    printf '%s\n' "${CACHE_BIN}/temporal"
+    return 0
+  fi
+  return 1
+}
+
+go_is_recent_enough() {
+  local version
+  version=$(go env GOVERSION 2>/dev/null) || return 1
+  version=${version#go}
+  local major=${version%%.*} rest=${version#*.}
+  local minor=${rest%%.*}
+  [[ ${major} =~ ^[0-9]+$ && ${minor} =~ ^[0-9]+$ ]] || return 1
+  (( major > 1 || (major == 1 && minor >= 25) ))
+}
+
+build_temporal_cli() {
+  command -v go >/dev/null 2>&1 || fail "no Temporal CLI and no Go toolchain found. ${WHAT_TO_INSTALL}"
+  go_is_recent_enough || fail "Go $(go env GOVERSION) is too old to build the Temporal CLI. ${WHAT_TO_INSTALL}"
+
+  mkdir -p "${CACHE_BIN}"
+  # Build into a private folder and move into place, so an interrupted build never
+  # leaves a half-written binary that the next run would trust.
+  local staging log
+  staging=$(mktemp -d "${CACHE_BIN}/.build.XXXXXX")
+  log="${staging}/go-install.log"
+  trap 'rm -rf "${staging}"' EXIT
+  say "building the Temporal CLI ${TEMPORAL_CLI_VERSION} with $(go env GOVERSION) into ${CACHE_BIN} (first time only, usually 1–5 minutes)…"
+  GOBIN="${staging}" go install -v "${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}" >"${log}" 2>&1 &
+  local pid=$! started=${SECONDS}
+  while kill -0 "${pid}" 2>/dev/null; do
+    sleep 15
+    if kill -0 "${pid}" 2>/dev/null; then
+      say "  still building… $((SECONDS - started))s elapsed, $(wc -l <"${log}" | tr -d ' ') packages done"
+    fi
+  done
+  if ! wait "${pid}"; then
+    tail -n 30 "${log}" >&2
+    fail "building the Temporal CLI failed (log above). ${WHAT_TO_INSTALL}"
+  fi
+  mv -f "${staging}/temporal" "${CACHE_BIN}/temporal"
+  rm -rf "${staging}"
+  trap - EXIT
+  say "built the Temporal CLI in $((SECONDS - started))s"
+}
+
+check_node
+install_npm_dependencies
+if [[ -n ${TEMPORAL_CLI:-} && ! -x ${TEMPORAL_CLI} ]]; then
+  fail "TEMPORAL_CLI=${TEMPORAL_CLI} is not an executable file; unset it or point it at the temporal binary."
+fi
+if ! cli=$(find_temporal_cli); then
+  build_temporal_cli
+  cli=$(find_temporal_cli) || fail "the Temporal CLI build finished but ${CACHE_BIN}/temporal is missing."
+fi
+say "Temporal CLI: ${cli}"
