@@ -1,0 +1,129 @@
+/**
+ * The one place where AWS errors become Temporal failures. Everything an activity
+ * throws after an AWS call goes through here, so the workflow's retry policies see
+ * exactly four failure types and never a raw SDK exception.
+ *
+ * - retryable: throttling, 5xx, network trouble — Temporal retries with backoff.
+ * - conflict: the resource is in a state that clashes with the request (in use, or
+ *   a concurrent change). Usually transient, so retryable unless the caller says
+ *   otherwise (e.g. a name taken by someone else's resource, see `ownershipConflict`).
+ * - not-found: the resource does not exist; callers that are idempotent about absence
+ *   catch it before it gets here.
+ * - non-retryable: the request itself is wrong (validation, permissions, limits of
+ *   the request) — retrying cannot help.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+
+export const AWS_FAILURE_TYPES = {
+  retryable: 'AwsRetryable',
+  conflict: 'AwsConflict',
+  notFound: 'AwsResourceNotFound',
+  nonRetryable: 'AwsNonRetryable',
+} as const;
+
+export type AwsErrorKind = 'retryable' | 'conflict' | 'not-found' | 'non-retryable';
+
+const RETRYABLE = new Set([
+  'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded',
+  'LimitExceededException', 'ProvisionedThroughputExceededException', 'KMSThrottlingException',
+  'ServiceUnavailable', 'ServiceUnavailableException', 'InternalFailure', 'InternalFailureException',
+  'InternalServerError', 'InternalServiceError', 'InternalServiceException', 'UnableToExecuteException',
+  'RequestTimeout', 'RequestTimeoutException', 'TimeoutError',
+]);
+
+const CONFLICT = new Set(['ResourceInUseException', 'ConcurrentModificationException']);
+
+const NOT_FOUND = new Set(['ResourceNotFoundException', 'ResourceNotFound']);
+
+const NON_RETRYABLE = new Set([
+  'ValidationException', 'InvalidArgumentException', 'InvalidRequestException',
+  'InvalidApplicationConfigurationException', 'CodeValidationException', 'UnsupportedOperationException',
+  'AccessDeniedException', 'AccessDenied', 'UnrecognizedClientException', 'InvalidSignatureException',
+  'IncompleteSignature', 'MissingAuthenticationToken', 'SerializationException', 'UnknownOperationException',
+  'KMSDisabledException', 'KMSInvalidStateException', 'KMSAccessDeniedException', 'KMSNotFoundException',
+  'KMSOptInRequired', 'TooManyTagsException', 'InvalidParameterValue', 'InvalidParameterCombination',
+  'MissingParameter', 'InvalidParameterValueException',
+]);
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH']);
+
+interface SdkErrorShape {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  $fault?: unknown;
+  $retryable?: unknown;
+  $metadata?: { httpStatusCode?: unknown; requestId?: unknown };
+}
+
+function shape(err: unknown): SdkErrorShape {
+  return typeof err === 'object' && err !== null ? (err as SdkErrorShape) : {};
+}
+
+export function awsErrorName(err: unknown): string {
+  const name = shape(err).name;
+  return typeof name === 'string' ? name : 'UnknownError';
+}
+
+export function isAwsError(err: unknown, ...names: string[]): boolean {
+  return names.includes(awsErrorName(err));
+}
+
+export function isNotFound(err: unknown): boolean {
+  return NOT_FOUND.has(awsErrorName(err));
+}
+
+export function classifyAwsError(err: unknown): AwsErrorKind {
+  const name = awsErrorName(err);
+  if (NOT_FOUND.has(name)) return 'not-found';
+  if (CONFLICT.has(name)) return 'conflict';
+  if (RETRYABLE.has(name)) return 'retryable';
+  if (NON_RETRYABLE.has(name)) return 'non-retryable';
+  const e = shape(err);
+  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return 'retryable';
+  if (e.$retryable !== undefined || e.$fault === 'server') return 'retryable';
+  // An unknown 4xx from AWS is a request problem; anything else (no HTTP answer at all) may pass.
+  if (e.$fault === 'client') return 'non-retryable';
+  return 'retryable';
+}
+
+function messageOf(err: unknown): string {
+  const m = shape(err).message;
+  return typeof m === 'string' && m !== '' ? m : String(err);
+}
+
+/**
+ * Wraps an AWS error as the ApplicationFailure the workflow sees. `doing` reads as a
+ * sentence fragment ("creating stream taxi-trips"), so the failure message tells the story.
+ */
+export function toFailure(err: unknown, doing: string): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err;
+  const kind = classifyAwsError(err);
+  const name = awsErrorName(err);
+  const message = `${doing} failed: ${name}: ${messageOf(err)}`;
+  const details = [{ awsError: name, requestId: shape(err).$metadata?.requestId ?? null }];
+  switch (kind) {
+    case 'retryable':
+      return ApplicationFailure.retryable(message, AWS_FAILURE_TYPES.retryable, ...details);
+    case 'conflict':
+      return ApplicationFailure.retryable(message, AWS_FAILURE_TYPES.conflict, ...details);
+    case 'not-found':
+      return ApplicationFailure.nonRetryable(message, AWS_FAILURE_TYPES.notFound, ...details);
+    case 'non-retryable':
+      return ApplicationFailure.nonRetryable(message, AWS_FAILURE_TYPES.nonRetryable, ...details);
+  }
+}
+
+/** A resource name is taken by something this pipeline does not own: only a person can resolve it. */
+export function ownershipConflict(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, AWS_FAILURE_TYPES.conflict);
+}
+
+/** Runs one AWS call and maps whatever it throws; `doing` names the call for the failure message. */
+export async function callAws<T>(doing: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw toFailure(err, doing);
+  }
+}
