@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import { articleStepPolicy as policy, flinkScaleInStep, flinkScaleOutStep, type ArticleStepState } from '../../scaling/policies/article-step.js';
+import type { Observation } from '../../scaling/types.js';
+import { T0, config, observation, sample } from './helpers.js';
+
+const cfg = config();
+
+/** Feeds one 60 s period per tick, the way the workflow does on AWS. */
+function run(perMinute: number[], capacity: Observation['capacity'] | Partial<Observation['capacity']> = {}, extra: Partial<Observation> = {}) {
+  let state: ArticleStepState = policy.initialState(cfg);
+  let last = policy.decide(state, observation(T0, [], capacity, extra), cfg);
+  perMinute.forEach((records, i) => {
+    const obs = observation(T0 + (i + 1) * 60, [sample(T0 + i * 60, { incomingRecords: records })], capacity, extra);
+    last = policy.decide(state, obs, cfg);
+    state = last.nextState;
+  });
+  return { state, decision: last.decision };
+}
+
+describe('article-step shards: +1 when one 60 s period exceeds 80 % of write capacity', () => {
+  it.each([
+    // shards, IncomingRecords in one minute, expected target
+    [1, 48_000, undefined], // equal is not above
+    [1, 48_001, 2],
+    [1, 61_200, 2],
+    [8, 384_000, undefined],
+    [8, 384_001, 9],
+    [15, 720_001, 16],
+  ])('%i shards, %i records/min → %s', (shards, records, expected) => {
+    const { decision } = run([records], { shards, parallelism: 32 });
+    expect(decision.target.shards).toBe(expected);
+  });
+
+  it('states the reason in words and numbers', () => {
+    const { decision } = run([61_200], { shards: 1, parallelism: 32 });
+    expect(decision.reasons[0]).toBe('IncomingRecords 61,200/min > 48,000 = 80 % of 1 shard → 2 shards');
+  });
+
+  it('never goes above 16 shards', () => {
+    const { decision } = run([1_000_000], { shards: 16, parallelism: 32 });
+    expect(decision.target.shards).toBeUndefined();
+    expect(decision.reasons[0]).toMatch(/outside 8…16/);
+  });
+
+  it('scales the rule by periodSeconds: 1 s periods compare per-second rates with 800/s per shard', () => {
+    const state = policy.initialState(cfg);
+    const above = policy.decide(state, observation(T0 + 1, [sample(T0, { incomingRecords: 801 }, 1)], { shards: 1, parallelism: 32 }), cfg);
+    const at = policy.decide(state, observation(T0 + 1, [sample(T0, { incomingRecords: 800 }, 1)], { shards: 1, parallelism: 32 }), cfg);
+    expect(above.decision.target.shards).toBe(2);
+    expect(at.decision.target.shards).toBeUndefined();
+  });
+
+  it('treats a missing IncomingRecords datapoint as no evidence for shards', () => {
+    const state = policy.initialState(cfg);
+    const { decision } = policy.decide(state, observation(T0 + 60, [sample(T0)], { shards: 1, parallelism: 1 }), cfg);
+    expect(decision.target.shards).toBeUndefined();
+  });
+});
+
+describe('article-step shards: −1 after three consecutive low 300 s windows', () => {
+  // 8 shards: the number is 0.8 × 1000 × 8 × 60 = 384,000, compared with 300 s sums.
+  const lowMinute = 384_000 / 5 - 1; // a 300 s sum of 383,995
+  it('scales in at the end of the third low window, not before', () => {
+    expect(run(Array(14).fill(lowMinute)).decision.target.shards).toBeUndefined();
+    expect(run(Array(15).fill(lowMinute)).decision.target.shards).toBe(7);
+  });
+
+  it('does not scale in when one window sums to exactly the number', () => {
+    const minutes = [...Array(5).fill(lowMinute), ...Array(5).fill(384_000 / 5), ...Array(5).fill(lowMinute)];
+    expect(run(minutes).decision.target.shards).toBeUndefined();
+  });
+
+  it('ignores a 300 s window without any datapoint instead of counting it low', () => {
+    const base = Array(15).fill(lowMinute) as Array<number | null>;
+    base.fill(null, 5, 10);
+    let state = policy.initialState(cfg);
+    let target: number | undefined;
+    base.forEach((records, i) => {
+      const r = policy.decide(state, observation(T0 + (i + 1) * 60, [sample(T0 + i * 60, { incomingRecords: records })]), cfg);
+      state = r.nextState;
+      target = r.decision.target.shards;
+    });
+    expect(target).toBeUndefined();
+  });
+
+  it('sums the present periods of a window with a missing one (no puts reported)', () => {
+    const minutes = Array(15).fill(lowMinute) as Array<number | null>;
+    minutes[7] = null;
+    let state = policy.initialState(cfg);
+    let target: number | undefined;
+    minutes.forEach((records, i) => {
+      const r = policy.decide(state, observation(T0 + (i + 1) * 60, [sample(T0 + i * 60, { incomingRecords: records })]), cfg);
+      state = r.nextState;
+      target = r.decision.target.shards;
+    });
+    expect(target).toBe(7);
+  });
+
+  it('never goes below 1 shard', () => {
+    expect(run(Array(15).fill(0), { shards: 1, parallelism: 1 }).decision.target.shards).toBeUndefined();
+  });
+});
+
+describe('article-step Flink: steps on the 4,400 records/s unit', () => {
+  it.each([
+    // over the threshold p × 4400 → step (pinned to SCALING.md)
+    [0, 1], [4399, 1], [4400, 2], [8799, 2], [8800, 4], [13_199, 4], [13_200, 8], [100_000, 8],
+  ])('rate %i above the threshold → +%i', (over, step) => {
+    expect(flinkScaleOutStep(over, 4400)).toBe(step);
+  });
+
+  it.each([
+    [0, 1], [-4399, 1], [-4400, 2], [-8799, 2], [-8800, 3], [-13_199, 3], [-13_200, 4], [-100_000, 4],
+  ])('rate %i relative to (p − 1) × 4400 → −%i', (under, step) => {
+    expect(flinkScaleInStep(under, 4400)).toBe(step);
+  });
+
+  it.each([
+    // parallelism, records per minute, expected parallelism
+    [1, 4399 * 60, undefined],
+    [1, 4400 * 60, 2],
+    [1, 8800 * 60, 3],
+    [2, 22_000 * 60, 10], // threshold 8,800; over by exactly 13,200 → +8
+    [30, 200_000 * 60, 32], // capped at the upper bound
+  ])('parallelism %i with %i records/min → %s', (p, records, expected) => {
+    const { decision } = run([records], { shards: 16, parallelism: p });
+    expect(decision.target.parallelism).toBe(expected);
+  });
+
+  it('scales in only after two consecutive periods at or below (p − 1) × 4400', () => {
+    const one = run([4400 * 60], { shards: 16, parallelism: 2 });
+    const two = run([4400 * 60, 4400 * 60], { shards: 16, parallelism: 2 });
+    const broken = run([4400 * 60, 4401 * 60], { shards: 16, parallelism: 2 });
+    expect(one.decision.target.parallelism).toBeUndefined();
+    expect(two.decision.target.parallelism).toBe(1);
+    expect(broken.decision.target.parallelism).toBeUndefined();
+  });
+
+  it('removes −4 when the rate is 13,200 or more below (p − 1) × 4400', () => {
+    // p = 10: threshold 39,600; rate 26,400 is 13,200 below → 6
+    expect(run([26_400 * 60, 26_400 * 60], { shards: 16, parallelism: 10 }).decision.target.parallelism).toBe(6);
+  });
+
+  it('treats missing IncomingRecords as 0 records/s and scales in', () => {
+    let state = policy.initialState(cfg);
+    let target: number | undefined;
+    for (let i = 0; i < 2; i++) {
+      const r = policy.decide(state, observation(T0 + (i + 1) * 60, [sample(T0 + i * 60)], { shards: 16, parallelism: 6 }), cfg);
+      state = r.nextState;
+      target = r.decision.target.parallelism;
+    }
+    // 0 rec/s is 22,000 below (6 − 1) × 4400 → −4
+    expect(target).toBe(2);
+  });
+
+  it('acts only while the application is RUNNING and the stream is not resharding', () => {
+    expect(run([9000 * 60], { shards: 16 }, { applicationStatus: 'UPDATING' }).decision.target.parallelism).toBeUndefined();
+    const resharding = run([9000 * 60], { shards: 16 }, { streamStatus: 'UPDATING' }).decision;
+    expect(resharding.target.parallelism).toBeUndefined();
+    expect(resharding.reasons.join(' ')).toMatch(/stream is UPDATING/);
+  });
+
+  it('respects the KPU maximum', () => {
+    const limited = { ...cfg, limits: { ...cfg.limits, maxKpus: 4 } };
+    const r = policy.decide(policy.initialState(limited), observation(T0 + 60, [sample(T0, { incomingRecords: 20_000 * 60 })], { shards: 16, parallelism: 2 }), limited);
+    expect(r.decision.target.parallelism).toBe(3);
+  });
+});
+
+describe('article-step cooldown and AWS constraints', () => {
+  it('waits 600 s after an action before the same resource scales again', () => {
+    let state = policy.initialState(cfg);
+    const busy = (t: number) => observation(t, [sample(t - 60, { incomingRecords: 61_200 })], { shards: 1, parallelism: 32 });
+    const first = policy.decide(state, busy(T0 + 60), cfg);
+    expect(first.decision.target.shards).toBe(2);
+    state = policy.onActionOutcome(first.nextState, { at: T0 + 100, target: { shards: 2 }, result: 'applied' }, cfg);
+    expect(policy.decide(state, busy(T0 + 699), cfg).decision.target.shards).toBeUndefined();
+    expect(policy.decide(state, busy(T0 + 700), cfg).decision.target.shards).toBe(2);
+  });
+
+  it('keeps the Flink and shard cooldowns apart', () => {
+    const first = policy.decide(policy.initialState(cfg), observation(T0 + 60, [sample(T0, { incomingRecords: 61_200 })], { shards: 1, parallelism: 32 }), cfg);
+    const later = policy.decide(first.nextState, observation(T0 + 120, [sample(T0 + 60, { incomingRecords: 4400 * 60 })], { shards: 16, parallelism: 1 }), cfg);
+    expect(later.decision.target.parallelism).toBe(2);
+  });
+
+  it('proposes no UpdateShardCount when 10 calls were made in the last 24 h', () => {
+    const now = T0 + 86_400;
+    const times = Array.from({ length: 10 }, (_, i) => now - 86_000 + i * 100);
+    const obs = observation(now, [sample(now - 60, { incomingRecords: 61_200 })], { shards: 1, parallelism: 32 }, { shardUpdateTimes: times });
+    const r = policy.decide(policy.initialState(cfg), obs, cfg);
+    expect(r.decision.target.shards).toBeUndefined();
+    expect(r.decision.reasons[0]).toMatch(/quota used up \(10 of 10/);
+    const older = { ...obs, shardUpdateTimes: [now - 86_400, ...times.slice(1)] };
+    expect(policy.decide(policy.initialState(cfg), older, cfg).decision.target.shards).toBe(2);
+  });
+
+  it('proposes no UpdateShardCount while the stream is UPDATING', () => {
+    expect(run([61_200], { shards: 1, parallelism: 32 }, { streamStatus: 'UPDATING' }).decision.target.shards).toBeUndefined();
+  });
+
+  it('rejects unknown parameters and out-of-range values', () => {
+    expect(policy.validateParameters({ recordsPerSecondPerParallelism: 4400 })).toEqual([]);
+    expect(policy.validateParameters({ bogus: 1 })[0]?.[0]).toBe('bogus');
+    expect(policy.validateParameters({ shardScaleOutUtilization: 2 })[0]?.[1]).toMatch(/between/);
+  });
+});
