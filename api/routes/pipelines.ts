@@ -1,0 +1,93 @@
+/** The pipeline resource: create (idempotent), list, read, events, teardown. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { PipelineSpecInput } from '../../model/spec.js';
+import type { TemporalConfig } from '../../config/index.js';
+import { pipelineWorkflowId } from '../../workflows/messages.js';
+import { pipelineLinks } from '../links.js';
+import { BODY_PROBLEMS, PipelineParams, problemResponses } from '../schemas/common.js';
+import {
+  CreatePipelineHeaders, CreatePipelineResponse, ListPipelinesQuery, ListPipelinesResponse, PipelineEventsResponse,
+  PipelineStatusResponse, TeardownQuery, TeardownResponse,
+} from '../schemas/pipelines.js';
+
+export interface PipelineRoutesOptions {
+  temporal: Pick<TemporalConfig, 'uiUrl' | 'namespace'>;
+}
+
+const pipelineRoutes: FastifyPluginAsyncTypebox<PipelineRoutesOptions> = async (app, { temporal }) => {
+  app.post('/pipelines', {
+    schema: {
+      tags: ['pipelines'],
+      summary: 'Create a pipeline (idempotent with a client-chosen id or Idempotency-Key)',
+      description: 'Starts the pipeline workflow. The same id with the same resolved spec returns the existing pipeline (200); '
+        + 'with a different spec, 409. Without an id one is generated.',
+      headers: CreatePipelineHeaders,
+      body: PipelineSpecInput,
+      response: {
+        201: CreatePipelineResponse,
+        200: CreatePipelineResponse,
+        ...problemResponses(...BODY_PROBLEMS, 409),
+      },
+    },
+  }, async (request, reply) => {
+    const result = await app.pipelines.create(request.body, request.headers['idempotency-key']);
+    const links = pipelineLinks(result.id, temporal);
+    reply.header('location', links.self);
+    return reply.code(result.created ? 201 : 200).send({ ...result, links });
+  });
+
+  app.get('/pipelines', {
+    schema: {
+      tags: ['pipelines'],
+      summary: 'List pipelines from Temporal visibility',
+      querystring: ListPipelinesQuery,
+      response: { 200: ListPipelinesResponse, ...problemResponses(400) },
+    },
+  }, async (request) => {
+    const { phase, pageSize, nextPageToken } = request.query;
+    const page = await app.pipelines.list({ phase, pageSize, nextPageToken });
+    return {
+      pipelines: page.pipelines.map((p) => ({ ...p, links: pipelineLinks(p.id, temporal) })),
+      nextPageToken: page.nextPageToken,
+    };
+  });
+
+  app.get('/pipelines/:id', {
+    schema: {
+      tags: ['pipelines'],
+      summary: 'Read a pipeline\'s status (the workflow\'s status query)',
+      params: PipelineParams,
+      response: { 200: PipelineStatusResponse, ...problemResponses(400, 404) },
+    },
+  }, async (request) => app.pipelines.status(request.params.id));
+
+  app.get('/pipelines/:id/events', {
+    schema: {
+      tags: ['pipelines'],
+      summary: 'Read a pipeline\'s lifecycle events (bounded list, oldest first)',
+      params: PipelineParams,
+      response: { 200: PipelineEventsResponse, ...problemResponses(400, 404) },
+    },
+  }, async (request) => ({ id: request.params.id, events: await app.pipelines.events(request.params.id) }));
+
+  app.delete('/pipelines/:id', {
+    schema: {
+      tags: ['pipelines'],
+      summary: 'Tear a pipeline down (asynchronous: 202, then watch its phase)',
+      params: PipelineParams,
+      querystring: TeardownQuery,
+      response: { 202: TeardownResponse, ...problemResponses(400, 404) },
+    },
+  }, async (request, reply) => {
+    const { id } = request.params;
+    const { alreadyClosed } = await app.pipelines.teardown(id, request.query.reason);
+    return reply.code(202).send({
+      id,
+      workflowId: pipelineWorkflowId(id),
+      message: alreadyClosed ? 'The pipeline workflow has already finished; nothing to tear down.' : 'Teardown requested.',
+      links: pipelineLinks(id, temporal),
+    });
+  });
+};
+
+export default pipelineRoutes;

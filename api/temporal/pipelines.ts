@@ -1,0 +1,241 @@
+/**
+ * Everything the API asks of Temporal about pipelines: start (idempotently), list
+ * from visibility, and the pipeline workflow's signals, queries and updates. Routes
+ * stay thin; errors surface as the client throws them and api/errors.ts maps them.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
+import proto, { type temporal } from '@temporalio/proto';
+import { crossFieldErrors, resolveSpec, type PipelineSpec, type PipelineSpecInput } from '../../model/spec.js';
+import { PIPELINE_PHASES, type PipelinePhase } from '../../model/status.js';
+import {
+  PIPELINE_WORKFLOW_TYPE, autoscalingUpdate, eventsQuery, metricsQuery, pipelineWorkflowId, replayControlUpdate,
+  replayProgressQuery, scaleOverrideUpdate, scalingHistoryQuery, startReplayUpdate, statusQuery, teardownSignal,
+  type AutoscalingChange, type ReplayControlRequest, type ReplayStartRequest, type ScaleOverrideRequest,
+} from '../../workflows/messages.js';
+import { conflict, grpcCode, invalidRequest } from '../errors.js';
+import { applicationNameKey, pipelineIdKey, pipelinePhaseKey, streamNameKey } from './search-attributes.js';
+
+export interface PipelineGatewayOptions {
+  namespace: string;
+  taskQueue: string;
+  /** How long a query or update may wait for the pipeline's worker before the API answers 503. */
+  callTimeoutMs: number;
+}
+
+export interface CreateResult {
+  id: string;
+  workflowId: string;
+  runId: string;
+  created: boolean;
+}
+
+export interface PipelineListItem {
+  id: string;
+  workflowId: string;
+  runId: string;
+  phase: PipelinePhase | null;
+  streamName: string | null;
+  applicationName: string | null;
+  execution: string;
+  startedAt: string | null;
+  closedAt: string | null;
+}
+
+export interface ListPage {
+  pipelines: PipelineListItem[];
+  nextPageToken: string | null;
+}
+
+/** The workflow's start argument (the workflow engineer exports the same shape as `PipelineWorkflowInput`). */
+export interface PipelineStartInput {
+  spec: PipelineSpec;
+}
+
+/** Key order must not change the hash: the same spec sent twice is the same pipeline. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function specHash(spec: PipelineSpec): string {
+  return createHash('sha256').update(canonicalJson(spec)).digest('hex');
+}
+
+export function generatePipelineId(): string {
+  return `p-${randomBytes(6).toString('hex')}`;
+}
+
+function summaryOf(spec: PipelineSpec): string {
+  return `Pipeline ${spec.id}: stream ${spec.stream.name} (${spec.stream.shardCount} shards) → Flink ${spec.application.name} `
+    + `(parallelism ${spec.application.parallelism}), scaling policy ${spec.scaling.policy}`;
+}
+
+const INVALID_ARGUMENT = 3;
+// CommonJS package: its namespaces are reachable through the default export only.
+const { WorkflowExecutionStatus } = proto.temporal.api.enums.v1;
+const EXECUTION_STATUS_PREFIX = 'WORKFLOW_EXECUTION_STATUS_';
+
+function isoOf(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): string | null {
+  if (!ts || ts.seconds === undefined || ts.seconds === null) return null;
+  const millis = Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
+  return new Date(millis).toISOString();
+}
+
+function asPhase(value: unknown): PipelinePhase | null {
+  return typeof value === 'string' && (PIPELINE_PHASES as readonly string[]).includes(value) ? (value as PipelinePhase) : null;
+}
+
+export class PipelineGateway {
+  constructor(
+    private readonly client: Client,
+    private readonly options: PipelineGatewayOptions,
+  ) {}
+
+  /**
+   * Starts the pipeline workflow unless one with this id runs already. The spec's hash
+   * travels in the memo, so a repeat is recognised without asking the workflow (which
+   * may have no worker yet): same hash → the existing run, different → 409. Temporal's
+   * id conflict policy makes racing creates start one workflow at most.
+   */
+  async create(input: PipelineSpecInput, idempotencyKey: string | undefined): Promise<CreateResult> {
+    if (input.id !== undefined && idempotencyKey !== undefined && input.id !== idempotencyKey) {
+      throw invalidRequest([{ field: '/id', rule: 'must equal the Idempotency-Key header when both are given', in: 'body' }]);
+    }
+    const id = input.id ?? idempotencyKey ?? generatePipelineId();
+    const spec = resolveSpec(input, id);
+    const crossErrors = crossFieldErrors(spec);
+    if (crossErrors.length > 0) throw invalidRequest(crossErrors.map(([field, rule]) => ({ field, rule, in: 'body' })));
+    const workflowId = pipelineWorkflowId(id);
+    const hash = specHash(spec);
+    try {
+      const handle = await this.client.workflow.start(PIPELINE_WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue: this.options.taskQueue,
+        args: [{ spec } satisfies PipelineStartInput],
+        memo: { specHash: hash },
+        typedSearchAttributes: [
+          { key: pipelineIdKey, value: id },
+          { key: pipelinePhaseKey, value: 'PROVISIONING' },
+          { key: streamNameKey, value: spec.stream.name },
+          { key: applicationNameKey, value: spec.application.name },
+        ],
+        staticSummary: summaryOf(spec),
+        workflowIdConflictPolicy: 'FAIL',
+        // A closed pipeline (deleted or failed) does not block reusing its id.
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      });
+      return { id, workflowId, runId: handle.firstExecutionRunId, created: true };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const existing = await this.client.workflow.getHandle(workflowId).describe();
+      if (existing.memo?.specHash !== hash) {
+        throw conflict(`Pipeline "${id}" already exists with a different spec; choose another id or delete it first.`);
+      }
+      return { id, workflowId, runId: existing.runId, created: false };
+    }
+  }
+
+  async list(filter: { phase?: PipelinePhase; pageSize: number; nextPageToken?: string }): Promise<ListPage> {
+    // `phase` is validated against the enum by the route schema, so it cannot inject into the query.
+    const query = `WorkflowType = '${PIPELINE_WORKFLOW_TYPE}'` + (filter.phase ? ` AND PipelinePhase = '${filter.phase}'` : '');
+    let response: temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+    try {
+      response = await this.client.workflowService.listWorkflowExecutions({
+        namespace: this.options.namespace,
+        query,
+        pageSize: filter.pageSize,
+        nextPageToken: filter.nextPageToken ? Buffer.from(filter.nextPageToken, 'base64url') : undefined,
+      });
+    } catch (err) {
+      if (filter.nextPageToken && grpcCode(err) === INVALID_ARGUMENT) {
+        throw invalidRequest([{ field: '/nextPageToken', rule: 'is not a token this API returned', in: 'querystring' }]);
+      }
+      throw err;
+    }
+    const pipelines = response.executions.map((e): PipelineListItem => {
+      const attrs = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields);
+      const workflowId = e.execution?.workflowId ?? '';
+      const status = WorkflowExecutionStatus[e.status ?? 0] ?? 'UNSPECIFIED';
+      return {
+        id: attrs.get(pipelineIdKey) ?? workflowId.replace(/^pipeline-/, ''),
+        workflowId,
+        runId: e.execution?.runId ?? '',
+        phase: asPhase(attrs.get(pipelinePhaseKey)),
+        streamName: attrs.get(streamNameKey) ?? null,
+        applicationName: attrs.get(applicationNameKey) ?? null,
+        execution: status.replace(EXECUTION_STATUS_PREFIX, ''),
+        startedAt: isoOf(e.startTime),
+        closedAt: isoOf(e.closeTime),
+      };
+    });
+    const token = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64url') : null;
+    return { pipelines, nextPageToken: token };
+  }
+
+  status(id: string) {
+    return this.bounded(() => this.handle(id).query(statusQuery));
+  }
+
+  events(id: string) {
+    return this.bounded(() => this.handle(id).query(eventsQuery));
+  }
+
+  metrics(id: string) {
+    return this.bounded(() => this.handle(id).query(metricsQuery));
+  }
+
+  scalingHistory(id: string) {
+    return this.bounded(() => this.handle(id).query(scalingHistoryQuery));
+  }
+
+  replayProgress(id: string) {
+    return this.bounded(() => this.handle(id).query(replayProgressQuery));
+  }
+
+  scale(id: string, request: ScaleOverrideRequest) {
+    return this.bounded(() => this.handle(id).executeUpdate(scaleOverrideUpdate, { args: [request] }));
+  }
+
+  changeAutoscaling(id: string, change: AutoscalingChange) {
+    return this.bounded(() => this.handle(id).executeUpdate(autoscalingUpdate, { args: [change] }));
+  }
+
+  startReplay(id: string, request: ReplayStartRequest) {
+    return this.bounded(() => this.handle(id).executeUpdate(startReplayUpdate, { args: [request] }));
+  }
+
+  controlReplay(id: string, request: ReplayControlRequest) {
+    return this.bounded(() => this.handle(id).executeUpdate(replayControlUpdate, { args: [request] }));
+  }
+
+  /** Signals teardown. Resolves false when the workflow exists but has already closed. */
+  async teardown(id: string, reason: string | undefined): Promise<{ alreadyClosed: boolean }> {
+    const handle = this.handle(id);
+    const description = await handle.describe();
+    if (description.status.name !== 'RUNNING') return { alreadyClosed: true };
+    await handle.signal(teardownSignal, reason === undefined ? {} : { reason });
+    return { alreadyClosed: false };
+  }
+
+  /** Temporal answers at all (used by /readyz). */
+  async ping(timeoutMs: number): Promise<void> {
+    await this.client.connection.withDeadline(Date.now() + timeoutMs, () => this.client.workflowService.getSystemInfo({}));
+  }
+
+  private handle(id: string): WorkflowHandle {
+    return this.client.workflow.getHandle(pipelineWorkflowId(id));
+  }
+
+  /** A query or update waits for a worker; without a deadline a missing worker would hang the HTTP request. */
+  private bounded<T>(fn: () => Promise<T>): Promise<T> {
+    return this.client.connection.withDeadline(Date.now() + this.options.callTimeoutMs, fn);
+  }
+}
