@@ -23,6 +23,16 @@ function violation(value: unknown, path: string, constraint: string): string {
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+const compiled = new Map<string, RegExp>();
+function anchored(pattern: string): RegExp {
+  let regex = compiled.get(pattern);
+  if (regex === undefined) {
+    regex = new RegExp(`^(?:${pattern})$`);
+    compiled.set(pattern, regex);
+  }
+  return regex;
+}
+
 /** Throws `SerializationException` when the JSON type cannot be read as the member's type. */
 function checkType(value: unknown, rule: FieldRule, path: string): void {
   const kind = Array.isArray(value) ? 'array' : typeof value;
@@ -91,7 +101,7 @@ export function checkField(value: unknown, rule: FieldRule, path: string): strin
   if (length !== undefined && maxLength !== undefined && length > maxLength) {
     problems.push(violation(value, path, `have length less than or equal to ${maxLength}`));
   }
-  if (rule.pattern !== undefined && typeof value === 'string' && !new RegExp(`^(?:${rule.pattern})$`).test(value)) {
+  if (rule.pattern !== undefined && typeof value === 'string' && !anchored(rule.pattern).test(value)) {
     problems.push(violation(value, path, `satisfy regular expression pattern: ${rule.pattern}`));
   }
   if (typeof value === 'number' && rule.min !== undefined && value < rule.min) {

@@ -1,0 +1,62 @@
+/**
+ * The emulated Kinesis Data Streams service: one module per operation, wired to one
+ * stream store, plus the in-process StreamReader for the simulated Flink job.
+ */
+import type { KinesisOptions } from '../config.js';
+import type { Clock, MetricSink, ServiceModule, StreamReader } from '../core/types.js';
+import { addTagsToStream, listTagsForStream } from './operations/tags.js';
+import { createStream } from './operations/createStream.js';
+import { deleteStream } from './operations/deleteStream.js';
+import { describeStream } from './operations/describeStream.js';
+import { describeStreamSummary } from './operations/describeStreamSummary.js';
+import { getRecords } from './operations/getRecords.js';
+import { getShardIterator } from './operations/getShardIterator.js';
+import { listShards } from './operations/listShards.js';
+import { listStreams } from './operations/listStreams.js';
+import { putRecord } from './operations/putRecord.js';
+import { putRecords } from './operations/putRecords.js';
+import { updateShardCount } from './operations/updateShardCount.js';
+import { createStreamReader } from './reader.js';
+import { StreamStore } from './store.js';
+
+export const KINESIS_TARGET_PREFIX = 'Kinesis_20131202';
+
+export interface KinesisServiceDeps {
+  options: KinesisOptions;
+  accountId: string;
+  clock: Clock;
+  metrics: MetricSink;
+}
+
+export interface KinesisService extends ServiceModule {
+  streams: StreamReader;
+  store: StreamStore;
+}
+
+export function createKinesisService(deps: KinesisServiceDeps): KinesisService {
+  const store = new StreamStore(deps);
+  return {
+    targetPrefix: KINESIS_TARGET_PREFIX,
+    contentType: 'application/x-amz-json-1.1',
+    errorMessageKey: 'message',
+    operations: {
+      CreateStream: createStream(store),
+      DeleteStream: deleteStream(store),
+      DescribeStream: describeStream(store),
+      DescribeStreamSummary: describeStreamSummary(store),
+      ListStreams: listStreams(store),
+      ListShards: listShards(store),
+      PutRecord: putRecord(store),
+      PutRecords: putRecords(store),
+      GetShardIterator: getShardIterator(store),
+      GetRecords: getRecords(store),
+      UpdateShardCount: updateShardCount(store),
+      AddTagsToStream: addTagsToStream(store),
+      ListTagsForStream: listTagsForStream(store),
+    },
+    streams: createStreamReader(store),
+    store,
+    reset: () => store.reset(),
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,82 @@
+import { checkField, validationError } from '../../core/validation.js';
+import type { Operation } from '../../core/types.js';
+import { invalidArgument, writeThroughputMessage } from '../errors.js';
+import { publish } from '../metrics.js';
+import { appendRecord, base64Bytes, routeToShard } from '../records.js';
+import { EXPLICIT_HASH_KEY, PARTITION_KEY, RECORD_DATA, STREAM_ARN, STREAM_NAME } from '../rules.js';
+import { formatSequenceNumber } from '../sequenceNumbers.js';
+import type { StreamStore } from '../store.js';
+import type { StreamRef } from '../streams.js';
+import { findWritableStream } from '../streams.js';
+import { recordHashHex } from './putRecord.js';
+
+interface PutRecordsEntry {
+  Data: string;
+  PartitionKey: string;
+  ExplicitHashKey?: string;
+}
+
+interface PutRecordsInput extends StreamRef {
+  Records: PutRecordsEntry[];
+}
+
+type ResultEntry = { SequenceNumber: string; ShardId: string } | { ErrorCode: string; ErrorMessage: string };
+
+const MAX_PAYLOAD_BYTES = 5 * 1024 * 1024;
+
+function validateEntries(records: PutRecordsEntry[]): void {
+  const problems = records.flatMap((record, i) => {
+    const path = `records.${i + 1}.member.`;
+    if (record === null || typeof record !== 'object') return checkField(undefined, { required: true }, `records.${i + 1}.member`);
+    return [
+      ...checkField(record.Data, RECORD_DATA, `${path}data`),
+      ...checkField(record.PartitionKey, PARTITION_KEY, `${path}partitionKey`),
+      ...checkField(record.ExplicitHashKey, EXPLICIT_HASH_KEY, `${path}explicitHashKey`),
+    ];
+  });
+  if (problems.length > 0) throw validationError(problems);
+}
+
+export function putRecords(store: StreamStore): Operation<PutRecordsInput, unknown> {
+  return {
+    validation: {
+      Records: { type: 'array', required: true, minItems: 1, maxItems: 500 },
+      StreamName: STREAM_NAME,
+      StreamARN: STREAM_ARN,
+    },
+    handle(input, ctx) {
+      validateEntries(input.Records);
+      const sizes = input.Records.map((r) => ({
+        data: base64Bytes(r.Data),
+        total: base64Bytes(r.Data) + Buffer.byteLength(r.PartitionKey, 'utf8'),
+      }));
+      if (sizes.reduce((sum, s) => sum + s.total, 0) > MAX_PAYLOAD_BYTES) {
+        throw invalidArgument('Records size exceeds 5 MB limit');
+      }
+      const stream = findWritableStream(store, input);
+      let failed = 0;
+      let acceptedBytes = 0;
+      const results: ResultEntry[] = input.Records.map((record, i) => {
+        const size = sizes[i] as { data: number; total: number };
+        const shard = routeToShard(stream, recordHashHex(record.PartitionKey, record.ExplicitHashKey));
+        const counter = appendRecord(store, stream, shard, ctx.nowMs, record.PartitionKey, record.Data, size.total);
+        if (counter === null) {
+          failed += 1;
+          return {
+            ErrorCode: 'ProvisionedThroughputExceededException',
+            ErrorMessage: writeThroughputMessage(shard.id, stream.name, ctx.accountId),
+          };
+        }
+        acceptedBytes += size.data;
+        return { SequenceNumber: formatSequenceNumber(counter, shard.index), ShardId: shard.id };
+      });
+      const accepted = results.length - failed;
+      publish(store, stream, 'IncomingRecords', accepted, ctx.nowMs);
+      publish(store, stream, 'IncomingBytes', acceptedBytes, ctx.nowMs);
+      publish(store, stream, 'PutRecords.Records', accepted, ctx.nowMs);
+      publish(store, stream, 'PutRecords.Bytes', acceptedBytes, ctx.nowMs);
+      publish(store, stream, 'WriteProvisionedThroughputExceeded', failed, ctx.nowMs);
+      return { FailedRecordCount: failed, Records: results, EncryptionType: 'NONE' };
+    },
+  };
+}

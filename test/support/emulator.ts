@@ -1,0 +1,46 @@
+/**
+ * Test helpers: an emulator on a free port with near-zero delays, and the three AWS SDK
+ * clients pointed at it with dummy credentials — the same clients production uses.
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
+import type { EmulatorOverrides } from '../../emulator/config.js';
+import { startEmulator } from '../../emulator/server.js';
+import type { RunningEmulator } from '../../emulator/server.js';
+
+export const TEST_REGION = 'us-east-1';
+
+export const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+export interface TestEmulator extends RunningEmulator {
+  stop(): Promise<void>;
+}
+
+export async function startTestEmulator(overrides: EmulatorOverrides = {}): Promise<TestEmulator> {
+  const running = await startEmulator({ profile: 'test', overrides: { port: 0, ...overrides } });
+  return { ...running, stop: () => running.close() };
+}
+
+interface ClientTarget {
+  url: string;
+}
+
+const clientConfig = (target: ClientTarget) => ({
+  endpoint: target.url,
+  region: TEST_REGION,
+  credentials: DUMMY_CREDENTIALS,
+});
+
+/** Kinesis with its default request handler (HTTP/2 without TLS against an http endpoint). */
+export function kinesisClient(target: ClientTarget): KinesisClient {
+  return new KinesisClient(clientConfig(target));
+}
+
+export function flinkClient(target: ClientTarget): KinesisAnalyticsV2Client {
+  return new KinesisAnalyticsV2Client(clientConfig(target));
+}
+
+export function cloudWatchClient(target: ClientTarget): CloudWatchClient {
+  return new CloudWatchClient(clientConfig(target));
+}
