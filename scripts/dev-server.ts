@@ -4,7 +4,7 @@
  * so both register the same search attributes and wait for readiness the same way.
  */
 import { createServer } from 'node:net';
-import { Connection } from '@temporalio/client';
+import { Connection, type ConnectionOptions } from '@temporalio/client';
 
 /** The custom search attributes the pipeline workflow keeps current (DESIGN.md, Visibility). */
 export const SEARCH_ATTRIBUTES = {
@@ -55,6 +55,22 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** What a connection to a (possibly remote, TLS, API-key) Temporal frontend needs. */
+export interface TemporalTarget {
+  address: string;
+  tls?: boolean;
+  apiKey?: string | undefined;
+}
+
+export function connectionOptions(target: TemporalTarget): ConnectionOptions {
+  return {
+    address: target.address,
+    connectTimeout: 1000,
+    ...(target.tls ? { tls: true } : {}),
+    ...(target.apiKey !== undefined ? { apiKey: target.apiKey } : {}),
+  };
+}
+
 export interface WaitOptions {
   timeoutMs: number;
   /** Stops waiting early, e.g. when the server process already exited. */
@@ -65,7 +81,8 @@ export interface WaitOptions {
  * Resolves once the frontend answers and our search attributes are registered in the
  * namespace (the CLI registers them shortly after the gRPC port opens).
  */
-export async function waitForTemporal(address: string, namespace: string, options: WaitOptions): Promise<void> {
+export async function waitForTemporal(target: TemporalTarget | string, namespace: string, options: WaitOptions): Promise<void> {
+  const { address } = typeof target === 'string' ? { address: target } : target;
   const deadline = Date.now() + options.timeoutMs;
   let lastError = 'no answer yet';
   while (Date.now() < deadline) {
@@ -73,7 +90,7 @@ export async function waitForTemporal(address: string, namespace: string, option
     if (abandoned !== undefined) throw new Error(abandoned);
     let connection: Connection | undefined;
     try {
-      connection = await Connection.connect({ address, connectTimeout: 1000 });
+      connection = await Connection.connect(connectionOptions(typeof target === 'string' ? { address } : target));
       await connection.workflowService.getSystemInfo({});
       const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
       const missing = Object.keys(SEARCH_ATTRIBUTES).filter((name) => !(customAttributes && name in customAttributes));
