@@ -6,6 +6,7 @@
 import { UpdateShardCountCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { UpdateApplicationCommand, type KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
 import { ApplicationFailure } from '@temporalio/common';
+import { callAws } from '../aws/errors.js';
 import { describeApplication, describeStream } from './describe.js';
 import type { ApplyParallelismInput, ApplyResult, ApplyShardCountInput } from './types.js';
 
@@ -24,9 +25,9 @@ export async function applyShardCount(kinesis: KinesisClient, input: ApplyShardC
       `stream ${streamName} is ${stream.status}; UpdateShardCount needs it ACTIVE`, 'ResourceNotReady',
     );
   }
-  await kinesis.send(new UpdateShardCountCommand({
+  await callAws(`resharding ${streamName} to ${targetShards} shards`, () => kinesis.send(new UpdateShardCountCommand({
     StreamName: streamName, TargetShardCount: targetShards, ScalingType: 'UNIFORM_SCALING',
-  }));
+  })));
   return { called: true, message: `UpdateShardCount ${stream.openShards} → ${targetShards} shards on ${streamName}` };
 }
 
@@ -44,7 +45,7 @@ export async function applyParallelism(flink: KinesisAnalyticsV2Client, input: A
       `application ${applicationName} is ${app.status}; UpdateApplication needs it RUNNING or READY`, 'ResourceNotReady',
     );
   }
-  await flink.send(new UpdateApplicationCommand({
+  await callAws(`setting ${applicationName} parallelism to ${targetParallelism}`, () => flink.send(new UpdateApplicationCommand({
     ApplicationName: applicationName,
     CurrentApplicationVersionId: app.versionId,
     ApplicationConfigurationUpdate: {
@@ -57,7 +58,7 @@ export async function applyParallelism(flink: KinesisAnalyticsV2Client, input: A
         },
       },
     },
-  }));
+  })));
   return {
     called: true,
     message: `UpdateApplication parallelism ${app.parallelism} → ${targetParallelism} on ${applicationName} (version ${app.versionId})`,

@@ -5,6 +5,7 @@
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { DescribeApplicationCommand, type KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
 import type { ApplicationStatus, StreamStatus } from '../../scaling/types.js';
+import { callAws } from '../aws/errors.js';
 import type { CapacitySnapshot, ScalingResources } from './types.js';
 
 const STREAM_STATUSES: readonly string[] = ['CREATING', 'ACTIVE', 'UPDATING', 'DELETING'];
@@ -28,7 +29,7 @@ export interface ApplicationFacts {
 }
 
 export async function describeStream(kinesis: KinesisClient, streamName: string): Promise<StreamFacts> {
-  const out = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+  const out = await callAws(`describing stream ${streamName}`, () => kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName })));
   const summary = out.StreamDescriptionSummary;
   const status = summary?.StreamStatus ?? 'UNKNOWN';
   return {
@@ -38,7 +39,10 @@ export async function describeStream(kinesis: KinesisClient, streamName: string)
 }
 
 export async function describeApplication(flink: KinesisAnalyticsV2Client, applicationName: string): Promise<ApplicationFacts> {
-  const out = await flink.send(new DescribeApplicationCommand({ ApplicationName: applicationName }));
+  const out = await callAws(
+    `describing application ${applicationName}`,
+    () => flink.send(new DescribeApplicationCommand({ ApplicationName: applicationName })),
+  );
   const detail = out.ApplicationDetail;
   const parallelismConfig =
     detail?.ApplicationConfigurationDescription?.FlinkApplicationConfigurationDescription?.ParallelismConfigurationDescription;

@@ -7,6 +7,7 @@ import {
   GetMetricDataCommand, type CloudWatchClient, type Dimension, type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import type { MetricsSample } from '../../scaling/types.js';
+import { callAws } from '../aws/errors.js';
 import type { ScalingResources } from './types.js';
 
 type SampleField = Exclude<keyof MetricsSample, 'timestamp' | 'periodSeconds'>;
@@ -94,13 +95,14 @@ export async function readSamples(cloudwatch: CloudWatchClient, resources: Scali
   const byId = new Map(SERIES.map((s, i) => [`m${i}`, s.field]));
   let nextToken: string | undefined;
   do {
-    const out = await cloudwatch.send(new GetMetricDataCommand({
+    const token = nextToken;
+    const out = await callAws(`reading metrics of ${resources.streamName} and ${resources.applicationName}`, () => cloudwatch.send(new GetMetricDataCommand({
       MetricDataQueries: queries(resources, periodSeconds),
       StartTime: new Date(start * 1000),
       EndTime: new Date(end * 1000),
       ScanBy: 'TimestampAscending',
-      NextToken: nextToken,
-    }));
+      NextToken: token,
+    })));
     for (const result of out.MetricDataResults ?? []) {
       const field = byId.get(result.Id ?? '');
       if (field === undefined) continue;

@@ -1,0 +1,231 @@
+/**
+ * One scaling action as a saga: remember the capacity, apply the change in a safe
+ * order, wait for it to settle, verify health, and on failure roll back to the
+ * remembered capacity the same way. A failed rollback leaves the pipeline DEGRADED.
+ */
+import { isCancellation } from '@temporalio/workflow';
+import type { CapacitySnapshot, ScalingResources } from '../../activities/scaling/types.js';
+import type { ScalingRecord } from '../../model/status.js';
+import type { ActionOutcome, ScalingPolicy, ScalingTarget } from '../../scaling/types.js';
+import type { PipelineContext } from '../extension.js';
+import type { ScalingCalls } from './activities.js';
+import { quotaViolation, shardStepViolation } from './rules.js';
+import {
+  addRecord, describePair, describeTarget, policyConfig, quotaWindow, type CapacityPair, type ScalingState,
+} from './state.js';
+
+export interface SagaHost {
+  ctx: PipelineContext;
+  state: ScalingState;
+  calls: ScalingCalls;
+  resources: ScalingResources;
+  policy(): ScalingPolicy;
+  nowSeconds(): number;
+  /** Every fresh Describe* result goes here, so status and validators see the newest capacity. */
+  observeCapacity(snapshot: CapacitySnapshot): void;
+}
+
+export interface ActionRequest {
+  source: 'policy' | 'override';
+  /** Only the fields that change. */
+  target: ScalingTarget;
+  reasons: string[];
+}
+
+type Step = 'shards' | 'parallelism';
+
+interface MoveResult {
+  ok: boolean;
+  /** Failed before verification (apply or settle), so there is no verification record. */
+  appliedOk: boolean;
+  applyReasons: string[];
+  verifyReasons: string[];
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = (err as { cause?: unknown }).cause;
+    return cause instanceof Error && cause.message ? cause.message : err.message;
+  }
+  return String(err);
+}
+
+/** Stream first on the way up (Flink needs the shards to read from), Flink first on the way down. */
+export function stepOrder(from: CapacityPair, to: CapacityPair): Step[] {
+  const shards = to.shards !== from.shards;
+  const parallelism = to.parallelism !== from.parallelism;
+  if (shards && parallelism) return to.shards > from.shards ? ['shards', 'parallelism'] : ['parallelism', 'shards'];
+  if (shards) return ['shards'];
+  return parallelism ? ['parallelism'] : [];
+}
+
+export class ActionSaga {
+  constructor(private readonly host: SagaHost) {}
+
+  async run(request: ActionRequest): Promise<void> {
+    const { ctx, state } = this.host;
+    const who = request.source === 'override' ? 'Manual override' : `Policy ${state.settings.policy}`;
+    ctx.status.activeAction = { source: request.source, target: request.target, startedAt: ctx.nowIso() };
+    ctx.setPhase('SCALING', `${who}: scaling to ${describeTarget(request.target)}`);
+    let degradedBecause: string | null = null;
+    try {
+      degradedBecause = await this.runSteps(request);
+    } finally {
+      ctx.status.activeAction = null;
+      if (degradedBecause !== null) ctx.setPhase('DEGRADED', degradedBecause);
+      else ctx.setPhase('RUNNING', `${who}: scaling action finished`);
+    }
+  }
+
+  /** Returns why the pipeline is degraded, or null when it is healthy again (applied or rolled back). */
+  private async runSteps(request: ActionRequest): Promise<string | null> {
+    const { calls, resources } = this.host;
+    let start: CapacitySnapshot;
+    try {
+      start = await calls.fast.describeCapacity(resources);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      this.record('action', request, null, null, 'failed', [`could not read the current capacity: ${errorMessage(err)}`]);
+      this.outcome(request.target, 'failed');
+      return null;
+    }
+    this.host.observeCapacity(start);
+    const remembered: CapacityPair = { shards: start.openShards, parallelism: start.currentParallelism };
+    const desired: CapacityPair = {
+      shards: request.target.shards ?? remembered.shards,
+      parallelism: request.target.parallelism ?? remembered.parallelism,
+    };
+    const refused = this.precondition(remembered, desired);
+    if (refused !== null) {
+      this.record('rejected', request, remembered, desired, 'failed', [...request.reasons, refused]);
+      this.outcome(request.target, 'failed');
+      return null;
+    }
+
+    const forward = await this.move(remembered, desired, start);
+    this.record('action', request, remembered, desired, forward.appliedOk ? 'ok' : 'failed', forward.applyReasons);
+    if (forward.appliedOk) {
+      this.record('verification', request, remembered, desired, forward.ok ? 'ok' : 'failed', forward.verifyReasons);
+    }
+    if (forward.ok) {
+      this.outcome(request.target, 'applied');
+      return null;
+    }
+
+    const why = [...forward.applyReasons, ...forward.verifyReasons].filter((r) => !r.startsWith('UpdateShardCount') && !r.startsWith('UpdateApplication'));
+    this.host.ctx.setPhase('ROLLING_BACK', `Scaling to ${describePair(desired)} failed (${why.join('; ')}); restoring ${describePair(remembered)}`);
+    const back = await this.rollBack(remembered);
+    const failure = `scaling to ${describePair(desired)} failed: ${why.join('; ')}`;
+    this.record('rollback', request, desired, remembered, back.ok ? 'ok' : 'failed', [
+      failure, ...back.applyReasons, ...back.verifyReasons,
+    ]);
+    if (back.ok) {
+      this.outcome(request.target, 'rolled-back');
+      return null;
+    }
+    this.outcome(request.target, 'failed');
+    return this.degrade(remembered, [...back.applyReasons, ...back.verifyReasons]);
+  }
+
+  private precondition(from: CapacityPair, to: CapacityPair): string | null {
+    if (to.shards === from.shards) return null;
+    const { state } = this.host;
+    state.shardUpdateTimes = quotaWindow(state.shardUpdateTimes, this.host.nowSeconds());
+    return shardStepViolation(from.shards, to.shards) ?? quotaViolation(state.shardUpdateTimes);
+  }
+
+  private async rollBack(remembered: CapacityPair): Promise<MoveResult> {
+    let now: CapacitySnapshot;
+    try {
+      now = await this.host.calls.fast.describeCapacity(this.host.resources);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      return { ok: false, appliedOk: false, applyReasons: [`could not read the capacity to roll back: ${errorMessage(err)}`], verifyReasons: [] };
+    }
+    this.host.observeCapacity(now);
+    // The configured parallelism is what a half-done update left behind; roll back from it.
+    const current: CapacityPair = { shards: now.openShards, parallelism: now.parallelism };
+    const refused = this.precondition(current, remembered);
+    if (refused !== null) return { ok: false, appliedOk: false, applyReasons: [`cannot restore ${remembered.shards} shards: ${refused}`], verifyReasons: [] };
+    return this.move(current, remembered, now);
+  }
+
+  /** Applies `to` step by step, waiting for each to settle, then verifies health. */
+  private async move(from: CapacityPair, to: CapacityPair, start: CapacitySnapshot): Promise<MoveResult> {
+    const { ctx, calls, resources, state } = this.host;
+    const scaling = ctx.spec.scaling;
+    const startedMs = Date.parse(ctx.nowIso());
+    const applyReasons: string[] = [];
+    let latest = start;
+    const settle = async (): Promise<string | null> => {
+      const result = await calls.wait.waitSettled({ ...resources, deadlineEpochMs: Date.parse(ctx.nowIso()) + scaling.settleTimeoutSeconds * 1000 });
+      latest = result.capacity;
+      this.host.observeCapacity(latest);
+      return result.settled ? null : result.message;
+    };
+    try {
+      for (const step of stepOrder(from, to)) {
+        // AWS allows no Flink update while the stream reshards; wait for it first.
+        if (step === 'parallelism' && latest.streamStatus !== 'ACTIVE') {
+          const unsettled = await settle();
+          if (unsettled !== null) return { ok: false, appliedOk: false, applyReasons: [...applyReasons, unsettled], verifyReasons: [] };
+        }
+        const applied = step === 'shards'
+          ? await calls.fast.applyShardCount({ streamName: resources.streamName, targetShards: to.shards })
+          : await calls.fast.applyParallelism({
+            applicationName: resources.applicationName, targetParallelism: to.parallelism, expectedVersionId: latest.applicationVersionId,
+          });
+        if (step === 'shards') {
+          // Counted even when this attempt found the change already made: an earlier attempt's call used the quota.
+          state.shardUpdateTimes.push(this.host.nowSeconds());
+          ctx.status.shardUpdatesLast24h = state.shardUpdateTimes.length;
+        }
+        applyReasons.push(applied.message);
+        const unsettled = await settle();
+        if (unsettled !== null) return { ok: false, appliedOk: false, applyReasons: [...applyReasons, unsettled], verifyReasons: [] };
+      }
+      const verified = await calls.wait.verifyHealth({
+        ...resources,
+        shards: to.shards,
+        parallelism: to.parallelism,
+        periodSeconds: state.settings.periodSeconds,
+        actionStartedEpochMs: startedMs,
+        deadlineEpochMs: Date.parse(ctx.nowIso()) + scaling.verifyTimeoutSeconds * 1000,
+      });
+      this.host.observeCapacity(verified.capacity);
+      return { ok: verified.healthy, appliedOk: true, applyReasons, verifyReasons: verified.reasons };
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      return { ok: false, appliedOk: false, applyReasons: [...applyReasons, errorMessage(err)], verifyReasons: [] };
+    }
+  }
+
+  private degrade(remembered: CapacityPair, reasons: string[]): string {
+    const { ctx, state, resources } = this.host;
+    const why = `Rollback to ${describePair(remembered)} failed: ${reasons.join('; ')}`;
+    state.settings.paused = true;
+    state.attention = `${why}. Autoscaling is stopped. Check stream ${resources.streamName} and application ` +
+      `${resources.applicationName} (AWS console or CLI), restore ${describePair(remembered)} by hand, then resume ` +
+      `autoscaling (PUT /pipelines/${ctx.spec.id}/autoscaling with {"paused": false}).`;
+    ctx.status.attention = state.attention;
+    ctx.status.autoscaling = { ...state.settings };
+    ctx.status.lastError = { at: ctx.nowIso(), step: 'scaling rollback', message: why };
+    return why;
+  }
+
+  private outcome(target: ScalingTarget, result: ActionOutcome['result']): void {
+    const { state } = this.host;
+    state.policyState = this.host.policy().onActionOutcome(
+      state.policyState, { at: this.host.nowSeconds(), target, result }, policyConfig(state.settings),
+    );
+  }
+
+  private record(
+    kind: ScalingRecord['kind'], request: ActionRequest, before: CapacityPair | null, after: CapacityPair | null,
+    outcome: ScalingRecord['outcome'], reasons: string[],
+  ): void {
+    const { ctx, state } = this.host;
+    addRecord(state, { at: ctx.nowIso(), kind, source: request.source, before, after, target: request.target, outcome, reasons });
+    ctx.record({ kind: 'scaling', message: `${kind} ${outcome}: ${reasons.join('; ')}`, data: { target: request.target } });
+  }
+}

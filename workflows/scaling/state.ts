@@ -1,0 +1,119 @@
+/**
+ * The scaling extension's state: plain JSON, carried through continue-as-new as one
+ * object, plus the pure helpers that keep its bounded parts bounded.
+ */
+import type { PipelineSpec } from '../../model/spec.js';
+import type { AutoscalingSettings, ScalingRecord } from '../../model/status.js';
+import {
+  DAY_SECONDS, type Capacity, type MetricsSample, type PolicyConfig, type PolicyState, type ScalingPolicy, type ScalingTarget,
+} from '../../scaling/types.js';
+
+/** Enough for the last few hours of actions without letting history payloads grow. */
+export const HISTORY_LIMIT = 200;
+/** Observations kept for the metrics query (two hours of 1-minute periods). */
+export const WINDOW_LIMIT = 120;
+export const STATE_VERSION = 1;
+
+export interface PendingOverride {
+  target: ScalingTarget;
+  reason: string | null;
+  requestedAt: string;
+}
+
+export interface ScalingState {
+  version: typeof STATE_VERSION;
+  settings: AutoscalingSettings;
+  policyState: PolicyState;
+  /** Last capacity read from AWS; null until the first read. */
+  capacity: Capacity | null;
+  applicationVersionId: number | null;
+  /** Epoch seconds of our UpdateShardCount calls within the rolling 24 h quota window. */
+  shardUpdateTimes: number[];
+  history: ScalingRecord[];
+  window: MetricsSample[];
+  /** Start of the newest period already observed, so each period reaches the policy once. */
+  lastSampleTimestamp: number | null;
+  /** An accepted override not yet started (e.g. accepted just before continue-as-new). */
+  pendingOverride: PendingOverride | null;
+  /** Set when a rollback failed: autoscaling stays off until a person resumes it. */
+  attention: string | null;
+}
+
+export function initialSettings(spec: PipelineSpec, policy: ScalingPolicy): AutoscalingSettings {
+  const s = spec.scaling;
+  return {
+    policy: s.policy,
+    paused: !s.enabled,
+    intervalSeconds: s.intervalSeconds,
+    periodSeconds: s.periodSeconds,
+    cooldownSeconds: s.cooldownSeconds,
+    limits: { ...s.limits },
+    parameters: { ...policy.defaultParameters, ...s.parameters },
+  };
+}
+
+export function policyConfig(settings: AutoscalingSettings): PolicyConfig {
+  return { cooldownSeconds: settings.cooldownSeconds, limits: { ...settings.limits }, parameters: { ...settings.parameters } };
+}
+
+export function initialState(spec: PipelineSpec, policy: ScalingPolicy): ScalingState {
+  const settings = initialSettings(spec, policy);
+  return {
+    version: STATE_VERSION,
+    settings,
+    policyState: policy.initialState(policyConfig(settings)),
+    capacity: null,
+    applicationVersionId: null,
+    shardUpdateTimes: [],
+    history: [],
+    window: [],
+    lastSampleTimestamp: null,
+    pendingOverride: null,
+    attention: null,
+  };
+}
+
+/** Accepts what `snapshot()` returned before continue-as-new; anything else starts fresh. */
+export function isScalingState(carried: unknown): carried is ScalingState {
+  return typeof carried === 'object' && carried !== null && (carried as { version?: unknown }).version === STATE_VERSION;
+}
+
+export function appendBounded<T>(list: T[], items: T[], limit: number): T[] {
+  const next = list.concat(items);
+  return next.length > limit ? next.slice(next.length - limit) : next;
+}
+
+export function addRecord(state: ScalingState, record: ScalingRecord): void {
+  const last = state.history[state.history.length - 1];
+  // A quiet pipeline would otherwise fill the history with identical "keep capacity" entries:
+  // consecutive no-change decisions collapse into the newest one.
+  if (record.kind === 'decision' && record.outcome === 'none' && last?.kind === 'decision' && last.outcome === 'none') {
+    state.history[state.history.length - 1] = record;
+    return;
+  }
+  state.history = appendBounded(state.history, [record], HISTORY_LIMIT);
+}
+
+export function quotaWindow(times: number[], nowSeconds: number): number[] {
+  return times.filter((t) => t > nowSeconds - DAY_SECONDS);
+}
+
+export interface CapacityPair {
+  shards: number;
+  parallelism: number;
+}
+
+export function pairOf(c: Capacity): CapacityPair {
+  return { shards: c.shards, parallelism: c.parallelism };
+}
+
+export function describePair(c: CapacityPair): string {
+  return `${c.shards} shards / parallelism ${c.parallelism}`;
+}
+
+export function describeTarget(t: ScalingTarget): string {
+  const parts: string[] = [];
+  if (t.shards !== undefined) parts.push(`${t.shards} shards`);
+  if (t.parallelism !== undefined) parts.push(`parallelism ${t.parallelism}`);
+  return parts.join(' and ') || 'no change';
+}
