@@ -1,0 +1,2 @@
+/** Every workflow the worker runs (Temporal bundles this file and what it imports). */
+export { pipelineWorkflow } from './pipeline.js';
