@@ -26,21 +26,27 @@ interface ClientTarget {
   url: string;
 }
 
-const clientConfig = (target: ClientTarget) => ({
+export interface ClientOptions {
+  /** 1 to see throttling errors instead of the SDK retrying them away. */
+  maxAttempts?: number;
+}
+
+const clientConfig = (target: ClientTarget, options: ClientOptions) => ({
   endpoint: target.url,
   region: TEST_REGION,
   credentials: DUMMY_CREDENTIALS,
+  ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
 });
 
 /** Kinesis with its default request handler (HTTP/2 without TLS against an http endpoint). */
-export function kinesisClient(target: ClientTarget): KinesisClient {
-  return new KinesisClient(clientConfig(target));
+export function kinesisClient(target: ClientTarget, options: ClientOptions = {}): KinesisClient {
+  return new KinesisClient(clientConfig(target, options));
 }
 
-export function flinkClient(target: ClientTarget): KinesisAnalyticsV2Client {
-  return new KinesisAnalyticsV2Client(clientConfig(target));
+export function flinkClient(target: ClientTarget, options: ClientOptions = {}): KinesisAnalyticsV2Client {
+  return new KinesisAnalyticsV2Client(clientConfig(target, options));
 }
 
-export function cloudWatchClient(target: ClientTarget): CloudWatchClient {
-  return new CloudWatchClient(clientConfig(target));
+export function cloudWatchClient(target: ClientTarget, options: ClientOptions = {}): CloudWatchClient {
+  return new CloudWatchClient(clientConfig(target, options));
 }
