@@ -1,0 +1,55 @@
+/**
+ * Builds the worker that runs shardpilot's workflows and activities from the typed
+ * config: Temporal connection (TLS / API key for a cluster or Temporal Cloud), AWS
+ * clients (emulator endpoints and dummy credentials when local), and the Worker itself.
+ */
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { AppConfig, TemporalConfig } from '../config/index.js';
+import { createActivities } from '../activities/index.js';
+import { createAwsClients, destroyAwsClients } from '../activities/aws/clients.js';
+
+/** The bundler follows the `.js` specifiers of our TypeScript sources to the `.ts` files. */
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export async function connectTemporal(temporal: TemporalConfig): Promise<NativeConnection> {
+  return NativeConnection.connect({
+    address: temporal.address,
+    // An API key is only ever sent over TLS.
+    tls: temporal.tls || temporal.apiKey !== undefined,
+    ...(temporal.apiKey === undefined ? {} : { apiKey: temporal.apiKey }),
+  });
+}
+
+export interface PipelineWorker {
+  worker: Worker;
+  /** Releases the connection and the AWS clients once the worker has stopped. */
+  close(): Promise<void>;
+}
+
+export async function createPipelineWorker(config: AppConfig): Promise<PipelineWorker> {
+  const connection = await connectTemporal(config.temporal);
+  const clients = createAwsClients(config.aws);
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      workflowsPath: WORKFLOWS_PATH,
+      activities: createActivities(clients),
+      // Long waits heartbeat and resume elsewhere; no need to hold a shutdown for them.
+      shutdownGraceTime: '10 seconds',
+    });
+    return {
+      worker,
+      close: async () => {
+        await connection.close();
+        destroyAwsClients(clients);
+      },
+    };
+  } catch (err) {
+    await connection.close();
+    destroyAwsClients(clients);
+    throw err;
+  }
+}
