@@ -1,0 +1,95 @@
+/**
+ * What the adaptive policy reads from CloudWatch samples: demand (offered records and
+ * bytes, throttled writes included), its trend, the Flink backlog, and the online
+ * estimate of the true processing rate per parallelism. Pure functions over plain
+ * JSON so the policy state survives continue-as-new.
+ */
+import type { MetricsSample } from '../types.js';
+
+/** One period as the adaptive policy remembers it. */
+export type Point = {
+  t: number;
+  seconds: number;
+  /** Records/s offered by producers: accepted plus throttled (missing counts as 0: no puts). */
+  demand: number;
+  /** Records/s accepted by the stream. */
+  incoming: number;
+  bytesPerRecord: number | null;
+  lagMs: number | null;
+  processed: number | null;
+  cpu: number | null;
+  /** Capacity while the period ran (null when an action was under way or its effect unknown). */
+  parallelism: number | null;
+};
+
+export function toPoint(s: MetricsSample, parallelism: number | null): Point {
+  const incoming = (s.incomingRecords ?? 0) / s.periodSeconds;
+  const throttled = (s.writeProvisionedThroughputExceeded ?? 0) / s.periodSeconds;
+  return {
+    t: s.timestamp,
+    seconds: s.periodSeconds,
+    demand: incoming + throttled,
+    incoming,
+    bytesPerRecord: s.incomingRecords && s.incomingBytes ? s.incomingBytes / s.incomingRecords : null,
+    lagMs: s.millisBehindLatest ?? s.iteratorAgeMs,
+    processed: s.numRecordsInPerSecond,
+    cpu: s.cpuUtilization,
+    parallelism,
+  };
+}
+
+/** Points whose period started at or after `from` (the time the window begins). */
+export function since(points: Point[], from: number): Point[] {
+  return points.filter((p) => p.t >= from);
+}
+
+export function maxOf(values: number[]): number {
+  return values.reduce((a, b) => Math.max(a, b), 0);
+}
+
+/** Least-squares slope of demand, records/s per second (0 with fewer than three points). */
+export function demandSlope(points: Point[]): number {
+  if (points.length < 3) return 0;
+  const n = points.length;
+  const mt = points.reduce((a, p) => a + p.t, 0) / n;
+  const md = points.reduce((a, p) => a + p.demand, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const p of points) {
+    num += (p.t - mt) * (p.demand - md);
+    den += (p.t - mt) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+/** Latest known bytes per record (the binding limit may be bytes for large records). */
+export function bytesPerRecord(points: Point[], fallback: number): number {
+  for (let i = points.length - 1; i >= 0; i--) {
+    const b = points[i]!.bytesPerRecord;
+    if (b !== null) return b;
+  }
+  return fallback;
+}
+
+/** Latest lag (ms) and whether it grew over the given points. */
+export function lagTrend(points: Point[]): { lagMs: number; growing: boolean } {
+  const lags = points.map((p) => p.lagMs).filter((x): x is number => x !== null);
+  const last = lags[lags.length - 1] ?? 0;
+  const first = lags[0] ?? 0;
+  return { lagMs: last, growing: lags.length >= 2 && last > first };
+}
+
+/**
+ * One observation of the true rate per parallelism unit, or null when the period says
+ * nothing about it. DS2's rule (processed ÷ busy fraction) when the job is busy enough
+ * for CPU to be meaningful; processed ÷ parallelism when the job was saturated (backlog
+ * present and CPU unknown).
+ */
+export function observedUnitRate(p: Point, minBusy: number): number | null {
+  if (p.parallelism === null || p.processed === null || p.processed <= 0) return null;
+  if (p.cpu !== null) {
+    const busy = p.cpu / 100;
+    return busy >= minBusy ? p.processed / Math.min(1, busy) / p.parallelism : null;
+  }
+  return p.lagMs !== null && p.lagMs > 5000 ? p.processed / p.parallelism : null;
+}
