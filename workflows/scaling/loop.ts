@@ -15,6 +15,18 @@ import {
   addRecord, appendBounded, describeTarget, policyConfig, quotaWindow, WINDOW_LIMIT, type ScalingState,
 } from './state.js';
 
+function missingPolicy(name: string): ScalingPolicy {
+  return {
+    name,
+    description: 'not available in this build',
+    defaultParameters: {},
+    validateParameters: () => [],
+    initialState: () => ({}),
+    decide: (state) => ({ decision: { kind: 'none', target: {}, reasons: [`policy ${name} is not available in this build; keeping capacity`] }, nextState: state }),
+    onActionOutcome: (state) => state,
+  };
+}
+
 export class ScalingLoop implements PipelineExtension {
   private stopped = false;
   /** Set by settings changes so a new interval takes effect now, not after the old one. */
@@ -38,10 +50,9 @@ export class ScalingLoop implements PipelineExtension {
     });
   }
 
+  /** The current policy; a name this build does not know acts as "keep capacity". */
   policy(): ScalingPolicy {
-    const policy = this.resolvePolicy(this.state.settings.policy);
-    if (policy === undefined) throw new TypeError(`scaling policy ${this.state.settings.policy} is not registered`);
-    return policy;
+    return this.resolvePolicy(this.state.settings.policy) ?? missingPolicy(this.state.settings.policy);
   }
 
   nowSeconds(): number {

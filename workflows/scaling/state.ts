@@ -39,7 +39,7 @@ export interface ScalingState {
   attention: string | null;
 }
 
-export function initialSettings(spec: PipelineSpec, policy: ScalingPolicy): AutoscalingSettings {
+export function initialSettings(spec: PipelineSpec, policy: ScalingPolicy | undefined): AutoscalingSettings {
   const s = spec.scaling;
   return {
     policy: s.policy,
@@ -48,7 +48,7 @@ export function initialSettings(spec: PipelineSpec, policy: ScalingPolicy): Auto
     periodSeconds: s.periodSeconds,
     cooldownSeconds: s.cooldownSeconds,
     limits: { ...s.limits },
-    parameters: { ...policy.defaultParameters, ...s.parameters },
+    parameters: { ...policy?.defaultParameters, ...s.parameters },
   };
 }
 
@@ -56,12 +56,13 @@ export function policyConfig(settings: AutoscalingSettings): PolicyConfig {
   return { cooldownSeconds: settings.cooldownSeconds, limits: { ...settings.limits }, parameters: { ...settings.parameters } };
 }
 
-export function initialState(spec: PipelineSpec, policy: ScalingPolicy): ScalingState {
+/** Without a policy (a name this build does not know) the loop still observes, and says why it does not decide. */
+export function initialState(spec: PipelineSpec, policy: ScalingPolicy | undefined): ScalingState {
   const settings = initialSettings(spec, policy);
   return {
     version: STATE_VERSION,
     settings,
-    policyState: policy.initialState(policyConfig(settings)),
+    policyState: policy?.initialState(policyConfig(settings)) ?? {},
     capacity: null,
     applicationVersionId: null,
     shardUpdateTimes: [],

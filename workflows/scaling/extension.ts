@@ -1,0 +1,106 @@
+/**
+ * The scaling extension: installs the override/settings updates and the metrics and
+ * history queries at workflow start, and hands the pipeline workflow the control loop.
+ */
+import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { kpusFor } from '../../model/spec.js';
+import {
+  autoscalingUpdate, metricsQuery, scaleOverrideUpdate, scalingHistoryQuery,
+  type AutoscalingChange, type ScaleOverrideRequest, type ScaleOverrideResult,
+} from '../messages.js';
+import type { ExtensionInstaller } from '../extension.js';
+import { scalingCalls } from './activities.js';
+import { ScalingLoop } from './loop.js';
+import { applyAutoscalingChange, overrideViolation, type PolicyResolver } from './rules.js';
+import { addRecord, describeTarget, initialState, isScalingState, policyConfig } from './state.js';
+
+/** Builds the installer around a policy registry (the real one in production; tests may add their own policies). */
+export function createScalingInstaller(registry: PolicyResolver): ExtensionInstaller {
+  // A registry may throw for a name it does not know; here that is just "not available".
+  const resolvePolicy: PolicyResolver = (name) => {
+    try {
+      return registry(name);
+    } catch {
+      return undefined;
+    }
+  };
+  return (ctx, carried) => {
+    const state = isScalingState(carried) ? carried : initialState(ctx.spec, resolvePolicy(ctx.spec.scaling.policy));
+    const loop = new ScalingLoop(ctx, state, scalingCalls(ctx.spec.scaling), resolvePolicy);
+    ctx.status.autoscaling = { ...state.settings };
+    ctx.status.shardUpdatesLast24h = state.shardUpdateTimes.length;
+    if (state.attention !== null) ctx.status.attention = state.attention;
+    if (state.capacity !== null) {
+      const c = state.capacity;
+      ctx.status.capacity = { ...c, kpus: kpusFor(c.parallelism, c.parallelismPerKpu) };
+    }
+
+    setHandler(metricsQuery, () => state.window);
+    setHandler(scalingHistoryQuery, () => state.history);
+
+    const overrideProblem = (req: ScaleOverrideRequest): string | null => overrideViolation(req, {
+      phase: ctx.status.phase,
+      capacity: state.capacity,
+      actionInFlight: loop.isBusy(),
+      shardUpdateTimes: state.shardUpdateTimes.filter((t) => t > loop.nowSeconds() - 86_400),
+      maxKpus: state.settings.limits.maxKpus,
+    });
+    setHandler(
+      scaleOverrideUpdate,
+      (req): ScaleOverrideResult => {
+        // Re-checked: another update may have been accepted between validation and this handler.
+        const problem = overrideProblem(req);
+        if (problem !== null || state.capacity === null) throw ApplicationFailure.nonRetryable(problem ?? 'capacity unknown', 'OverrideRejected');
+        const target = { ...(req.shards !== undefined ? { shards: req.shards } : {}), ...(req.parallelism !== undefined ? { parallelism: req.parallelism } : {}) };
+        const before = { shards: state.capacity.shards, parallelism: state.capacity.parallelism };
+        state.pendingOverride = { target, reason: req.reason ?? null, requestedAt: ctx.nowIso() };
+        const message = `accepted: scaling to ${describeTarget(target)} now; it is verified and rolled back on failure`;
+        addRecord(state, {
+          at: ctx.nowIso(), kind: 'override', source: 'override', before,
+          after: { shards: target.shards ?? before.shards, parallelism: target.parallelism ?? before.parallelism },
+          target, outcome: 'ok', reasons: [req.reason ?? 'manual override', message],
+        });
+        ctx.record({ kind: 'override', message: `Scale override ${message}`, data: { target } });
+        return { accepted: true, target, before, message };
+      },
+      {
+        validator: (req) => {
+          const problem = overrideProblem(req);
+          if (problem !== null) throw ApplicationFailure.nonRetryable(`Scale override rejected: ${problem}`, 'OverrideRejected');
+        },
+      },
+    );
+
+    setHandler(
+      autoscalingUpdate,
+      (change: AutoscalingChange) => {
+        const { settings, problems } = applyAutoscalingChange(state.settings, change, resolvePolicy);
+        if (problems.length > 0) throw ApplicationFailure.nonRetryable(`Autoscaling change rejected: ${problems.join('; ')}`, 'SettingsRejected');
+        const policyChanged = settings.policy !== state.settings.policy;
+        state.settings = settings;
+        if (policyChanged) state.policyState = loop.policy().initialState(policyConfig(settings));
+        const resumedFromDegraded = state.attention !== null && change.paused === false;
+        if (resumedFromDegraded) {
+          state.attention = null;
+          ctx.status.attention = null;
+          if (ctx.status.phase === 'DEGRADED') ctx.setPhase('RUNNING', 'Autoscaling resumed by a person after a failed rollback');
+        }
+        ctx.status.autoscaling = { ...settings };
+        addRecord(state, {
+          at: ctx.nowIso(), kind: 'settings', source: 'override', before: null, after: null, target: null, outcome: 'ok',
+          reasons: [`autoscaling settings changed: ${JSON.stringify(change)}`],
+        });
+        ctx.record({ kind: 'override', message: `Autoscaling settings changed: ${JSON.stringify(change)}` });
+        loop.wakeUp();
+        return { ...settings };
+      },
+      {
+        validator: (change) => {
+          const { problems } = applyAutoscalingChange(state.settings, change, resolvePolicy);
+          if (problems.length > 0) throw ApplicationFailure.nonRetryable(`Autoscaling change rejected: ${problems.join('; ')}`, 'SettingsRejected');
+        },
+      },
+    );
+    return loop;
+  };
+}
