@@ -17,6 +17,8 @@ export interface HttpExchange {
   respond(status: number, headers: Record<string, string>, body: string): void;
 }
 
+const WINDOW_BYTES = 16 * 1024 * 1024;
+
 export type ExchangeHandler = (exchange: HttpExchange) => Promise<void>;
 
 export class BodyTooLargeError extends Error {}
@@ -105,13 +107,19 @@ export function createDualProtocolServer(handler: ExchangeHandler): DualProtocol
     });
   };
   const h1 = http.createServer({ keepAliveTimeout: 60_000 }, onRequest);
-  const h2 = http2.createServer({ maxSessionMemory: 64 }, onRequest);
+  // Large windows let a 5 MiB PutRecords arrive without a round trip per 64 KiB.
+  const h2 = http2.createServer({ maxSessionMemory: 64, settings: { initialWindowSize: WINDOW_BYTES } }, onRequest);
+  h2.on('session', (session) => {
+    session.once('localSettings', () => session.setLocalWindowSize(WINDOW_BYTES));
+  });
   const sockets = new Set<net.Socket>();
 
   const tcp = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
+    // Small frames (WINDOW_UPDATE, short JSON answers) must not wait for Nagle's timer.
+    socket.setNoDelay(true);
     let head = Buffer.alloc(0);
     const onFirstData = (chunk: Buffer): void => {
       head = Buffer.concat([head, chunk]);
