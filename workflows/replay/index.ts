@@ -1,0 +1,2 @@
+/** Workflow types of the replay, for the worker's workflow bundle. */
+export { replayWorkflow } from './workflow.js';
