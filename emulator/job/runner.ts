@@ -1,0 +1,163 @@
+/**
+ * Runs one application's taxi job tick by tick: the capacity model (records per
+ * second per busy source subtask), outages (nothing is processed while the application
+ * starts, updates or restarts), periodic checkpoints, and the `AWS/KinesisAnalytics`
+ * metrics AWS publishes for the application.
+ *
+ * Dimensions published: every metric with `Application`; `millisBehindLatest` also with
+ * `Application` + `Flow=Input` + `Id=<input stream, non-alphanumerics as _>`, the form
+ * AWS uses for the Kinesis source's lag.
+ */
+import type { MetricSink } from '../core/types.js';
+import type { JobCheckpoint, TaxiJob } from './taxiJob.js';
+
+export interface RunConditions {
+  /** The application is RUNNING (not starting, updating or autoscaling). */
+  running: boolean;
+  parallelism: number;
+  parallelismPerKpu: number;
+  recordsPerSecondPerSubtask: number;
+  checkpointIntervalMs: number;
+  checkpointingEnabled: boolean;
+  /** Fault: the job keeps failing and restarting. */
+  unhealthy: boolean;
+}
+
+export interface TickReport {
+  cpuUtilization: number;
+  processed: number;
+  lagMs: number;
+}
+
+/** Flink's fixed-delay restart strategy waits 10 s; in job ticks, so fast tests see restarts too. */
+const TICKS_PER_RESTART = 10;
+const NAMESPACE = 'AWS/KinesisAnalytics';
+
+export class JobRunner {
+  private outageStartMs: number | null;
+  private runningSinceMs: number | null = null;
+  private fullRestarts = 0;
+  private failedCheckpoints = 0;
+  private lastCheckpointDurationMs = 0;
+  private lastCheckpointMs: number;
+  private lastCheckpoint: JobCheckpoint;
+  /** Fractional record budget carried between ticks so low rates are exact over time. */
+  private carry = 0;
+  private unhealthyTicks = 0;
+
+  constructor(
+    private readonly applicationName: string,
+    readonly job: TaxiJob,
+    private readonly metrics: MetricSink,
+    nowMs: number,
+  ) {
+    this.outageStartMs = nowMs;
+    this.lastCheckpointMs = nowMs;
+    this.lastCheckpoint = job.checkpoint();
+  }
+
+  /** The job goes down (start, update, autoscaling, rollback); processing stops until `recover`. */
+  beginOutage(nowMs: number): void {
+    if (this.outageStartMs === null) this.outageStartMs = nowMs;
+    this.runningSinceMs = null;
+  }
+
+  /** Back up after a restart: state comes from the snapshot (or the last checkpoint). */
+  recover(nowMs: number, from: JobCheckpoint | null): void {
+    this.job.restore(from ?? this.lastCheckpoint);
+    this.lastCheckpoint = this.job.checkpoint();
+    this.lastCheckpointMs = nowMs;
+    this.outageStartMs = null;
+    this.runningSinceMs = nowMs;
+    this.carry = 0;
+  }
+
+  /** A snapshot taken now (StopApplication, UpdateApplication with snapshots enabled). */
+  snapshot(): JobCheckpoint {
+    return this.job.checkpoint();
+  }
+
+  latestCheckpoint(): JobCheckpoint {
+    return this.lastCheckpoint;
+  }
+
+  tick(nowMs: number, elapsedMs: number, c: RunConditions): TickReport {
+    let processed = 0;
+    let emitted = 0;
+    let lagMs: number;
+    const capacityPerSubtask = (c.recordsPerSecondPerSubtask * elapsedMs) / 1000;
+    const healthy = c.running && !c.unhealthy && this.job.inputExists();
+    if (healthy) {
+      this.unhealthyTicks = 0;
+      const budget = capacityPerSubtask + this.carry;
+      const step = this.job.step(Math.floor(budget), c.parallelism, nowMs);
+      this.carry = budget - Math.floor(budget);
+      processed = step.processed;
+      emitted = step.emitted;
+      lagMs = step.lagMs;
+      this.maybeCheckpoint(nowMs, c);
+    } else {
+      if (c.running) this.restartLoop(nowMs, c);
+      lagMs = this.job.inputExists() ? this.job.lag(nowMs) : 0;
+    }
+    const capacity = capacityPerSubtask * c.parallelism;
+    const cpu = capacity > 0 ? Math.min(100, (100 * processed) / capacity) : 0;
+    this.publish(nowMs, elapsedMs, c, { processed, emitted, lagMs, cpu });
+    return { cpuUtilization: cpu, processed, lagMs };
+  }
+
+  /** A failing job: restarts every few ticks, each one a full restart with failed checkpoints. */
+  private restartLoop(nowMs: number, c: RunConditions): void {
+    if (this.outageStartMs === null) this.outageStartMs = nowMs;
+    this.runningSinceMs = null;
+    if (this.unhealthyTicks % TICKS_PER_RESTART === 0) {
+      this.fullRestarts += 1;
+      if (c.checkpointingEnabled) this.failedCheckpoints += 1;
+    }
+    this.unhealthyTicks += 1;
+  }
+
+  private maybeCheckpoint(nowMs: number, c: RunConditions): void {
+    if (!c.checkpointingEnabled || nowMs - this.lastCheckpointMs < c.checkpointIntervalMs) return;
+    this.lastCheckpoint = this.job.checkpoint();
+    this.lastCheckpointMs = nowMs;
+    // Simulated: a checkpoint's duration grows with the keyed state it writes.
+    this.lastCheckpointDurationMs = 40 + Math.round(this.job.stateSize() / 50);
+  }
+
+  private publish(
+    nowMs: number,
+    elapsedMs: number,
+    c: RunConditions,
+    t: { processed: number; emitted: number; lagMs: number; cpu: number },
+  ): void {
+    const app = { Application: this.applicationName };
+    const perSecond = elapsedMs > 0 ? 1000 / elapsedMs : 0;
+    const heap = Math.min(95, 15 + this.job.stateSize() / (c.parallelism * 200));
+    const values: Record<string, [number, string]> = {
+      KPUs: [Math.ceil(c.parallelism / c.parallelismPerKpu) + 1, 'Count'],
+      downtime: [this.outageStartMs === null ? 0 : nowMs - this.outageStartMs, 'Milliseconds'],
+      uptime: [this.runningSinceMs === null ? 0 : nowMs - this.runningSinceMs, 'Milliseconds'],
+      fullRestarts: [this.fullRestarts, 'Count'],
+      numRecordsInPerSecond: [t.processed * perSecond, 'Count/Second'],
+      numRecordsOutPerSecond: [t.emitted * perSecond, 'Count/Second'],
+      cpuUtilization: [t.cpu, 'Percent'],
+      containerCPUUtilization: [t.cpu, 'Percent'],
+      heapMemoryUtilization: [heap, 'Percent'],
+      lastCheckpointDuration: [this.lastCheckpointDurationMs, 'Milliseconds'],
+      numberOfFailedCheckpoints: [this.failedCheckpoints, 'Count'],
+      millisBehindLatest: [t.lagMs, 'Milliseconds'],
+    };
+    for (const [metricName, [value, unit]] of Object.entries(values)) {
+      this.metrics.record({ namespace: NAMESPACE, metricName, dimensions: app, value, timestampMs: nowMs, unit });
+    }
+    this.metrics.record({
+      namespace: NAMESPACE,
+      metricName: 'millisBehindLatest',
+      dimensions: { ...app, Flow: 'Input', Id: this.job.inputStream.replace(/[^a-zA-Z0-9_]/g, '_') },
+      value: t.lagMs,
+      timestampMs: nowMs,
+      unit: 'Milliseconds',
+    });
+  }
+}
