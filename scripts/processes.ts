@@ -4,7 +4,10 @@
  * plain `child.kill()` would leave behind as orphans.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+
+const WITH_PARENT = resolve(import.meta.dirname, 'with-parent.sh');
 
 export interface ChildOptions {
   name: string;
@@ -31,7 +34,8 @@ export class ManagedChild {
 
   constructor(options: ChildOptions) {
     this.name = options.name;
-    this.process = spawn(options.command, options.args, {
+    // The wrapper stops the command if this process dies without cleaning up (SIGKILL, a crash).
+    this.process = spawn('bash', [WITH_PARENT, String(process.pid), options.command, ...options.args], {
       cwd: options.cwd,
       env: options.env,
       detached: true,
