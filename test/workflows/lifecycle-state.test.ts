@@ -11,7 +11,7 @@ function clock() {
 }
 
 function newState(phases: string[] = []) {
-  const spec = resolveSpec({ stream: { shardCount: 4, adopt: false, retentionHours: 24 } }, 'trips');
+  const spec = resolveSpec({ stream: { shardCount: 4, adopt: false, retentionHours: 24 }, retainOnFailure: false, retainStreamOnDelete: false }, 'trips');
   return new PipelineState(spec, undefined, { nowIso: clock(), phaseChanged: (s: PipelineStatus) => phases.push(s.phase) });
 }
 
