@@ -3,13 +3,13 @@ import { Type } from 'typebox';
 import { PipelineId, ReplaySpec } from '../../model/spec.js';
 import type { ReplayProgress } from '../../model/status.js';
 import type { ReplayStartRequest } from '../../workflows/messages.js';
-import { patchOf } from './patch.js';
+import { patchOf, withoutDefault } from './patch.js';
 
 /** Fields left out fall back to the pipeline's spec (then to the spec defaults), so no defaults are filled here. */
 export const ReplayStartBody = Type.Unsafe<ReplayStartRequest>(patchOf(ReplaySpec, 'Replay settings; omitted fields come from the pipeline spec.'));
 
 export const ReplaySpeedupBody = Type.Object(
-  { speedup: ReplaySpec.properties.speedup },
+  { speedup: withoutDefault(ReplaySpec.properties.speedup) },
   { additionalProperties: false, description: 'New speedup for the running replay.' },
 );
 

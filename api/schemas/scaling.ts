@@ -4,7 +4,7 @@ import { POLICY_NAMES, ScalingLimits, ScalingSpec } from '../../model/spec.js';
 import type { AutoscalingSettings, ScalingRecord } from '../../model/status.js';
 import type { MetricsSample } from '../../scaling/types.js';
 import type { AutoscalingChange, ScaleOverrideResult } from '../../workflows/messages.js';
-import { patchOf } from './patch.js';
+import { patchOf, withoutDefault } from './patch.js';
 
 export const ScaleRequest = Type.Object(
   {
@@ -33,7 +33,7 @@ export const AutoscalingChangeBody = Type.Unsafe<AutoscalingChange>(Type.Object(
     intervalSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
     cooldownSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400 })),
     limits: Type.Optional(patchOf(ScalingLimits, 'Only the bounds to change.')),
-    parameters: Type.Optional(ScalingSpec.properties.parameters),
+    parameters: Type.Optional(withoutDefault(ScalingSpec.properties.parameters)),
   },
   { additionalProperties: false, minProperties: 1, description: 'Only the settings to change.' },
 ));
