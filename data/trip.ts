@@ -56,8 +56,10 @@ export function toTripEvent(value: unknown): TripEvent | string {
   for (const field of numbers) {
     if (typeof v[field] !== 'number' || !Number.isFinite(v[field])) return `${field} is not a number`;
   }
+  // Key order follows the schema, so a trip read and re-serialized is byte-identical.
   const trip: TripEvent = {
     trip_id: String(tripId),
+    ...(v.vendor_id !== undefined && v.vendor_id !== null ? { vendor_id: String(v.vendor_id) } : {}),
     pickup_datetime: v.pickup_datetime as string,
     dropoff_datetime: v.dropoff_datetime as string,
     pickup_latitude: v.pickup_latitude as number,
@@ -66,9 +68,8 @@ export function toTripEvent(value: unknown): TripEvent | string {
     dropoff_longitude: v.dropoff_longitude as number,
     passenger_count: v.passenger_count as number,
     trip_distance: v.trip_distance as number,
+    ...(v.payment_type !== undefined && v.payment_type !== null ? { payment_type: String(v.payment_type) } : {}),
     total_amount: v.total_amount as number,
   };
-  if (v.vendor_id !== undefined && v.vendor_id !== null) trip.vendor_id = String(v.vendor_id);
-  if (v.payment_type !== undefined && v.payment_type !== null) trip.payment_type = String(v.payment_type);
   return trip;
 }

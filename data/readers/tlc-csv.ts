@@ -92,8 +92,11 @@ export function tlcRowToTrip(row: string, columns: ColumnMap, tripId: string): T
     if (typeof n === 'string') return n;
     values[f] = n;
   }
+  const vendor = cell('vendor');
+  const payment = cell('payment');
   const trip: TripEvent = {
     trip_id: tripId,
+    ...(vendor ? { vendor_id: vendor } : {}),
     pickup_datetime: pickup,
     dropoff_datetime: dropoff,
     pickup_latitude: values.pickupLat!,
@@ -102,12 +105,9 @@ export function tlcRowToTrip(row: string, columns: ColumnMap, tripId: string): T
     dropoff_longitude: values.dropoffLon!,
     passenger_count: values.passengers!,
     trip_distance: values.distance!,
+    ...(payment ? { payment_type: payment } : {}),
     total_amount: values.total!,
   };
-  const vendor = cell('vendor');
-  if (vendor) trip.vendor_id = vendor;
-  const payment = cell('payment');
-  if (payment) trip.payment_type = payment;
   return trip;
 }
 
