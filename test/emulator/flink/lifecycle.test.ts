@@ -2,11 +2,11 @@ import {
   ConcurrentModificationException, CreateApplicationCommand, DeleteApplicationCommand, DescribeApplicationCommand,
   InvalidArgumentException, ListApplicationsCommand, ResourceInUseException, ResourceNotFoundException,
   StartApplicationCommand, StopApplicationCommand, UpdateApplicationCommand,
-  type CreateApplicationCommandInput, type KinesisAnalyticsV2Client,
+  type KinesisAnalyticsV2Client,
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CODE_BUCKET, CODE_KEY, SERVICE_ROLE, describeApp, openTarget, removeApplication, waitForApplication,
+  CODE_BUCKET, CODE_KEY, applicationInput, describeApp, openTarget, removeApplication, waitForApplication,
   type ConformanceTarget,
 } from './target.js';
 
@@ -16,26 +16,6 @@ const created: string[] = [];
 
 /** Delays long enough to observe each transitional status even on a loaded machine. */
 const DELAYS = { startApplicationMs: 800, stopApplicationMs: 800, forceStopApplicationMs: 400, updateApplicationMs: 800, deleteApplicationMs: 400 };
-
-export function applicationInput(name: string, parallelism = 2): CreateApplicationCommandInput {
-  return {
-    ApplicationName: name,
-    ApplicationDescription: 'conformance',
-    RuntimeEnvironment: 'FLINK-1_20',
-    ServiceExecutionRole: SERVICE_ROLE,
-    ApplicationConfiguration: {
-      ApplicationCodeConfiguration: {
-        CodeContentType: 'ZIPFILE',
-        CodeContent: { S3ContentLocation: { BucketARN: CODE_BUCKET, FileKey: CODE_KEY } },
-      },
-      FlinkApplicationConfiguration: {
-        ParallelismConfiguration: { ConfigurationType: 'CUSTOM', Parallelism: parallelism, ParallelismPerKPU: 1, AutoScalingEnabled: false },
-      },
-      EnvironmentProperties: { PropertyGroups: [{ PropertyGroupId: 'FlinkApplicationProperties', PropertyMap: { InputStreamName: 'absent' } }] },
-      ApplicationSnapshotConfiguration: { SnapshotsEnabled: true },
-    },
-  };
-}
 
 async function create(label: string, parallelism = 2): Promise<string> {
   const name = target.name(label);

@@ -10,7 +10,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateStreamCommand, DeleteStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import {
   DeleteApplicationCommand, DescribeApplicationCommand, KinesisAnalyticsV2Client, StopApplicationCommand,
-  type ApplicationDetail,
+  type ApplicationDetail, type CreateApplicationCommandInput,
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import type { EmulatorOverrides } from '../../../emulator/config.js';
 import { cloudWatchClient, flinkClient, kinesisClient, startTestEmulator } from '../../support/emulator.js';
@@ -134,4 +134,25 @@ export async function removeApplication(flink: KinesisAnalyticsV2Client, applica
 
 export async function removeStream(kinesis: KinesisClient, stream: string): Promise<void> {
   await kinesis.send(new DeleteStreamCommand({ StreamName: stream })).catch(() => undefined);
+}
+
+/** A CUSTOM-parallelism application reading the `FlinkApplicationProperties` input stream. */
+export function applicationInput(name: string, parallelism = 2): CreateApplicationCommandInput {
+  return {
+    ApplicationName: name,
+    ApplicationDescription: 'conformance',
+    RuntimeEnvironment: 'FLINK-1_20',
+    ServiceExecutionRole: SERVICE_ROLE,
+    ApplicationConfiguration: {
+      ApplicationCodeConfiguration: {
+        CodeContentType: 'ZIPFILE',
+        CodeContent: { S3ContentLocation: { BucketARN: CODE_BUCKET, FileKey: CODE_KEY } },
+      },
+      FlinkApplicationConfiguration: {
+        ParallelismConfiguration: { ConfigurationType: 'CUSTOM', Parallelism: parallelism, ParallelismPerKPU: 1, AutoScalingEnabled: false },
+      },
+      EnvironmentProperties: { PropertyGroups: [{ PropertyGroupId: 'FlinkApplicationProperties', PropertyMap: { InputStreamName: 'absent' } }] },
+      ApplicationSnapshotConfiguration: { SnapshotsEnabled: true },
+    },
+  };
 }
