@@ -73,11 +73,15 @@ export class ManagedChild {
     return this.stopping;
   }
 
-  /** SIGTERM to the whole group, then SIGKILL after `graceMs`; resolves once the leader exited. */
+  /**
+   * SIGTERM to the leader (the with-parent wrapper relays it to the command once; a
+   * group-wide SIGTERM would reach the command twice, which many programs read as
+   * "stop now, skip draining"), then SIGKILL to the group after `graceMs`.
+   */
   async stop(graceMs: number): Promise<ExitInfo> {
     this.stopping = true;
     if (this.exitInfo === undefined) {
-      this.signalGroup('SIGTERM');
+      this.signalLeader('SIGTERM');
       const timer = setTimeout(() => this.signalGroup('SIGKILL'), graceMs);
       await this.exited;
       clearTimeout(timer);
@@ -91,6 +95,14 @@ export class ManagedChild {
   killNow(): void {
     this.stopping = true;
     this.signalGroup('SIGKILL');
+  }
+
+  private signalLeader(signal: NodeJS.Signals): void {
+    try {
+      this.process.kill(signal);
+    } catch {
+      // Already gone.
+    }
   }
 
   private signalGroup(signal: NodeJS.Signals): void {
