@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { autoscalingUpdate, scaleOverrideUpdate } from '../../../workflows/messages.js';
+import { FakeCloud } from './fake-cloud.js';
+import { finish, kinds, rejection, startHost, startHostWorker, waitFor, type HostHarness } from './host.js';
+
+const cloud = new FakeCloud();
+let h: HostHarness;
+
+beforeAll(async () => {
+  h = await startHostWorker(cloud.activities());
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('scaling action saga (real Temporal server, fake cloud)', () => {
+  it('applies and verifies a manual override to 12 shards on an 8-shard stream, calling UpdateShardCount once', async () => {
+    const fake = cloud.add('ovr12-trips', { shards: 8, parallelism: 1 });
+    const handle = await startHost(h, 'ovr12');
+    const result = await handle.executeUpdate(scaleOverrideUpdate, { args: [{ shards: 12, reason: 'planned event' }] });
+    expect(result).toMatchObject({ accepted: true, target: { shards: 12 }, before: { shards: 8, parallelism: 1 } });
+
+    const { status, history } = await waitFor(handle, (_s, hist) => hist.some((r) => r.kind === 'verification'), 'verification');
+    expect(kinds(history)).toEqual(expect.arrayContaining(['override:ok', 'action:ok', 'verification:ok']));
+    expect(history.find((r) => r.kind === 'action')).toMatchObject({ before: { shards: 8, parallelism: 1 }, after: { shards: 12, parallelism: 1 } });
+    expect(fake.stream.openShards).toBe(12);
+    expect(fake.calls).toEqual([{ op: 'UpdateShardCount', target: 12 }]);
+    await waitFor(handle, (s) => s.phase === 'RUNNING' && s.activeAction === null, 'RUNNING again');
+    expect(status.shardUpdatesLast24h).toBe(1);
+    await finish(handle);
+  });
+
+  it('rejects an override to 20 shards on 8 open shards, saying it is more than 2×, and records nothing', async () => {
+    const fake = cloud.add('ovr20-trips', { shards: 8, parallelism: 1 });
+    const handle = await startHost(h, 'ovr20');
+    expect(await rejection(handle.executeUpdate(scaleOverrideUpdate, { args: [{ shards: 20 }] }))).toMatch(
+      /20 shards is more than 2× the 8 open shards \(UpdateShardCount allows at most 16\)/,
+    );
+    expect(await rejection(handle.executeUpdate(scaleOverrideUpdate, { args: [{ shards: 3 }] }))).toMatch(/less than ½ of the 8 open shards/);
+    expect(await rejection(handle.executeUpdate(scaleOverrideUpdate, { args: [{ parallelism: 300 }] }))).toMatch(/parallelism must be a whole number from 1 to 256/);
+    const result = await finish(handle);
+    expect(result.history.filter((r) => r.kind !== 'decision')).toEqual([]);
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('rolls back the stream when the following UpdateApplication fails, and says why', async () => {
+    const fake = cloud.add('rb-trips', { shards: 8, parallelism: 1 });
+    fake.faults.failUpdateApplication = 1;
+    const handle = await startHost(h, 'rb');
+    await handle.executeUpdate(scaleOverrideUpdate, { args: [{ shards: 10, parallelism: 2 }] });
+    const { history } = await waitFor(handle, (_s, hist) => hist.some((r) => r.kind === 'rollback'), 'rollback');
+    const rollback = history.find((r) => r.kind === 'rollback');
+    expect(rollback).toMatchObject({ outcome: 'ok', before: { shards: 10, parallelism: 2 }, after: { shards: 8, parallelism: 1 } });
+    expect(rollback?.reasons.join(' ')).toMatch(/injected fault/);
+    // Up: stream first, then Flink; the rollback restores the stream.
+    expect(fake.calls).toEqual([
+      { op: 'UpdateShardCount', target: 10 }, { op: 'UpdateApplication', target: 2 }, { op: 'UpdateShardCount', target: 8 },
+    ]);
+    const { status } = await waitFor(handle, (s) => s.phase === 'RUNNING' && s.activeAction === null, 'RUNNING again');
+    expect(status.capacity).toMatchObject({ shards: 8, parallelism: 1 });
+    expect(status.shardUpdatesLast24h).toBe(2);
+    await finish(handle);
+  });
+
+  it('goes DEGRADED with instructions when the rollback fails too, and a person can resume', async () => {
+    const fake = cloud.add('deg-trips', { shards: 8, parallelism: 2 });
+    fake.faults.unhealthyUpdates = 2;
+    const handle = await startHost(h, 'deg');
+    await handle.executeUpdate(scaleOverrideUpdate, { args: [{ parallelism: 4 }] });
+    const { status, history } = await waitFor(handle, (s) => s.phase === 'DEGRADED', 'DEGRADED');
+    expect(kinds(history)).toEqual(expect.arrayContaining(['action:ok', 'verification:failed', 'rollback:failed']));
+    expect(status.attention).toMatch(/Rollback to 8 shards \/ parallelism 2 failed/);
+    expect(status.attention).toMatch(/resume autoscaling/);
+    expect(status.autoscaling.paused).toBe(true);
+    expect(await rejection(handle.executeUpdate(scaleOverrideUpdate, { args: [{ parallelism: 3 }] }))).toMatch(/DEGRADED/);
+
+    fake.unhealthy = false;
+    const settings = await handle.executeUpdate(autoscalingUpdate, { args: [{ paused: false }] });
+    expect(settings.paused).toBe(false);
+    const after = await waitFor(handle, (s) => s.phase === 'RUNNING', 'RUNNING after resume');
+    expect(after.status.attention).toBeNull();
+    await finish(handle);
+  });
+
+  it('lets the policy scale out under load, stream before Flink, with the policy reasons in the history', async () => {
+    // 7,000 records/s on 8 shards is above 80 % (6,400/s) and above one parallelism unit (4,400/s).
+    const fake = cloud.add('load-trips', { shards: 8, parallelism: 1, incomingPerSecond: 7000 });
+    const handle = await startHost(h, 'load', { scaling: { policy: 'article-step' } });
+    const { history } = await waitFor(handle, (_s, hist) => hist.some((r) => r.kind === 'verification'), 'verification');
+    const decision = history.find((r) => r.kind === 'decision' && r.outcome === 'ok');
+    expect(decision?.target).toEqual({ shards: 9, parallelism: 2 });
+    expect(decision?.reasons.join(' ')).toMatch(/IncomingRecords/);
+    expect(fake.calls).toEqual([{ op: 'UpdateShardCount', target: 9 }, { op: 'UpdateApplication', target: 2 }]);
+    await finish(handle);
+  });
+
+  it('validates autoscaling changes and pauses the policy', async () => {
+    cloud.add('cfg-trips', { shards: 8, parallelism: 1 });
+    const handle = await startHost(h, 'cfg', { scaling: { policy: 'article-step' } });
+    expect(await rejection(handle.executeUpdate(autoscalingUpdate, { args: [{ parameters: { bogus: 1 } }] }))).toMatch(/parameters\.bogus unknown parameter/);
+    expect(await rejection(handle.executeUpdate(autoscalingUpdate, { args: [{ limits: { minShards: 9, maxShards: 4 } }] }))).toMatch(/minShards must not exceed/);
+    const settings = await handle.executeUpdate(autoscalingUpdate, { args: [{ paused: true, cooldownSeconds: 30 }] });
+    expect(settings).toMatchObject({ paused: true, cooldownSeconds: 30, policy: 'article-step' });
+    const { status, history } = await waitFor(handle, (s) => s.autoscaling.paused, 'paused');
+    expect(status.autoscaling.cooldownSeconds).toBe(30);
+    expect(history.filter((r) => r.kind === 'settings')).toHaveLength(1);
+    await finish(handle);
+  });
+});
