@@ -3,7 +3,7 @@
  * every function converges when run again after a crash.
  */
 import {
-  CreateApplicationCommand, DeleteApplicationCommand, DescribeApplicationCommand, ListTagsForResourceCommand,
+  CreateApplicationCommand, DeleteApplicationCommand, DescribeApplicationCommand,
   StartApplicationCommand, StopApplicationCommand, type ApplicationDetail, type KinesisAnalyticsV2Client,
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import { ApplicationFailure } from '@temporalio/common';
@@ -53,7 +53,7 @@ function createRequest(input: EnsureApplicationInput) {
   const app = input.application;
   return {
     ApplicationName: app.name,
-    ApplicationDescription: `shardpilot pipeline ${input.pipelineId}: taxi hot spots`,
+    ApplicationDescription: `Taxi hot spots of shardpilot pipeline ${input.pipelineId} ${ownershipMark(input.pipelineId)}`,
     RuntimeEnvironment: app.runtime as never,
     ServiceExecutionRole: app.serviceExecutionRole,
     ApplicationMode: 'STREAMING' as const,
@@ -80,11 +80,16 @@ function createRequest(input: EnsureApplicationInput) {
   };
 }
 
-async function applicationTaggedBy(flink: KinesisAnalyticsV2Client, arn: string, pipelineId: string): Promise<boolean> {
-  const out = await callAws(`listing tags of application ${arn}`, () =>
-    flink.send(new ListTagsForResourceCommand({ ResourceARN: arn })),
-  );
-  return (out.Tags ?? []).some((t) => t.Key === PIPELINE_TAG_KEY && t.Value === pipelineId);
+/**
+ * Ownership is read from the description written at creation (next to the tag): it
+ * comes back with DescribeApplication, whereas tags need another call and permission.
+ */
+function ownershipMark(pipelineId: string): string {
+  return `(${PIPELINE_TAG_KEY}=${pipelineId})`;
+}
+
+function ownedBy(detail: ApplicationDetail, pipelineId: string): boolean {
+  return (detail.ApplicationDescription ?? '').includes(ownershipMark(pipelineId));
 }
 
 export async function ensureApplication(
@@ -102,13 +107,14 @@ export async function ensureApplication(
   } catch (err) {
     if (!isAwsError(err, 'ResourceInUseException')) throw toFailure(err, `creating application ${name}`);
   }
-  const state = await describeApplication(flink, name);
-  if (state === null) {
+  const detail = await describeDetail(flink, name);
+  if (detail === null) {
     // Exists and missing at once: it is being deleted right now; a later attempt can create it.
     throw ApplicationFailure.retryable(`Application ${name} exists but cannot be described yet`, AWS_FAILURE_TYPES.conflict);
   }
+  const state = toState(detail);
   if (input.application.adopt) return { created: false, state, message: `Adopted existing application ${name}` };
-  if (await applicationTaggedBy(flink, state.applicationArn, input.pipelineId)) {
+  if (ownedBy(detail, input.pipelineId)) {
     return { created: true, state, message: `Application ${name} was already created by an earlier attempt of this pipeline` };
   }
   throw ownershipConflict(
