@@ -1,0 +1,219 @@
+/**
+ * The yardstick: the cheapest capacity plan that carries every minute's demand, found
+ * with perfect foresight by dynamic programming over minutes — separately for shards
+ * (state: shard count × UpdateShardCount calls used; each call within 2×/½, issued
+ * `reshardSeconds` early and billed at the larger count meanwhile) and for Flink
+ * (state: parallelism; any change is a restart whose downtime, shorter than the SLO,
+ * is absorbed because the new capacity exceeds demand). Where no capacity can carry a
+ * minute (demand beyond the bounds, or a stalled job), the plan drains the backlog at
+ * the maximum afterwards, which is what minimises SLO minutes. The plan is then run
+ * through the same simulator as the policies, so its cost and lag are measured, not
+ * assumed. It is a lower bound on cost only among plans that never queue on purpose;
+ * a plan that rides a backlog within the 60 s SLO could be marginally cheaper.
+ */
+import { DAY_SECONDS, SHARD_UPDATES_PER_DAY, type Decision } from '../../../scaling/types.js';
+import type { CloudWatchRecorder } from './cloudwatch.js';
+import { SHARD_WRITE_BYTES, SHARD_WRITE_RECORDS, type PlatformModel } from './model.js';
+import type { Controller, SimOptions } from './simulate.js';
+import type { Tally } from './tally.js';
+import type { Trace } from './trace.js';
+
+export interface OraclePlan {
+  shards: number[];
+  parallelism: number[];
+}
+
+interface MinuteDemand {
+  demand: number;
+  bytes: number;
+  unitRate: number;
+}
+
+function perMinute(trace: Trace, configuredUnitRate: number): MinuteDemand[] {
+  const minutes = Math.ceil(trace.durationSeconds / 60);
+  const out: MinuteDemand[] = Array.from({ length: minutes }, () => ({ demand: 0, bytes: 0, unitRate: Infinity }));
+  trace.rows.forEach((row, i) => {
+    const end = trace.rows[i + 1]?.t ?? trace.durationSeconds;
+    for (let m = Math.floor(row.t / 60); m < Math.ceil(end / 60) && m < minutes; m++) {
+      const slot = out[m]!;
+      slot.demand = Math.max(slot.demand, row.recordsPerSecond);
+      slot.bytes = Math.max(slot.bytes, row.bytesPerRecord);
+      slot.unitRate = Math.min(slot.unitRate, row.trueRatePerParallelism ?? configuredUnitRate);
+    }
+  });
+  return out;
+}
+
+/** Minimum capacity per minute (in units of `perUnit` records/s), forcing `max` while a backlog drains. */
+function needs(demand: number[], perUnit: number[], min: number, max: number): number[] {
+  let backlog = 0;
+  return demand.map((d, m) => {
+    const unit = perUnit[m]!;
+    if (unit <= 0) {
+      backlog += d * 60;
+      return min;
+    }
+    const need = backlog > 0 ? max : Math.min(max, Math.max(min, Math.ceil(d / unit - 1e-9)));
+    backlog = Math.max(0, backlog + (d - need * unit) * 60);
+    return need;
+  });
+}
+
+/** Minutes since the last restart that the Flink planner tells apart; beyond it a backlog is assumed drained. */
+const RESTART_MEMORY = 10;
+
+/**
+ * Cheapest parallelism per minute. A change is a restart: no processing for
+ * `restartSeconds`, billed at the larger parallelism meanwhile. A restart is allowed
+ * only once the previous one's backlog has drained (processing capacity since that
+ * restart ≥ arrivals since), so lag never stacks above one downtime.
+ */
+function planParallelism(demand: number[], unitRate: number[], need: number[], initial: number, max: number, ppk: number, restartSeconds: number): number[] {
+  const M = need.length;
+  const K = RESTART_MEMORY + 1;
+  const kpu = (p: number) => Math.ceil(p / ppk) + 1;
+  const rateSum = [0];
+  const demandSum = [0];
+  for (let m = 0; m < M; m++) {
+    rateSum.push(rateSum[m]! + unitRate[m]! * 60);
+    demandSum.push(demandSum[m]! + demand[m]! * 60);
+  }
+  const drained = (q: number, m: number, k: number) =>
+    k >= RESTART_MEMORY
+    || q * (rateSum[m]! - rateSum[m - k]! - unitRate[m - k]! * restartSeconds) >= demandSum[m]! - demandSum[m - k]!;
+  const idx = (p: number, k: number) => p * K + k;
+  let cost = new Float64Array((max + 1) * K).fill(Infinity);
+  cost[idx(initial, RESTART_MEMORY)] = 0;
+  const parent: Int32Array[] = [];
+  for (let m = 0; m < M; m++) {
+    const next = new Float64Array((max + 1) * K).fill(Infinity);
+    const from = new Int32Array((max + 1) * K);
+    for (let p = need[m]!; p <= max; p++) {
+      for (let k = 0; k < K; k++) {
+        const before = cost[idx(p, k)]!;
+        if (before === Infinity) continue;
+        const to = idx(p, Math.min(RESTART_MEMORY, k + 1));
+        if (before + kpu(p) < next[to]!) {
+          next[to] = before + kpu(p);
+          from[to] = idx(p, k);
+        }
+      }
+      for (let q = 1; q <= max; q++) {
+        if (q === p) continue;
+        for (let k = 1; k < K; k++) {
+          const before = cost[idx(q, k)]!;
+          if (before === Infinity || !drained(q, m, k)) continue;
+          const c = before + kpu(p) + 1e-6 + ((kpu(Math.max(p, q)) - kpu(p)) * restartSeconds) / 60;
+          if (c < next[idx(p, 0)]!) {
+            next[idx(p, 0)] = c;
+            from[idx(p, 0)] = idx(q, k);
+          }
+        }
+      }
+    }
+    parent.push(from);
+    cost = next;
+  }
+  return backtrack(cost, parent).map((i) => Math.floor(i / K));
+}
+
+/** Cheapest shard count per minute with at most `quota` UpdateShardCount calls, each within 2×/½. */
+function planShards(need: number[], initial: number, min: number, max: number, quota: number, reshardSeconds: number): number[] {
+  const M = need.length;
+  const K = quota + 1;
+  const lead = Math.ceil(reshardSeconds / 60);
+  const idx = (s: number, k: number) => s * K + k;
+  let cost = new Float64Array((max + 1) * K).fill(Infinity);
+  cost[idx(initial, 0)] = 0;
+  const parent: Int32Array[] = [];
+  for (let m = 0; m < M; m++) {
+    const next = new Float64Array((max + 1) * K).fill(Infinity);
+    const from = new Int32Array((max + 1) * K);
+    for (let s = Math.max(min, need[m]!); s <= max; s++) {
+      for (let k = 0; k < K; k++) {
+        const stay = cost[idx(s, k)]!;
+        if (stay + s < next[idx(s, k)]!) {
+          next[idx(s, k)] = stay + s;
+          from[idx(s, k)] = idx(s, k);
+        }
+        if (k === 0 || m < lead) continue;
+        for (let q = Math.max(min, Math.ceil(s / 2)); q <= Math.min(max, 2 * s); q++) {
+          if (q === s || s > 2 * q || s < Math.ceil(q / 2)) continue;
+          const before = cost[idx(q, k - 1)]!;
+          if (before === Infinity) continue;
+          const c = before + s + 1e-6 + ((Math.max(s, q) - q) * reshardSeconds) / 60;
+          if (c < next[idx(s, k)]!) {
+            next[idx(s, k)] = c;
+            from[idx(s, k)] = idx(q, k - 1);
+          }
+        }
+      }
+    }
+    parent.push(from);
+    cost = next;
+  }
+  return backtrack(cost, parent).map((i) => Math.floor(i / K));
+}
+
+/** Follows parent pointers from the cheapest final state; returns the state per minute. */
+function backtrack(cost: Float64Array, parent: ArrayLike<number>[]): number[] {
+  let best = 0;
+  for (let i = 1; i < cost.length; i++) if (cost[i]! < cost[best]!) best = i;
+  const states: number[] = new Array(parent.length);
+  for (let m = parent.length - 1; m >= 0; m--) {
+    states[m] = best;
+    best = parent[m]![best]!;
+  }
+  return states;
+}
+
+export function planOracle(trace: Trace, options: SimOptions): OraclePlan {
+  const minutes = perMinute(trace, options.configuredUnitRate);
+  const { limits } = options.config;
+  const ppk = options.initial.parallelismPerKpu;
+  const maxP = Math.max(1, Math.min(limits.maxParallelism, (limits.maxKpus - 1) * ppk));
+  const shardUnit = minutes.map((x) => Math.min(SHARD_WRITE_RECORDS, SHARD_WRITE_BYTES / x.bytes));
+  const demand = minutes.map((x) => x.demand);
+  const shardNeed = needs(demand, shardUnit, limits.minShards, limits.maxShards);
+  const pNeed = needs(demand, minutes.map((x) => x.unitRate), limits.minParallelism, maxP);
+  const quota = SHARD_UPDATES_PER_DAY * Math.ceil(trace.durationSeconds / DAY_SECONDS);
+  return {
+    shards: planShards(shardNeed, options.initial.shards, limits.minShards, limits.maxShards, quota, options.reshardSeconds),
+    parallelism: planParallelism(demand, minutes.map((x) => x.unitRate), pNeed, options.initial.parallelism, maxP, ppk, options.restartSeconds),
+  };
+}
+
+/** Executes the plan: each shard change is issued `reshardSeconds` before the minute it is needed. */
+export function oracleController(plan: OraclePlan, options: SimOptions): Controller {
+  const shardCalls = new Map<number, number>();
+  const restarts = new Map<number, number>();
+  plan.shards.forEach((s, m) => {
+    if (s !== (m === 0 ? options.initial.shards : plan.shards[m - 1])) shardCalls.set(Math.max(0, m * 60 - options.reshardSeconds), s);
+  });
+  plan.parallelism.forEach((p, m) => {
+    if (p !== (m === 0 ? options.initial.parallelism : plan.parallelism[m - 1])) restarts.set(m * 60, p);
+  });
+  const waiting: number[] = [];
+  const decisions: Decision[] = [];
+  return {
+    decisions,
+    beforeSecond(second: number, model: PlatformModel, _recorder: CloudWatchRecorder, tally: Tally) {
+      const shards = shardCalls.get(second);
+      if (shards !== undefined) waiting.push(shards);
+      if (waiting.length > 0 && !model.streamUpdating) {
+        const to = waiting.shift()!;
+        if (to !== model.shards) {
+          model.startReshard(second, to);
+          tally.actions++;
+          decisions.push({ kind: 'scale', target: { shards: to }, reasons: ['oracle plan'] });
+        }
+      }
+      const p = restarts.get(second);
+      if (p !== undefined && p !== model.parallelism) {
+        model.startRestart(second, p);
+        tally.actions++;
+        decisions.push({ kind: 'scale', target: { parallelism: p }, reasons: ['oracle plan'] });
+      }
+    },
+  };
+}
