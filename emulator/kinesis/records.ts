@@ -44,8 +44,7 @@ export function appendRecord(
     shard.writes.add(nowMs, 1, size);
   }
   const counter = ++stream.counter;
-  shard.log.append(counter, nowMs, partitionKey, dataBase64, size);
-  store.storedBytes += size;
+  store.storedBytes += shard.log.append(counter, nowMs, partitionKey, dataBase64, size);
   if (store.storedBytes > options.memoryCapBytes) store.enforceMemoryCap();
   return counter;
 }

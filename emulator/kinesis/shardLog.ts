@@ -3,11 +3,15 @@
  * seek by sequence counter or arrival time (binary search over chunks, then inside
  * one), and trimming from the front by whole chunks (retention, memory cap), so the
  * cost of a call does not grow with the records a stream holds.
+ *
+ * Each chunk keeps its records' bytes in one off-heap buffer and their numbers in typed
+ * arrays: millions of stored records are a few thousand heap objects, so garbage
+ * collection (and with it call latency) stays flat as a stream grows.
  */
 
 const CHUNK_SIZE = 1024;
+const MIN_ARENA_BYTES = 64 * 1024;
 
-/** Data is kept base64-encoded, as it arrives and leaves on the wire. */
 export interface StoredRecord {
   counter: number;
   arrivalMs: number;
@@ -17,20 +21,75 @@ export interface StoredRecord {
   size: number;
 }
 
-interface Chunk {
-  counters: number[];
-  arrivals: number[];
-  keys: string[];
-  data: string[];
-  sizes: number[];
-  bytes: number;
+class Chunk {
+  readonly counters = new Float64Array(CHUNK_SIZE);
+  readonly arrivals = new Float64Array(CHUNK_SIZE);
+  /** Byte offsets in the arena: key starts at keyStart, data at dataStart, record ends at the next keyStart. */
+  readonly keyStarts = new Int32Array(CHUNK_SIZE + 1);
+  readonly dataStarts = new Int32Array(CHUNK_SIZE);
+  length = 0;
+  arena: Buffer;
+
+  constructor(arenaBytes: number) {
+    this.arena = Buffer.allocUnsafe(arenaBytes);
+  }
+
+  get used(): number {
+    return this.keyStarts[this.length] as number;
+  }
+
+  get full(): boolean {
+    return this.length >= CHUNK_SIZE;
+  }
+
+  private reserve(bytes: number): void {
+    const needed = this.used + bytes;
+    if (needed <= this.arena.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(needed, this.arena.length * 2));
+    this.arena.copy(grown, 0, 0, this.used);
+    this.arena = grown;
+  }
+
+  /** Returns the bytes the record occupies (key + decoded data). */
+  append(counter: number, arrivalMs: number, partitionKey: string, dataBase64: string, sizeHint: number): number {
+    // The hint (key + data bytes) bounds the decoded size, so one reservation suffices.
+    this.reserve(sizeHint);
+    const i = this.length;
+    const keyStart = this.keyStarts[i] as number;
+    const dataStart = keyStart + this.arena.write(partitionKey, keyStart, 'utf8');
+    const end = dataStart + this.arena.write(dataBase64, dataStart, 'base64');
+    this.counters[i] = counter;
+    this.arrivals[i] = arrivalMs;
+    this.dataStarts[i] = dataStart;
+    this.keyStarts[i + 1] = end;
+    this.length = i + 1;
+    return end - keyStart;
+  }
+
+  sizeAt(i: number): number {
+    return (this.keyStarts[i + 1] as number) - (this.keyStarts[i] as number);
+  }
+
+  record(i: number): StoredRecord {
+    const keyStart = this.keyStarts[i] as number;
+    const dataStart = this.dataStarts[i] as number;
+    const end = this.keyStarts[i + 1] as number;
+    return {
+      counter: this.counters[i] as number,
+      arrivalMs: this.arrivals[i] as number,
+      partitionKey: this.arena.toString('utf8', keyStart, dataStart),
+      dataBase64: this.arena.toString('base64', dataStart, end),
+      size: end - keyStart,
+    };
+  }
+
+  /** Bytes of records from `from` to the end of the chunk. */
+  bytesFrom(from: number): number {
+    return this.used - (this.keyStarts[from] as number);
+  }
 }
 
-function newChunk(): Chunk {
-  return { counters: [], arrivals: [], keys: [], data: [], sizes: [], bytes: 0 };
-}
-
-/** First index in `[lo, hi)` whose value is ≥ target (values ascending). */
+/** First index in `[0, length)` whose value is ≥ target (values ascending). */
 function lowerBound(length: number, valueAt: (i: number) => number, target: number): number {
   let lo = 0;
   let hi = length;
@@ -42,7 +101,6 @@ function lowerBound(length: number, valueAt: (i: number) => number, target: numb
   return lo;
 }
 
-/** A position in the log: chunk index and offset inside it. */
 interface Cursor {
   chunk: number;
   offset: number;
@@ -63,36 +121,38 @@ export class ShardLog {
     return this.storedCount;
   }
 
-  append(counter: number, arrivalMs: number, partitionKey: string, dataBase64: string, size: number): void {
+  /** Returns the bytes the record occupies (partition key + decoded data). */
+  append(counter: number, arrivalMs: number, partitionKey: string, dataBase64: string, sizeHint: number): number {
     let last = this.chunks[this.chunks.length - 1];
-    if (last === undefined || last.counters.length >= CHUNK_SIZE) {
-      last = newChunk();
+    if (last === undefined || last.full) {
+      // Size the next arena like the last one so steady traffic never regrows it.
+      last = new Chunk(Math.max(MIN_ARENA_BYTES, last?.used ?? 0));
       this.chunks.push(last);
     }
-    last.counters.push(counter);
-    last.arrivals.push(arrivalMs);
-    last.keys.push(partitionKey);
-    last.data.push(dataBase64);
-    last.sizes.push(size);
-    last.bytes += size;
+    const size = last.append(counter, arrivalMs, partitionKey, dataBase64, sizeHint);
     this.storedBytes += size;
     this.storedCount += 1;
+    return size;
   }
 
-  /** Counter of the newest record, or null when empty. */
   lastCounter(): number | null {
     const last = this.chunks[this.chunks.length - 1];
-    return last === undefined || this.storedCount === 0 ? null : (last.counters[last.counters.length - 1] ?? null);
+    return last === undefined || this.storedCount === 0 ? null : (last.counters[last.length - 1] as number);
   }
 
   lastArrivalMs(): number | null {
     const last = this.chunks[this.chunks.length - 1];
-    return last === undefined || this.storedCount === 0 ? null : (last.arrivals[last.arrivals.length - 1] ?? null);
+    return last === undefined || this.storedCount === 0 ? null : (last.arrivals[last.length - 1] as number);
   }
 
   /** Arrival of the oldest record still stored, or null when empty. */
   firstArrivalMs(): number | null {
     return this.storedCount === 0 ? null : (this.chunks[0]?.arrivals[this.headOffset] ?? null);
+  }
+
+  private firstValue(chunkIndex: number, field: 'counters' | 'arrivals'): number {
+    const chunk = this.chunks[chunkIndex] as Chunk;
+    return chunk[field][chunkIndex === 0 ? this.headOffset : 0] as number;
   }
 
   private seek(field: 'counters' | 'arrivals', target: number): Cursor {
@@ -104,24 +164,20 @@ export class ShardLog {
     if (chunk === undefined) return { chunk: 0, offset: 0 };
     const values = chunk[field];
     const from = chunkIndex === 0 ? this.headOffset : 0;
-    let offset = from + lowerBound(values.length - from, (i) => values[from + i] as number, target);
-    if (offset >= values.length && chunkIndex < n - 1) {
+    let offset = from + lowerBound(chunk.length - from, (i) => values[from + i] as number, target);
+    if (offset >= chunk.length && chunkIndex < n - 1) {
       chunkIndex += 1;
       offset = 0;
     }
     return { chunk: chunkIndex, offset };
   }
 
-  private firstValue(chunkIndex: number, field: 'counters' | 'arrivals'): number {
-    const chunk = this.chunks[chunkIndex] as Chunk;
-    return chunk[field][chunkIndex === 0 ? this.headOffset : 0] as number;
-  }
-
   /** Counter of the first stored record with arrival ≥ `arrivalMs`, or null when none. */
   counterAtOrAfterTime(arrivalMs: number): number | null {
     if (this.storedCount === 0) return null;
     const cursor = this.seek('arrivals', arrivalMs);
-    return this.chunks[cursor.chunk]?.counters[cursor.offset] ?? null;
+    const chunk = this.chunks[cursor.chunk];
+    return chunk === undefined || cursor.offset >= chunk.length ? null : (chunk.counters[cursor.offset] as number);
   }
 
   /** Records with counter ≥ `fromCounter`, at most `limit` of them and about `maxBytes` (at least one). */
@@ -133,20 +189,14 @@ export class ShardLog {
     while (out.length < limit) {
       const chunk = this.chunks[c];
       if (chunk === undefined) break;
-      if (o >= chunk.counters.length) {
+      if (o >= chunk.length) {
         c += 1;
         o = 0;
         continue;
       }
-      const size = chunk.sizes[o] as number;
+      const size = chunk.sizeAt(o);
       if (out.length > 0 && bytes + size > maxBytes) break;
-      out.push({
-        counter: chunk.counters[o] as number,
-        arrivalMs: chunk.arrivals[o] as number,
-        partitionKey: chunk.keys[o] as string,
-        dataBase64: chunk.data[o] as string,
-        size,
-      });
+      out.push(chunk.record(o));
       bytes += size;
       o += 1;
     }
@@ -158,18 +208,20 @@ export class ShardLog {
     let freed = 0;
     while (this.storedCount > 0) {
       const first = this.chunks[0] as Chunk;
-      const lastArrival = first.arrivals[first.arrivals.length - 1] as number;
-      if (lastArrival < cutoffMs && first.counters.length === CHUNK_SIZE) {
+      if ((first.arrivals[first.length - 1] as number) < cutoffMs && first.full) {
         freed += this.dropFirstChunk();
         continue;
       }
-      while (this.headOffset < first.counters.length && (first.arrivals[this.headOffset] as number) < cutoffMs) {
-        freed += this.dropHeadRecord(first);
+      while (this.headOffset < first.length && (first.arrivals[this.headOffset] as number) < cutoffMs) {
+        const size = first.sizeAt(this.headOffset);
+        this.headOffset += 1;
+        this.storedBytes -= size;
+        this.storedCount -= 1;
+        freed += size;
       }
-      if (this.headOffset >= first.counters.length && first.counters.length > 0) {
+      if (this.headOffset >= first.length && first.full) {
         this.chunks.shift();
         this.headOffset = 0;
-        if (this.chunks.length === 0) this.chunks.push(newChunk());
         continue;
       }
       break;
@@ -182,24 +234,12 @@ export class ShardLog {
     return this.storedCount === 0 ? 0 : this.dropFirstChunk();
   }
 
-  private dropHeadRecord(first: Chunk): number {
-    const size = first.sizes[this.headOffset] as number;
-    // Release the payload now; the slot itself goes with the chunk.
-    first.data[this.headOffset] = '';
-    first.bytes -= size;
-    this.headOffset += 1;
-    this.storedBytes -= size;
-    this.storedCount -= 1;
-    return size;
-  }
-
   private dropFirstChunk(): number {
     const first = this.chunks.shift() as Chunk;
-    const remaining = first.counters.length - this.headOffset;
+    const bytes = first.bytesFrom(this.headOffset);
+    this.storedBytes -= bytes;
+    this.storedCount -= first.length - this.headOffset;
     this.headOffset = 0;
-    this.storedBytes -= first.bytes;
-    this.storedCount -= remaining;
-    if (this.chunks.length === 0) this.chunks.push(newChunk());
-    return first.bytes;
+    return bytes;
   }
 }

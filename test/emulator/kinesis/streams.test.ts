@@ -20,7 +20,8 @@ let target: ConformanceTarget;
 let kinesis: KinesisClient;
 
 beforeAll(async () => {
-  target = await openTarget({ kinesis: { createStreamMs: 40, deleteStreamMs: 40 } });
+  // Long enough that the CREATING and DELETING states are observable even on a loaded machine.
+  target = await openTarget({ kinesis: { createStreamMs: 400, deleteStreamMs: 400 } });
   kinesis = target.kinesis();
 });
 afterAll(async () => target.close());

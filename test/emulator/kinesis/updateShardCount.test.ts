@@ -42,7 +42,8 @@ function expectTiling(open: Shard[]): void {
 }
 
 beforeAll(async () => {
-  target = await openTarget({ kinesis: { updateShardCountMs: 40 } });
+  // Long enough that UPDATING is observable even on a loaded machine.
+  target = await openTarget({ kinesis: { updateShardCountMs: 250 } });
   kinesis = target.kinesis({ maxAttempts: 1 });
 });
 afterAll(async () => target.close());
