@@ -1,0 +1,30 @@
+/**
+ * Reads a whole stream back through the public API (every shard, from TRIM_HORIZON),
+ * the way a consumer would: the tests' ground truth for "delivered exactly as often
+ * as in the source".
+ */
+import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+
+export async function readWholeStream(kinesis: KinesisClient, streamName: string): Promise<string[]> {
+  const shards = (await kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
+  const keys: string[] = [];
+  for (const shard of shards) {
+    let iterator = (
+      await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))
+    ).ShardIterator;
+    while (iterator) {
+      const out = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+      for (const r of out.Records ?? []) keys.push(r.PartitionKey!);
+      if ((out.Records ?? []).length === 0 && (out.MillisBehindLatest ?? 0) === 0) break;
+      iterator = out.NextShardIterator;
+    }
+  }
+  return keys;
+}
+
+/** Occurrences per id. */
+export function countIds(ids: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return counts;
+}
