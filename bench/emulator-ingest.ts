@@ -1,0 +1,152 @@
+/**
+ * `npm run bench:emulator`: sustained PutRecords ingest into the emulator from a
+ * separate load process, 300-byte records, limits off. Prints records/s and call
+ * latency percentiles every second as the stream grows, and p50/p99 around 0, 1 M and
+ * 5 M stored records; writes the figures to bench/out/emulator-ingest.json.
+ *
+ * Options: --seconds N (default 150), --records N (stop once stored, default 5.2 M),
+ * --shards N (default 64), --concurrency N (default 8), --client sdk|http1 (default sdk).
+ */
+import { fork } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import { startEmulator } from '../emulator/server.js';
+import type { LoadMessage, LoadSettings } from './emulator-load.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '150' },
+    records: { type: 'string', default: '5200000' },
+    shards: { type: 'string', default: '64' },
+    concurrency: { type: 'string', default: '8' },
+    client: { type: 'string', default: 'sdk' },
+  },
+});
+const seconds = Number(args.seconds);
+const targetRecords = Number(args.records);
+const CHECKPOINTS = [0, 1_000_000, 5_000_000];
+const CHECKPOINT_WINDOW = 250_000;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+const emulator = await startEmulator({
+  profile: 'test',
+  overrides: {
+    port: 0,
+    callLogLimit: 1000,
+    kinesis: { limitsEnabled: false, memoryCapBytes: 4 * 1024 ** 3, createStreamMs: 0 },
+  },
+});
+const streamName = 'bench-ingest';
+const admin = new KinesisClient({ endpoint: emulator.url, region: 'us-east-1', credentials: { accessKeyId: 'b', secretAccessKey: 'b' } });
+await admin.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: Number(args.shards) }));
+while ((await admin.send(new DescribeStreamSummaryCommand({ StreamName: streamName }))).StreamDescriptionSummary?.StreamStatus !== 'ACTIVE') {
+  await new Promise((resolve) => setTimeout(resolve, 10));
+}
+admin.destroy();
+
+const settings: LoadSettings = {
+  endpoint: emulator.url,
+  streamName,
+  recordBytes: 300,
+  recordsPerCall: 500,
+  concurrency: Number(args.concurrency),
+  client: args.client === 'http1' ? 'http1' : 'sdk',
+};
+const load = fork(join(here, 'emulator-load.ts'), [], { execArgv: ['--import', 'tsx'] });
+load.send(settings);
+
+interface Second {
+  second: number;
+  stored: number;
+  recordsPerSecond: number;
+  calls: number;
+  p50Ms: number;
+  p99Ms: number;
+  heapMb: number;
+  externalMb: number;
+}
+const series: Second[] = [];
+const checkpointLatencies = new Map<number, number[]>(CHECKPOINTS.map((c) => [c, []]));
+let stored = 0;
+let secondLatencies: number[] = [];
+let secondRecords = 0;
+let failedRecords = 0;
+
+load.on('message', (message: LoadMessage) => {
+  if (message.type === 'error') {
+    process.stderr.write(`load process failed: ${message.message}\n`);
+    return;
+  }
+  for (const checkpoint of CHECKPOINTS) {
+    if (stored >= checkpoint && stored < checkpoint + CHECKPOINT_WINDOW) checkpointLatencies.get(checkpoint)?.push(...message.latenciesMs);
+  }
+  stored += message.records;
+  failedRecords += message.failed;
+  secondRecords += message.records;
+  secondLatencies.push(...message.latenciesMs);
+});
+
+process.stdout.write(`emulator ${emulator.url}, ${args.shards} shards, ${settings.concurrency} calls in flight, client ${settings.client}\n`);
+process.stdout.write('  sec     stored   records/s  calls   p50 ms   p99 ms  heap MB  buffers MB\n');
+const started = Date.now();
+await new Promise<void>((resolve) => {
+  const tick = setInterval(() => {
+    const sorted = [...secondLatencies].sort((a, b) => a - b);
+    const memory = process.memoryUsage();
+    const row: Second = {
+      second: series.length + 1,
+      stored,
+      recordsPerSecond: secondRecords,
+      calls: sorted.length,
+      p50Ms: Number(percentile(sorted, 50).toFixed(1)),
+      p99Ms: Number(percentile(sorted, 99).toFixed(1)),
+      heapMb: Math.round(memory.heapUsed / 1024 ** 2),
+      externalMb: Math.round((memory.external + memory.arrayBuffers) / 1024 ** 2),
+    };
+    series.push(row);
+    process.stdout.write(
+      `${String(row.second).padStart(5)} ${String(row.stored).padStart(10)} ${String(row.recordsPerSecond).padStart(11)} ${String(row.calls).padStart(6)} ` +
+        `${row.p50Ms.toFixed(1).padStart(8)} ${row.p99Ms.toFixed(1).padStart(8)} ${String(row.heapMb).padStart(8)} ${String(row.externalMb).padStart(11)}\n`,
+    );
+    secondLatencies = [];
+    secondRecords = 0;
+    if (stored >= targetRecords || Date.now() - started >= seconds * 1000) {
+      clearInterval(tick);
+      resolve();
+    }
+  }, 1000);
+});
+load.kill();
+
+const steady = series.slice(2);
+const sustained = steady.length === 0 ? 0 : Math.round(steady.reduce((sum, s) => sum + s.recordsPerSecond, 0) / steady.length);
+const checkpoints = CHECKPOINTS.map((at) => {
+  const sorted = (checkpointLatencies.get(at) ?? []).sort((a, b) => a - b);
+  return { storedRecords: at, calls: sorted.length, p50Ms: Number(percentile(sorted, 50).toFixed(1)), p99Ms: Number(percentile(sorted, 99).toFixed(1)) };
+});
+const summary = {
+  when: new Date().toISOString(),
+  settings: { ...settings, shards: Number(args.shards), seconds, targetRecords },
+  storedRecords: stored,
+  failedRecords,
+  sustainedRecordsPerSecond: sustained,
+  checkpoints,
+  series,
+};
+const outFile = join(here, 'out', 'emulator-ingest.json');
+await mkdir(dirname(outFile), { recursive: true });
+await writeFile(outFile, `${JSON.stringify(summary, null, 2)}\n`);
+process.stdout.write(`\nsustained ${sustained} records/s over ${steady.length} s; ${stored} records stored, ${failedRecords} failed\n`);
+for (const c of checkpoints) {
+  process.stdout.write(`  at ${String(c.storedRecords).padStart(9)} stored: p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms (${c.calls} calls)\n`);
+}
+process.stdout.write(`figures written to ${outFile}\n`);
+await emulator.close();
