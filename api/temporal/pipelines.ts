@@ -14,7 +14,8 @@ import {
   replayProgressQuery, scaleOverrideUpdate, scalingHistoryQuery, startReplayUpdate, statusQuery, teardownSignal,
   type AutoscalingChange, type ReplayControlRequest, type ReplayStartRequest, type ScaleOverrideRequest,
 } from '../../workflows/messages.js';
-import { conflict, grpcCode, invalidRequest } from '../errors.js';
+import { conflict, invalidRequest } from '../errors.js';
+import { decodePageToken, encodePageToken } from './page-token.js';
 import { applicationNameKey, pipelineIdKey, pipelinePhaseKey, streamNameKey } from './search-attributes.js';
 
 export interface PipelineGatewayOptions {
@@ -78,7 +79,6 @@ function summaryOf(spec: PipelineSpec): string {
     + `(parallelism ${spec.application.parallelism}), scaling policy ${spec.scaling.policy}`;
 }
 
-const INVALID_ARGUMENT = 3;
 // CommonJS package: its namespaces are reachable through the default export only.
 const { WorkflowExecutionStatus } = proto.temporal.api.enums.v1;
 const EXECUTION_STATUS_PREFIX = 'WORKFLOW_EXECUTION_STATUS_';
@@ -146,20 +146,16 @@ export class PipelineGateway {
   async list(filter: { phase?: PipelinePhase; pageSize: number; nextPageToken?: string }): Promise<ListPage> {
     // `phase` is validated against the enum by the route schema, so it cannot inject into the query.
     const query = `WorkflowType = '${PIPELINE_WORKFLOW_TYPE}'` + (filter.phase ? ` AND PipelinePhase = '${filter.phase}'` : '');
-    let response: temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
-    try {
-      response = await this.client.workflowService.listWorkflowExecutions({
-        namespace: this.options.namespace,
-        query,
-        pageSize: filter.pageSize,
-        nextPageToken: filter.nextPageToken ? Buffer.from(filter.nextPageToken, 'base64url') : undefined,
-      });
-    } catch (err) {
-      if (filter.nextPageToken && grpcCode(err) === INVALID_ARGUMENT) {
-        throw invalidRequest([{ field: '/nextPageToken', rule: 'is not a token this API returned', in: 'querystring' }]);
-      }
-      throw err;
+    const serverToken = filter.nextPageToken === undefined ? undefined : decodePageToken(filter.nextPageToken);
+    if (filter.nextPageToken !== undefined && serverToken === undefined) {
+      throw invalidRequest([{ field: '/nextPageToken', rule: 'is not a token this API returned', in: 'querystring' }]);
     }
+    const response: temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse = await this.client.workflowService.listWorkflowExecutions({
+      namespace: this.options.namespace,
+      query,
+      pageSize: filter.pageSize,
+      nextPageToken: serverToken,
+    });
     const pipelines = response.executions.map((e): PipelineListItem => {
       const attrs = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields);
       const workflowId = e.execution?.workflowId ?? '';
@@ -176,7 +172,7 @@ export class PipelineGateway {
         closedAt: isoOf(e.closeTime),
       };
     });
-    const token = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64url') : null;
+    const token = response.nextPageToken && response.nextPageToken.length > 0 ? encodePageToken(response.nextPageToken) : null;
     return { pipelines, nextPageToken: token };
   }
 
