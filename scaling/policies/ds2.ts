@@ -191,8 +191,11 @@ export const ds2Policy: ScalingPolicy<Ds2State> = {
     const samples = newSamples(observation.samples, state.lastSampleTimestamp);
     const lastSampleTimestamp = samples.length ? samples[samples.length - 1]!.timestamp : state.lastSampleTimestamp;
     const fresh = samples.filter((s) => s.timestamp >= state.collectFrom).map(toPoint);
-    const windowStart = observation.now - params.metricsWindowSeconds;
-    const window = [...state.window, ...fresh].filter((x) => x.t + x.seconds > windowStart);
+    // The window ends with the newest published period (CloudWatch reports with a delay).
+    const merged = [...state.window, ...fresh];
+    const newest = merged[merged.length - 1];
+    const windowStart = newest ? newest.t + newest.seconds - params.metricsWindowSeconds : observation.now;
+    const window = merged.filter((x) => x.t >= windowStart);
     const withWindow: Ds2State = { ...state, lastSampleTimestamp, window };
     const shardPart = decideShards(withWindow, observation, config, params, samples);
     const flinkPart = decideFlink(shardPart.state, observation, config, params);

@@ -117,42 +117,48 @@ function planParallelism(demand: number[], unitRate: number[], need: number[], i
   return backtrack(cost, parent).map((i) => Math.floor(i / K));
 }
 
-/** Cheapest shard count per minute with at most `quota` UpdateShardCount calls, each within 2×/½. */
+/**
+ * Cheapest shard count per minute with at most `quota` UpdateShardCount calls, each
+ * within 2×/½ and issued only once the previous reshard has finished (state: shards ×
+ * calls used × minutes since the last change, capped at the reshard lead).
+ */
 function planShards(need: number[], initial: number, min: number, max: number, quota: number, reshardSeconds: number): number[] {
   const M = need.length;
   const K = quota + 1;
   const lead = Math.ceil(reshardSeconds / 60);
-  const idx = (s: number, k: number) => s * K + k;
-  let cost = new Float64Array((max + 1) * K).fill(Infinity);
-  cost[idx(initial, 0)] = 0;
+  const L = lead + 1;
+  const idx = (s: number, k: number, since: number) => (s * K + k) * L + since;
+  let cost = new Float64Array((max + 1) * K * L).fill(Infinity);
+  cost[idx(initial, 0, lead)] = 0;
   const parent: Int32Array[] = [];
   for (let m = 0; m < M; m++) {
-    const next = new Float64Array((max + 1) * K).fill(Infinity);
-    const from = new Int32Array((max + 1) * K);
+    const next = new Float64Array((max + 1) * K * L).fill(Infinity);
+    const from = new Int32Array((max + 1) * K * L);
+    const relax = (to: number, c: number, prev: number) => {
+      if (c < next[to]!) {
+        next[to] = c;
+        from[to] = prev;
+      }
+    };
     for (let s = Math.max(min, need[m]!); s <= max; s++) {
       for (let k = 0; k < K; k++) {
-        const stay = cost[idx(s, k)]!;
-        if (stay + s < next[idx(s, k)]!) {
-          next[idx(s, k)] = stay + s;
-          from[idx(s, k)] = idx(s, k);
+        for (let since = 0; since < L; since++) {
+          const stay = cost[idx(s, k, since)]!;
+          if (stay !== Infinity) relax(idx(s, k, Math.min(lead, since + 1)), stay + s, idx(s, k, since));
         }
         if (k === 0 || m < lead) continue;
         for (let q = Math.max(min, Math.ceil(s / 2)); q <= Math.min(max, 2 * s); q++) {
           if (q === s || s > 2 * q || s < Math.ceil(q / 2)) continue;
-          const before = cost[idx(q, k - 1)]!;
+          const before = cost[idx(q, k - 1, lead)]!;
           if (before === Infinity) continue;
-          const c = before + s + 1e-6 + ((Math.max(s, q) - q) * reshardSeconds) / 60;
-          if (c < next[idx(s, k)]!) {
-            next[idx(s, k)] = c;
-            from[idx(s, k)] = idx(q, k - 1);
-          }
+          relax(idx(s, k, 0), before + s + 1e-6 + ((Math.max(s, q) - q) * reshardSeconds) / 60, idx(q, k - 1, lead));
         }
       }
     }
     parent.push(from);
     cost = next;
   }
-  return backtrack(cost, parent).map((i) => Math.floor(i / K));
+  return backtrack(cost, parent).map((i) => Math.floor(i / (K * L)));
 }
 
 /** Follows parent pointers from the cheapest final state; returns the state per minute. */
