@@ -1,0 +1,145 @@
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReplayActivities } from '../../activities/replay/index.js';
+import { resolveSpec } from '../../model/spec.js';
+import type { ReplayProgress } from '../../model/status.js';
+import {
+  eventsQuery, pipelineWorkflowId, replayControlUpdate, replayProgressQuery, startReplayUpdate, teardownSignal,
+} from '../../workflows/messages.js';
+import { kinesisClient, startTestEmulator, type TestEmulator } from '../support/emulator.js';
+import { createTestClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';
+import { bundleHostWorkflows, createStream, quietTemporalRuntime, sampleSlice, waitFor, type Slice } from './fixtures/harness.js';
+import type { replayHostWorkflow } from './fixtures/host-workflows.js';
+import { countIds, readWholeStream } from './read-back.js';
+
+describe('replay extension in a pipeline host workflow', () => {
+  let emulator: TestEmulator;
+  let kinesis: KinesisClient;
+  let client: Client;
+  let tmp: string;
+  let bundlePath: string;
+  let slice: Slice;
+
+  beforeAll(async () => {
+    quietTemporalRuntime();
+    tmp = await mkdtemp(join(tmpdir(), 'replay-wf-'));
+    [emulator, client, bundlePath, slice] = await Promise.all([
+      startTestEmulator(), createTestClient(), bundleHostWorkflows(tmp), sampleSlice(1_500),
+    ]);
+    kinesis = kinesisClient(emulator);
+  });
+  afterAll(async () => {
+    kinesis?.destroy();
+    await client?.connection.close();
+    await emulator?.stop();
+    await rm(tmp, { recursive: true, force: true });
+    await rm(slice.dataDir, { recursive: true, force: true });
+  });
+
+  it('starts with the pipeline, pauses, resumes, changes speed, completes, and replays again on request', async () => {
+    const id = `rp-${Date.now().toString(36)}`;
+    const spec = resolveSpec({ id, stream: { name: `${id}-trips`, shardCount: 2 }, replay: { source: slice.source, speedup: slice.spanMs / 8_000 } }, id);
+    await createStream(kinesis, spec.stream.name, 2);
+    const taskQueue = uniqueTaskQueue('replay');
+    const connection = await NativeConnection.connect({ address: temporalAddress() });
+    const worker = await Worker.create({
+      connection, namespace: temporalNamespace(), taskQueue, workflowBundle: { codePath: bundlePath },
+      activities: createReplayActivities({ kinesis, dataDir: slice.dataDir, heartbeatIntervalMs: 200 }),
+    });
+    await worker.runUntil(async () => {
+      const handle = await client.workflow.start<typeof replayHostWorkflow>('replayHostWorkflow', {
+        workflowId: pipelineWorkflowId(id), taskQueue,
+        args: [{ spec, timing: { maxChunkMs: 400, heartbeatTimeoutMs: 5_000, progressIntervalMs: 100 } }],
+      });
+      const progress = (): Promise<ReplayProgress | null> => handle.query(replayProgressQuery);
+      const running = await waitFor('replay running', async () => {
+        const p = await progress();
+        return p?.state === 'running' && p.eventsSent > 0 ? p : undefined;
+      });
+      expect(running).toMatchObject({ source: slice.source, eventsTotal: 1_500, malformedLines: 0 });
+      expect(running.percent).toBeGreaterThan(0);
+      expect(running.etaSeconds).toBeGreaterThan(0);
+
+      await expect(handle.executeUpdate(startReplayUpdate, { args: [{}] })).rejects.toThrow(WorkflowUpdateFailedError);
+      await expect(handle.executeUpdate(replayControlUpdate, { args: [{ action: 'speedup', speedup: -1 }] })).rejects.toThrow(WorkflowUpdateFailedError);
+
+      expect((await handle.executeUpdate(replayControlUpdate, { args: [{ action: 'pause' }] })).state).toBe('paused');
+      // A pause takes effect at the next chunk boundary; after that nothing more is sent.
+      await new Promise((r) => setTimeout(r, 1_500));
+      const pausedAt = (await readWholeStream(kinesis, spec.stream.name)).length;
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect((await readWholeStream(kinesis, spec.stream.name)).length).toBe(pausedAt);
+      expect(pausedAt).toBeLessThan(1_500);
+      expect((await progress())?.state).toBe('paused');
+
+      expect((await handle.executeUpdate(replayControlUpdate, { args: [{ action: 'resume' }] })).state).toBe('running');
+      const faster = await handle.executeUpdate(replayControlUpdate, { args: [{ action: 'speedup', speedup: 'max' }] });
+      expect(faster.speedup).toBe('max');
+
+      const done = await waitFor('replay completed', async () => {
+        const p = await progress();
+        return p?.state === 'completed' ? p : undefined;
+      });
+      expect(done).toMatchObject({ eventsSent: 1_500, percent: 100, etaSeconds: 0, speedup: 'max' });
+      expect(countIds(await readWholeStream(kinesis, spec.stream.name))).toEqual(countIds(slice.ids));
+
+      const again = await handle.executeUpdate(startReplayUpdate, { args: [{ speedup: 'max' }] });
+      expect(again.state).toBe('pending');
+      await waitFor('second replay completed', async () => {
+        const p = await progress();
+        return p?.state === 'completed' && p.startedAt !== done.startedAt ? p : undefined;
+      });
+      const twice = countIds(await readWholeStream(kinesis, spec.stream.name));
+      expect([...twice.values()].every((n) => n === 2)).toBe(true);
+      expect(twice.size).toBe(1_500);
+
+      await handle.executeUpdate(startReplayUpdate, { args: [{ source: '../outside.jsonl' }] });
+      const failed = await waitFor('replay of a bad source failed', async () => {
+        const p = await progress();
+        return p?.state === 'failed' ? p : undefined;
+      });
+      expect(failed.error).toMatch(/leaves the data folder/);
+
+      await handle.signal(teardownSignal, {});
+      await handle.result();
+      const events = (await handle.query(eventsQuery)).map((e) => e.message);
+      expect(events.filter((m) => m.startsWith('Replay completed'))).toHaveLength(2);
+      expect(events).toContain('Replay pause requested');
+    });
+    await connection.close();
+  });
+
+  it('starts paused when the spec says so, and stops on teardown without sending', async () => {
+    const id = `rs-${Date.now().toString(36)}`;
+    const spec = resolveSpec({ id, stream: { name: `${id}-trips` }, replay: { source: slice.source, speedup: 'max', startPaused: true } }, id);
+    await createStream(kinesis, spec.stream.name, 1);
+    const taskQueue = uniqueTaskQueue('replay');
+    const connection = await NativeConnection.connect({ address: temporalAddress() });
+    const worker = await Worker.create({
+      connection, namespace: temporalNamespace(), taskQueue, workflowBundle: { codePath: bundlePath },
+      activities: createReplayActivities({ kinesis, dataDir: slice.dataDir }),
+    });
+    await worker.runUntil(async () => {
+      const handle = await client.workflow.start<typeof replayHostWorkflow>('replayHostWorkflow', {
+        workflowId: pipelineWorkflowId(id), taskQueue,
+        args: [{ spec, timing: { maxChunkMs: 400, progressIntervalMs: 100 } }],
+      });
+      const paused = await waitFor('paused replay described', async () => {
+        const p = await handle.query(replayProgressQuery);
+        return p?.state === 'paused' && p.eventsTotal !== null ? p : undefined;
+      });
+      expect(paused.eventsSent).toBe(0);
+      await handle.signal(teardownSignal, {});
+      const final = await handle.result();
+      expect(final?.state).toBe('stopped');
+      expect(await readWholeStream(kinesis, spec.stream.name)).toEqual([]);
+    });
+    await connection.close();
+  });
+});
