@@ -55,6 +55,11 @@ export function conflict(detail: string): ProblemError {
   return new ProblemError(409, 'conflict', 'Conflict', detail);
 }
 
+export function pipelineClosed(id: string | undefined): ProblemError {
+  const which = id === undefined ? 'The pipeline' : `Pipeline "${id}"`;
+  return new ProblemError(409, 'pipeline-closed', 'Pipeline is closed', `${which} has finished (deleted or failed) and no longer accepts this request.`);
+}
+
 export function temporalUnavailable(): ProblemError {
   return new ProblemError(503, 'temporal-unavailable', 'Temporal is unreachable', 'The workflow service did not answer; try again shortly.');
 }
@@ -100,9 +105,7 @@ export function temporalProblem(err: unknown): ProblemError | undefined {
   const code = grpcCode(err);
   if (code === GRPC.UNAVAILABLE) return temporalUnavailable();
   if (code === GRPC.DEADLINE_EXCEEDED) return workerUnresponsive();
-  if (code === GRPC.FAILED_PRECONDITION) {
-    return new ProblemError(409, 'pipeline-closed', 'Pipeline is closed', 'The pipeline workflow has finished and no longer accepts this request.');
-  }
+  if (code === GRPC.FAILED_PRECONDITION) return pipelineClosed(undefined);
   return undefined;
 }
 

@@ -4,7 +4,7 @@
  * stay thin; errors surface as the client throws them and api/errors.ts maps them.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import proto, { type temporal } from '@temporalio/proto';
 import { crossFieldErrors, resolveSpec, type PipelineSpec, type PipelineSpecInput } from '../../model/spec.js';
@@ -14,7 +14,7 @@ import {
   replayProgressQuery, scaleOverrideUpdate, scalingHistoryQuery, startReplayUpdate, statusQuery, teardownSignal,
   type AutoscalingChange, type ReplayControlRequest, type ReplayStartRequest, type ScaleOverrideRequest,
 } from '../../workflows/messages.js';
-import { conflict, invalidRequest } from '../errors.js';
+import { conflict, invalidRequest, pipelineClosed } from '../errors.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 import { applicationNameKey, pipelineIdKey, pipelinePhaseKey, streamNameKey } from './search-attributes.js';
 
@@ -197,19 +197,19 @@ export class PipelineGateway {
   }
 
   scale(id: string, request: ScaleOverrideRequest) {
-    return this.bounded(() => this.handle(id).executeUpdate(scaleOverrideUpdate, { args: [request] }));
+    return this.update(id, () => this.handle(id).executeUpdate(scaleOverrideUpdate, { args: [request] }));
   }
 
   changeAutoscaling(id: string, change: AutoscalingChange) {
-    return this.bounded(() => this.handle(id).executeUpdate(autoscalingUpdate, { args: [change] }));
+    return this.update(id, () => this.handle(id).executeUpdate(autoscalingUpdate, { args: [change] }));
   }
 
   startReplay(id: string, request: ReplayStartRequest) {
-    return this.bounded(() => this.handle(id).executeUpdate(startReplayUpdate, { args: [request] }));
+    return this.update(id, () => this.handle(id).executeUpdate(startReplayUpdate, { args: [request] }));
   }
 
   controlReplay(id: string, request: ReplayControlRequest) {
-    return this.bounded(() => this.handle(id).executeUpdate(replayControlUpdate, { args: [request] }));
+    return this.update(id, () => this.handle(id).executeUpdate(replayControlUpdate, { args: [request] }));
   }
 
   /** Signals teardown. Resolves false when the workflow exists but has already closed. */
@@ -228,6 +228,21 @@ export class PipelineGateway {
 
   private handle(id: string): WorkflowHandle {
     return this.client.workflow.getHandle(pipelineWorkflowId(id));
+  }
+
+  /**
+   * Temporal reports an update to a finished workflow as "not found"; the caller should
+   * hear that the pipeline exists but is closed.
+   */
+  private async update<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.bounded(fn);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      const closed = await this.handle(id).describe().then(() => true, () => false);
+      if (closed) throw pipelineClosed(id);
+      throw err;
+    }
   }
 
   /** A query or update waits for a worker; without a deadline a missing worker would hang the HTTP request. */
