@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReplayActivities } from '../../activities/replay/index.js';
-import { resolveSpec } from '../../model/spec.js';
+import { resolveSpec, type PipelineSpecInput } from '../../model/spec.js';
 import type { ReplayProgress } from '../../model/status.js';
 import {
   eventsQuery, pipelineWorkflowId, replayControlUpdate, replayProgressQuery, startReplayUpdate, teardownSignal,
@@ -44,7 +44,7 @@ describe('replay extension in a pipeline host workflow', () => {
 
   it('starts with the pipeline, pauses, resumes, changes speed, completes, and replays again on request', async () => {
     const id = `rp-${Date.now().toString(36)}`;
-    const spec = resolveSpec({ id, stream: { name: `${id}-trips`, shardCount: 2 }, replay: { source: slice.source, speedup: slice.spanMs / 8_000 } }, id);
+    const spec = resolveSpec({ id, stream: { name: `${id}-trips`, shardCount: 2 }, replay: { source: slice.source, speedup: slice.spanMs / 8_000 } } as PipelineSpecInput, id);
     await createStream(kinesis, spec.stream.name, 2);
     const taskQueue = uniqueTaskQueue('replay');
     const connection = await NativeConnection.connect({ address: temporalAddress() });
@@ -117,7 +117,7 @@ describe('replay extension in a pipeline host workflow', () => {
 
   it('starts paused when the spec says so, and stops on teardown without sending', async () => {
     const id = `rs-${Date.now().toString(36)}`;
-    const spec = resolveSpec({ id, stream: { name: `${id}-trips` }, replay: { source: slice.source, speedup: 'max', startPaused: true } }, id);
+    const spec = resolveSpec({ id, stream: { name: `${id}-trips` }, replay: { source: slice.source, speedup: 'max', startPaused: true } } as PipelineSpecInput, id);
     await createStream(kinesis, spec.stream.name, 1);
     const taskQueue = uniqueTaskQueue('replay');
     const connection = await NativeConnection.connect({ address: temporalAddress() });
