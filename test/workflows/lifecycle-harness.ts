@@ -1,0 +1,70 @@
+/**
+ * Shared by the life-cycle workflow tests and the crash test: start a pipeline workflow
+ * the way the API does, and poll its status until a phase is reached.
+ */
+import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { resolveSpec, type PipelineSpec, type PipelineSpecInput } from '../../model/spec.js';
+import type { PipelinePhase, PipelineStatus } from '../../model/status.js';
+import { PIPELINE_WORKFLOW_TYPE, pipelineWorkflowId, statusQuery } from '../../workflows/messages.js';
+import type { PipelineWorkflowInput, pipelineWorkflow } from '../../workflows/pipeline.js';
+import { applicationNameKey, pipelineIdKey, pipelinePhaseKey, streamNameKey } from '../../workflows/lifecycle/search-attributes.js';
+import { pipelineStaticDetails, pipelineStaticSummary } from '../../workflows/lifecycle/summary.js';
+
+/** A small pipeline whose scaling loop stays out of the way of life-cycle tests. */
+export function testSpec(id: string, input: Partial<PipelineSpecInput> = {}): PipelineSpec {
+  return resolveSpec(
+    {
+      retainOnFailure: false,
+      retainStreamOnDelete: false,
+      ...input,
+      stream: { shardCount: 2, adopt: false, retentionHours: 24, ...input.stream },
+      application: {
+        parallelism: 2, parallelismPerKpu: 1, runtime: 'FLINK-1_20', snapshotsEnabled: true, adopt: false,
+        serviceExecutionRole: 'arn:aws:iam::000000000000:role/flink', ...input.application,
+      },
+      scaling: input.scaling ?? {
+        policy: 'none', enabled: false, intervalSeconds: 3600, periodSeconds: 60, cooldownSeconds: 600,
+        limits: { minShards: 1, maxShards: 16, minParallelism: 1, maxParallelism: 32, maxKpus: 64 },
+        settleTimeoutSeconds: 60, verifyTimeoutSeconds: 60, parameters: {},
+      },
+    },
+    id,
+  );
+}
+
+export async function startPipeline(
+  client: Client,
+  taskQueue: string,
+  spec: PipelineSpec,
+  extra: Omit<PipelineWorkflowInput, 'spec'> = {},
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof pipelineWorkflow>> {
+  return client.workflow.start<typeof pipelineWorkflow>(PIPELINE_WORKFLOW_TYPE, {
+    taskQueue,
+    workflowId: pipelineWorkflowId(spec.id),
+    args: [{ spec, ...extra }],
+    staticSummary: pipelineStaticSummary(spec),
+    staticDetails: pipelineStaticDetails(spec),
+    typedSearchAttributes: [
+      { key: pipelineIdKey, value: spec.id },
+      { key: pipelinePhaseKey, value: 'PROVISIONING' },
+      { key: streamNameKey, value: spec.stream.name },
+      { key: applicationNameKey, value: spec.application.name },
+    ],
+  });
+}
+
+/** Polls the status query; throws with the last status when the phase is not reached in time. */
+export async function waitForPhase(
+  handle: WorkflowHandle,
+  phases: PipelinePhase[],
+  timeoutMs = 30_000,
+): Promise<PipelineStatus> {
+  const deadline = Date.now() + timeoutMs;
+  let last: PipelineStatus | undefined;
+  while (Date.now() < deadline) {
+    last = await handle.query(statusQuery);
+    if (phases.includes(last.phase)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`phase ${phases.join('/')} not reached in ${timeoutMs} ms; last status: ${JSON.stringify(last?.phase)} ${JSON.stringify(last?.lastError)}`);
+}
