@@ -9,6 +9,7 @@
  */
 import { fork } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -72,6 +73,8 @@ interface Second {
   p99Ms: number;
   heapMb: number;
   externalMb: number;
+  /** Share of one core the emulator process used in this second. */
+  emulatorCpuPercent: number;
 }
 const series: Second[] = [];
 const checkpointLatencies = new Map<number, number[]>(CHECKPOINTS.map((c) => [c, []]));
@@ -95,10 +98,23 @@ load.on('message', (message: LoadMessage) => {
 });
 
 process.stdout.write(`emulator ${emulator.url}, ${args.shards} shards, ${settings.concurrency} calls in flight, client ${settings.client}\n`);
-process.stdout.write('  sec     stored   records/s  calls   p50 ms   p99 ms  heap MB  buffers MB\n');
+// The load process needs a few seconds to start; the clock starts with its first records.
+await new Promise<void>((resolve) => {
+  const poll = setInterval(() => {
+    if (stored > 0) {
+      clearInterval(poll);
+      resolve();
+    }
+  }, 20);
+});
+process.stdout.write('  sec     stored   records/s  calls   p50 ms   p99 ms  heap MB  buffers MB  emulator CPU %\n');
 const started = Date.now();
+const cpuAtStart = process.cpuUsage();
+let cpuBefore = process.cpuUsage();
 await new Promise<void>((resolve) => {
   const tick = setInterval(() => {
+    const cpuSecond = process.cpuUsage(cpuBefore);
+    cpuBefore = process.cpuUsage();
     const sorted = [...secondLatencies].sort((a, b) => a - b);
     const memory = process.memoryUsage();
     const row: Second = {
@@ -110,11 +126,12 @@ await new Promise<void>((resolve) => {
       p99Ms: Number(percentile(sorted, 99).toFixed(1)),
       heapMb: Math.round(memory.heapUsed / 1024 ** 2),
       externalMb: Math.round((memory.external + memory.arrayBuffers) / 1024 ** 2),
+      emulatorCpuPercent: Math.round((cpuSecond.user + cpuSecond.system) / 10_000),
     };
     series.push(row);
     process.stdout.write(
       `${String(row.second).padStart(5)} ${String(row.stored).padStart(10)} ${String(row.recordsPerSecond).padStart(11)} ${String(row.calls).padStart(6)} ` +
-        `${row.p50Ms.toFixed(1).padStart(8)} ${row.p99Ms.toFixed(1).padStart(8)} ${String(row.heapMb).padStart(8)} ${String(row.externalMb).padStart(11)}\n`,
+        `${row.p50Ms.toFixed(1).padStart(8)} ${row.p99Ms.toFixed(1).padStart(8)} ${String(row.heapMb).padStart(8)} ${String(row.externalMb).padStart(11)} ${String(row.emulatorCpuPercent).padStart(15)}\n`,
     );
     secondLatencies = [];
     secondRecords = 0;
@@ -125,6 +142,9 @@ await new Promise<void>((resolve) => {
   }, 1000);
 });
 load.kill();
+const cpuTotal = process.cpuUsage(cpuAtStart);
+const emulatorCpuSeconds = (cpuTotal.user + cpuTotal.system) / 1e6;
+const recordsPerEmulatorCpuSecond = Math.round(stored / Math.max(emulatorCpuSeconds, 0.001));
 
 const steady = series.slice(2);
 const sustained = steady.length === 0 ? 0 : Math.round(steady.reduce((sum, s) => sum + s.recordsPerSecond, 0) / steady.length);
@@ -138,6 +158,10 @@ const summary = {
   storedRecords: stored,
   failedRecords,
   sustainedRecordsPerSecond: sustained,
+  /** Throughput per second of emulator CPU: what one dedicated core sustains, whatever else the machine runs. */
+  recordsPerEmulatorCpuSecond,
+  emulatorCpuSeconds,
+  loadAverage: loadavg(),
   checkpoints,
   series,
 };
@@ -145,6 +169,10 @@ const outFile = join(here, 'out', 'emulator-ingest.json');
 await mkdir(dirname(outFile), { recursive: true });
 await writeFile(outFile, `${JSON.stringify(summary, null, 2)}\n`);
 process.stdout.write(`\nsustained ${sustained} records/s over ${steady.length} s; ${stored} records stored, ${failedRecords} failed\n`);
+process.stdout.write(
+  `emulator used ${emulatorCpuSeconds.toFixed(1)} CPU-s: ${recordsPerEmulatorCpuSecond} records per CPU-second ` +
+    `(load average ${summary.loadAverage.map((l) => l.toFixed(1)).join(' ')})\n`,
+);
 for (const c of checkpoints) {
   process.stdout.write(`  at ${String(c.storedRecords).padStart(9)} stored: p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms (${c.calls} calls)\n`);
 }

@@ -1,4 +1,4 @@
-import { checkField, validationError } from '../../core/validation.js';
+import { checkField, isBase64, validationError } from '../../core/validation.js';
 import type { Operation } from '../../core/types.js';
 import { invalidArgument, writeThroughputMessage } from '../errors.js';
 import { publish } from '../metrics.js';
@@ -24,16 +24,38 @@ type ResultEntry = { SequenceNumber: string; ShardId: string } | { ErrorCode: st
 
 const MAX_PAYLOAD_BYTES = 5 * 1024 * 1024;
 
+const MAX_DATA_BYTES = RECORD_DATA.maxLength as number;
+
+/** The common case, checked without building messages; anything unusual gets the full table. */
+function plainlyValid(record: PutRecordsEntry): boolean {
+  return (
+    record !== null &&
+    typeof record === 'object' &&
+    typeof record.Data === 'string' &&
+    isBase64(record.Data) &&
+    base64Bytes(record.Data) <= MAX_DATA_BYTES &&
+    typeof record.PartitionKey === 'string' &&
+    record.PartitionKey.length >= 1 &&
+    record.PartitionKey.length <= 256 &&
+    record.ExplicitHashKey === undefined
+  );
+}
+
 function validateEntries(records: PutRecordsEntry[]): void {
-  const problems = records.flatMap((record, i) => {
-    const path = `records.${i + 1}.member.`;
-    if (record === null || typeof record !== 'object') return checkField(undefined, { required: true }, `records.${i + 1}.member`);
-    return [
-      ...checkField(record.Data, RECORD_DATA, `${path}data`),
-      ...checkField(record.PartitionKey, PARTITION_KEY, `${path}partitionKey`),
-      ...checkField(record.ExplicitHashKey, EXPLICIT_HASH_KEY, `${path}explicitHashKey`),
-    ];
-  });
+  const problems: string[] = [];
+  for (const [i, record] of records.entries()) {
+    if (plainlyValid(record)) continue;
+    const path = `records.${i + 1}.member`;
+    if (record === null || typeof record !== 'object') {
+      problems.push(...checkField(undefined, { required: true }, path));
+      continue;
+    }
+    problems.push(
+      ...checkField(record.Data, RECORD_DATA, `${path}.data`),
+      ...checkField(record.PartitionKey, PARTITION_KEY, `${path}.partitionKey`),
+      ...checkField(record.ExplicitHashKey, EXPLICIT_HASH_KEY, `${path}.explicitHashKey`),
+    );
+  }
   if (problems.length > 0) throw validationError(problems);
 }
 
@@ -46,10 +68,10 @@ export function putRecords(store: StreamStore): Operation<PutRecordsInput, unkno
     },
     handle(input, ctx) {
       validateEntries(input.Records);
-      const sizes = input.Records.map((r) => ({
-        data: base64Bytes(r.Data),
-        total: base64Bytes(r.Data) + Buffer.byteLength(r.PartitionKey, 'utf8'),
-      }));
+      const sizes = input.Records.map((r) => {
+        const data = base64Bytes(r.Data);
+        return { data, total: data + Buffer.byteLength(r.PartitionKey, 'utf8') };
+      });
       if (sizes.reduce((sum, s) => sum + s.total, 0) > MAX_PAYLOAD_BYTES) {
         throw invalidArgument('Records size exceeds 5 MB limit');
       }

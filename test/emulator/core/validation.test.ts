@@ -44,6 +44,10 @@ describe('validation tables', () => {
     expect(messageOf(() => checkField('7', { type: 'integer' }, 'limit'))).toMatch(/^SerializationException: /);
     expect(messageOf(() => checkField(7, { type: 'string' }, 'streamName'))).toMatch(/^SerializationException: /);
     expect(messageOf(() => checkField('not base64!', { type: 'blob' }, 'data'))).toMatch(/^SerializationException: /);
+    for (const bad of ['AA=A', 'A===', 'AAA', 'AA\nA']) {
+      expect(messageOf(() => checkField(bad, { type: 'blob' }, 'data'))).toMatch(/^SerializationException: /);
+    }
+    for (const good of ['', 'AAAA', 'AA==', 'AAA=', 'ab+/']) expect(checkField(good, { type: 'blob' }, 'data')).toEqual([]);
   });
 });
 
