@@ -43,6 +43,8 @@ export async function createTestClient(): Promise<Client> {
 }
 
 export interface RunWorkerOptions {
+  /** Another server than the run's (e.g. a stack under test); default is the run's dev server. */
+  address?: string;
   taskQueue?: string;
   activities?: object;
   /** Bundles this path for the Worker (seconds); default is the run's shared bundle. */
@@ -60,7 +62,7 @@ export interface WorkerContext {
 export async function runWorker<T>(options: RunWorkerOptions, fn: (ctx: WorkerContext) => Promise<T>): Promise<T> {
   quietRuntime();
   const taskQueue = options.taskQueue ?? uniqueTaskQueue();
-  const connection = await NativeConnection.connect({ address: temporalAddress() });
+  const connection = await NativeConnection.connect({ address: options.address ?? temporalAddress() });
   try {
     const worker = await Worker.create({
       ...options.worker,
