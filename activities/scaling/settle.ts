@@ -3,11 +3,12 @@
  * deadline chosen by the workflow (so a retried attempt does not restart the clock)
  * and heartbeat on every poll (so a dead worker is noticed within the heartbeat timeout).
  */
-import { Context } from '@temporalio/activity';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
 import type { MetricsSample } from '../../scaling/types.js';
+import { activityAbortSignal, reportProgress } from '../aws/progress.js';
 import { describeCapacity } from './describe.js';
 import { readSamples } from './metrics.js';
 import type { CapacitySnapshot, SettleInput, SettleResult, VerifyInput, VerifyResult } from './types.js';
@@ -30,14 +31,15 @@ function describeState(c: CapacitySnapshot): string {
     `with parallelism ${c.currentParallelism} (configured ${c.parallelism})`;
 }
 
+/** Ends early (rejecting) when Temporal cancels the activity or its heartbeat times out. */
 async function pause(ms: number): Promise<void> {
-  await Context.current().sleep(ms);
+  await sleep(ms, undefined, { signal: activityAbortSignal() });
 }
 
 export async function waitSettled(deps: SettleDeps, input: SettleInput): Promise<SettleResult> {
   for (;;) {
     const capacity = await describeCapacity(deps, input);
-    Context.current().heartbeat(capacity);
+    reportProgress({ step: 'waiting for the scaling change to settle', message: describeState(capacity) });
     if (isSettled(capacity)) return { settled: true, capacity, message: `settled: ${describeState(capacity)}` };
     if (Date.now() >= input.deadlineEpochMs) {
       return { settled: false, capacity, message: `not settled in time: ${describeState(capacity)}` };
@@ -122,7 +124,7 @@ export async function verifyHealth(deps: SettleDeps, input: VerifyInput): Promis
       ({ problems, facts } = metricProblems(samples, track));
       if (samples.length === 0) problems.push('no complete metrics period since the restart yet');
     }
-    Context.current().heartbeat({ problems });
+    reportProgress({ step: 'verifying health after scaling', message: problems.join('; ') || 'healthy' });
     if (problems.length === 0) {
       return {
         healthy: true,

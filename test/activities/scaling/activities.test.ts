@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScalingActivities, type ScalingActivities } from '../../../activities/scaling/index.js';
+import type { MetricsSample } from '../../../scaling/types.js';
+import { createPipeline, putTrips, until, startEmulatedCloud, type EmulatedCloud } from './emulated.js';
+
+let cloud: EmulatedCloud;
+let acts: ScalingActivities;
+const calls = (operation: string) => cloud.emulator.admin.calls({ operation }).filter((c) => c.outcome === 'ok');
+
+beforeAll(async () => {
+  cloud = await startEmulatedCloud({ flink: { updateApplicationMs: 300, jobTickMs: 100 }, kinesis: { updateShardCountMs: 200 } });
+  acts = createScalingActivities({ ...cloud, pollIntervalMs: 100 });
+});
+afterAll(async () => {
+  await cloud?.close();
+});
+
+describe('readMetrics', () => {
+  it('reads every series in one GetMetricData call, one sample per complete period, missing data as null', async () => {
+    const names = { streamName: 'rm-trips', applicationName: 'rm-hotspots' };
+    await createPipeline(cloud, names, 2, 1);
+    const before = calls('GetMetricData').length;
+    // Nothing written yet: the stream publishes no IncomingRecords, which must stay null, not 0.
+    const quiet = await acts.readMetrics({ ...names, periodSeconds: 1, afterTimestamp: null, maxPeriods: 3 });
+    expect(calls('GetMetricData').length - before).toBe(1);
+    expect(quiet.samples).toHaveLength(3);
+    expect(quiet.samples.map((s) => s.incomingRecords)).toEqual([null, null, null]);
+    expect(quiet.capacity).toMatchObject({ streamStatus: 'ACTIVE', openShards: 2, applicationStatus: 'RUNNING', currentParallelism: 1 });
+
+    await putTrips(cloud.kinesis, names.streamName, 800);
+    // Keep reading from where the last read stopped, as the control loop does, until the writes are visible.
+    const seen: MetricsSample[] = [];
+    let after = quiet.samples[2]?.timestamp ?? null;
+    await until(async () => {
+      const { samples } = await acts.readMetrics({ ...names, periodSeconds: 1, afterTimestamp: after, maxPeriods: 10 });
+      if (after !== null && samples[0]) expect(samples[0].timestamp).toBe(after + 1);
+      seen.push(...samples);
+      after = samples[samples.length - 1]?.timestamp ?? after;
+      return seen;
+    }, (all) => all.reduce((sum, s) => sum + (s.incomingRecords ?? 0), 0) >= 800 && all.some((s) => s.downtime === 0), 'the writes in the metrics');
+    expect(seen.reduce((sum, s) => sum + (s.incomingRecords ?? 0), 0)).toBe(800);
+    expect(new Set(seen.map((s) => s.timestamp)).size).toBe(seen.length);
+    expect(seen.some((s) => s.kpus === 2)).toBe(true);
+    expect(seen.some((s) => s.millisBehindLatest !== null)).toBe(true);
+  });
+});
+
+describe('applyShardCount and applyParallelism', () => {
+  it('call AWS once even when an attempt is retried, and report the change as already made', async () => {
+    const names = { streamName: 'ap-trips', applicationName: 'ap-hotspots' };
+    await createPipeline(cloud, names, 4, 1);
+    const first = await acts.applyShardCount({ streamName: names.streamName, targetShards: 6 });
+    const retried = await acts.applyShardCount({ streamName: names.streamName, targetShards: 6 });
+    expect(first.called).toBe(true);
+    expect(retried).toMatchObject({ called: false });
+    const settled = await acts.waitSettled({ ...names, deadlineEpochMs: Date.now() + 10_000 });
+    expect(settled).toMatchObject({ settled: true, capacity: { streamStatus: 'ACTIVE', openShards: 6 } });
+    expect((await acts.applyShardCount({ streamName: names.streamName, targetShards: 6 })).called).toBe(false);
+    expect(calls('UpdateShardCount').filter((c) => JSON.stringify(c.params).includes(names.streamName))).toHaveLength(1);
+
+    const version = settled.capacity.applicationVersionId;
+    const update = await acts.applyParallelism({ applicationName: names.applicationName, targetParallelism: 3, expectedVersionId: version });
+    const again = await acts.applyParallelism({ applicationName: names.applicationName, targetParallelism: 3, expectedVersionId: version });
+    expect([update.called, again.called]).toEqual([true, false]);
+    const updated = await acts.waitSettled({ ...names, deadlineEpochMs: Date.now() + 10_000 });
+    expect(updated.capacity).toMatchObject({ applicationStatus: 'RUNNING', currentParallelism: 3, autoScalingEnabled: false });
+    expect(calls('UpdateApplication').filter((c) => JSON.stringify(c.params).includes(names.applicationName))).toHaveLength(1);
+  });
+});
+
+describe('verifyHealth', () => {
+  it('confirms a healthy change with reasons, and reports a job that keeps restarting within its bound', async () => {
+    const names = { streamName: 'vh-trips', applicationName: 'vh-hotspots' };
+    await createPipeline(cloud, names, 2, 1);
+    await putTrips(cloud.kinesis, names.streamName, 500);
+    const start = Date.now();
+    const { capacity } = await acts.waitSettled({ ...names, deadlineEpochMs: Date.now() + 5000 });
+    await acts.applyParallelism({ applicationName: names.applicationName, targetParallelism: 2, expectedVersionId: capacity.applicationVersionId });
+    await acts.waitSettled({ ...names, deadlineEpochMs: Date.now() + 10_000 });
+    const ok = await acts.verifyHealth({
+      ...names, shards: 2, parallelism: 2, periodSeconds: 1, actionStartedEpochMs: start, deadlineEpochMs: Date.now() + 10_000,
+    });
+    expect(ok.healthy).toBe(true);
+    expect(ok.reasons.join('; ')).toMatch(/application RUNNING with parallelism 2.*downtime 0 ms/);
+
+    await fetch(`${cloud.emulator.url}/_emulator/flink/faults`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ application: names.applicationName, fault: 'unhealthy-after-update' }),
+    });
+    const second = Date.now();
+    const now = await acts.waitSettled({ ...names, deadlineEpochMs: Date.now() + 5000 });
+    await acts.applyParallelism({ applicationName: names.applicationName, targetParallelism: 3, expectedVersionId: now.capacity.applicationVersionId });
+    await acts.waitSettled({ ...names, deadlineEpochMs: Date.now() + 10_000 });
+    const bad = await acts.verifyHealth({
+      ...names, shards: 2, parallelism: 3, periodSeconds: 1, actionStartedEpochMs: second, deadlineEpochMs: Date.now() + 3000,
+    });
+    expect(bad.healthy).toBe(false);
+    expect(bad.reasons.join('; ')).toMatch(/downtime is \d+ ms|fullRestarts climbing/);
+    expect(Date.now() - second).toBeLessThan(10_000);
+  });
+});
