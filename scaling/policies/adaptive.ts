@@ -28,20 +28,29 @@ import { bytesPerRecord, demandSlope, lagTrend, maxOf, observedUnitRate, since, 
 
 const DEFAULTS = {
   recordsPerSecondPerParallelism: ARTICLE_RECORDS_PER_PARALLELISM,
-  shardTargetUtilization: 0.8,
-  shardHighUtilization: 0.9,
-  flinkTargetUtilization: 0.85,
-  flinkHighUtilization: 0.95,
-  trendWindowSeconds: 600,
-  leadSeconds: 300,
+  /** Utilisation a new capacity is sized for, and the utilisation (of projected demand) that triggers a scale-out. */
+  shardTargetUtilization: 0.9,
+  shardHighUtilization: 0.95,
+  flinkTargetUtilization: 0.9,
+  flinkHighUtilization: 0.97,
+  /** Demand trend: fitted over this window, projected over the time an action needs to take effect… */
+  trendWindowSeconds: 300,
+  shardLeadSeconds: 420,
+  flinkLeadSeconds: 240,
+  /** …and sized for this far ahead when capacity grows, so one action lasts. */
+  sizingHorizonSeconds: 600,
   catchUpSeconds: 300,
   backlogThresholdMs: 10_000,
-  stableLowSeconds: 1200,
-  shardUpdateReserve: 2,
-  subtasksPerShard: 1,
+  /** Lag the policy plans to stay under (the article's alarm is at 60 s). */
+  lagTargetSeconds: 55,
+  /** Scale-in looks at the peak demand of this window. */
+  flinkLowWindowSeconds: 300,
+  shardLowWindowSeconds: 1800,
+  shardUpdateReserve: 3,
+  subtasksPerShard: 0,
   learningRate: 0.3,
   minBusyForLearning: 0.3,
-  restartDowntimeSeconds: 60,
+  restartDowntimeSeconds: 45,
   maxCostPerHour: 0,
   shardHourPrice: 0.015,
   kpuHourPrice: 0.11,
@@ -54,10 +63,14 @@ const RULES: Record<keyof typeof DEFAULTS, { min: number; max: number; integer?:
   flinkTargetUtilization: { min: 0.1, max: 1 },
   flinkHighUtilization: { min: 0.1, max: 1 },
   trendWindowSeconds: { min: 0, max: 86_400 },
-  leadSeconds: { min: 0, max: 86_400 },
+  shardLeadSeconds: { min: 0, max: 86_400 },
+  flinkLeadSeconds: { min: 0, max: 86_400 },
+  sizingHorizonSeconds: { min: 0, max: 86_400 },
   catchUpSeconds: { min: 1, max: 86_400 },
+  lagTargetSeconds: { min: 1, max: 86_400 },
   backlogThresholdMs: { min: 0, max: 86_400_000 },
-  stableLowSeconds: { min: 0, max: 86_400 },
+  flinkLowWindowSeconds: { min: 0, max: 86_400 },
+  shardLowWindowSeconds: { min: 0, max: 86_400 },
   shardUpdateReserve: { min: 0, max: 9, integer: true },
   subtasksPerShard: { min: 0, max: 64, integer: true },
   learningRate: { min: 0, max: 1 },
@@ -78,6 +91,9 @@ export type AdaptiveState = {
   /** Periods before this epoch second ran under an older capacity or an action. */
   settledAt: number;
   lastChangeAt: number;
+  /** Epoch seconds of the previous tick and the interval seen between ticks. */
+  lastNow: number | null;
+  interval: number | null;
   pending: { target: ScalingTarget; from: { shards: number; parallelism: number } } | null;
   holds: { shardsUp: number; shardsDown: number; flinkUp: number; flinkDown: number };
 };
@@ -88,14 +104,15 @@ function unitRateOf(state: AdaptiveState, params: Params): number {
   return state.unitRate ?? params.recordsPerSecondPerParallelism;
 }
 
-function learn(state: AdaptiveState, params: Params): number | null {
-  let rate = state.unitRate;
-  for (const p of since(state.points, state.settledAt)) {
+/** Folds the new periods' observed unit rates into the estimate (an exponentially weighted mean). */
+function learn(rate: number | null, fresh: Point[], params: Params): number | null {
+  let next = rate;
+  for (const p of fresh) {
     const observed = observedUnitRate(p, params.minBusyForLearning);
     if (observed === null) continue;
-    rate = rate === null ? observed : rate + params.learningRate * (observed - rate);
+    next = next === null ? observed : next + params.learningRate * (observed - next);
   }
-  return rate;
+  return next;
 }
 
 function shardsFor(demand: number, bpr: number, utilization: number): number {
@@ -106,6 +123,28 @@ function costPerHour(shards: number, parallelism: number, ppk: number, params: P
   return shards * params.shardHourPrice + kpus(parallelism, ppk) * params.kpuHourPrice;
 }
 
+/** Seconds between ticks, from the last two observations (60 until known). */
+function intervalOf(state: AdaptiveState): number {
+  return state.interval ?? 60;
+}
+
+/**
+ * The lag (seconds) after `horizon` seconds, starting from `lagSeconds`, when demand
+ * follows `demandAt(t)` and the job processes `capacity` records/s (5 s steps: horizons are minutes).
+ */
+function lagAfter(lagSeconds: number, demandAt: (t: number) => number, capacity: number, horizon: number): number {
+  let backlog = lagSeconds * demandAt(0);
+  for (let t = 0; t < horizon; t += 5) backlog = Math.max(0, backlog + (demandAt(t) - capacity) * 5);
+  const d = demandAt(horizon);
+  return d > 0 ? backlog / d : 0;
+}
+
+/** Peak demand over the last `seconds` (0 and `covered: false` when the window is not yet full). */
+function windowPeak(points: Point[], latest: Point, seconds: number): { peak: number; covered: boolean } {
+  const window = points.filter((x) => x.t > latest.t - seconds);
+  return { peak: maxOf(window.map((x) => x.demand)), covered: window.reduce((a, x) => a + x.seconds, 0) >= seconds };
+}
+
 /** The capacity this policy wants now, before AWS constraints and holds. */
 function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, params: Params): Plan {
   const { shards, parallelism: p, parallelismPerKpu: ppk } = obs.capacity;
@@ -114,52 +153,69 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
   if (!latest) return { shards, parallelism: p, reasons: ['no metrics yet'] };
   const bpr = bytesPerRecord(pts, params.defaultBytesPerRecord);
   const unit = unitRateOf(state, params);
-  const recent = pts.filter((x) => x.t >= latest.t - params.trendWindowSeconds);
-  const slope = Math.max(0, demandSlope(recent));
-  const now = latest.demand;
-  const projected = now + slope * params.leadSeconds;
-  const lowWindow = pts.filter((x) => x.t >= latest.t - params.stableLowSeconds);
-  const windowCovered = lowWindow.reduce((a, x) => a + x.seconds, 0) >= params.stableLowSeconds;
-  const lowPeak = maxOf(lowWindow.map((x) => x.demand));
+  const recent = pts.filter((x) => x.t > latest.t - params.trendWindowSeconds);
+  const slope = demandSlope(recent);
+  const rising = Math.max(0, slope);
+  const d0 = latest.demand;
+  const ahead = (seconds: number) => d0 + rising * seconds;
   const { lagMs, growing } = lagTrend(since(recent, state.settledAt));
   const backlog = (lagMs / 1000) * latest.incoming;
   const catchUp = lagMs > params.backlogThresholdMs ? backlog / params.catchUpSeconds : 0;
   const reasons = [
-    `demand ${fmt(now)} rec/s (trend ${slope > 0 ? '+' : ''}${fmt(slope * 60)} rec/s per min → ${fmt(projected)} in ${fmt(params.leadSeconds)} s), `
-      + `lag ${fmt(lagMs)} ms${growing ? ' and growing' : ''}, backlog ${fmt(backlog)} records, true rate ${fmt(unit)} rec/s per parallelism`,
+    `demand ${fmt(d0)} rec/s (trend ${slope >= 0 ? '+' : ''}${fmt(slope * 60)} rec/s per min), lag ${fmt(lagMs)} ms${growing ? ' and growing' : ''}, `
+      + `backlog ${fmt(backlog)} records, true rate ${fmt(unit)} rec/s per parallelism${state.unitRate === null ? ' (configured)' : ' (learned)'}`,
   ];
 
-  // Shards: out on projected demand, in on the stable window's peak.
+  // Shards: out when the demand projected over the reshard time nears the limit; in on the stable window's peak.
+  const shardUtil = (d: number, n: number) => Math.max(d / (n * SHARD_RECORDS_PER_SECOND), (d * bpr) / (n * SHARD_BYTES_PER_SECOND));
   let wantShards = shards;
-  const shardUtil = Math.max(projected / (shards * SHARD_RECORDS_PER_SECOND), (projected * bpr) / (shards * SHARD_BYTES_PER_SECOND));
-  if (shardUtil > params.shardHighUtilization) {
-    wantShards = shardsFor(projected, bpr, params.shardTargetUtilization);
-    reasons.push(`stream at ${fmt(shardUtil * 100)} % of ${shards} shards > ${fmt(params.shardHighUtilization * 100)} % → ${wantShards} shards`);
-  } else if (windowCovered) {
-    const fit = shardsFor(Math.max(lowPeak, projected), bpr, params.shardTargetUtilization);
-    if (fit < shards) {
+  const throttled = latest.demand > latest.incoming + 1;
+  if (throttled || shardUtil(ahead(params.shardLeadSeconds), shards) > params.shardHighUtilization) {
+    const sized = ahead(params.shardLeadSeconds + params.sizingHorizonSeconds);
+    wantShards = Math.max(shards + 1, shardsFor(sized, bpr, params.shardTargetUtilization));
+    reasons.push(`stream: ${throttled ? `${fmt(latest.demand - latest.incoming)} rec/s throttled` : `projected ${fmt(shardUtil(ahead(params.shardLeadSeconds), shards) * 100)} % of ${shards} shards`} → ${wantShards} shards for ${fmt(sized)} rec/s`);
+  } else {
+    const low = windowPeak(pts, latest, params.shardLowWindowSeconds);
+    const fit = shardsFor(Math.max(low.peak, ahead(params.shardLeadSeconds + params.sizingHorizonSeconds)), bpr, params.shardTargetUtilization);
+    if (low.covered && fit < shards) {
       wantShards = fit;
-      reasons.push(`peak demand ${fmt(lowPeak)} rec/s over ${fmt(params.stableLowSeconds)} s fits ${fit} shards at ${fmt(params.shardTargetUtilization * 100)} %`);
+      reasons.push(`stream: peak ${fmt(low.peak)} rec/s over ${fmt(params.shardLowWindowSeconds)} s fits ${fit} shards at ${fmt(params.shardTargetUtilization * 100)} %`);
     }
   }
 
-  // Flink: what must be processed is what producers offer (once the stream lets it in) plus the catch-up.
-  const flinkDemand = Math.min(projected, wantShards * SHARD_RECORDS_PER_SECOND) + catchUp;
+  // Flink must process what producers offer (once the stream lets it in) plus the catch-up.
+  const cap = (d: number) => Math.min(d, wantShards * SHARD_RECORDS_PER_SECOND);
+  const capacity = p * unit;
   const stalled = latest.processed !== null && latest.processed < 0.05 * latest.incoming && growing && (latest.cpu ?? 0) < 20;
+  // Lag budget: a restart adds its downtime to the lag, so Flink must grow while the lag
+  // expected by the time the *next* tick's action would take effect still leaves room for it.
+  const staleness = Math.max(0, obs.now - (latest.t + latest.seconds));
+  const nextTickDone = staleness + intervalOf(state) + params.restartDowntimeSeconds;
+  const lagThen = lagAfter(lagMs / 1000, (t) => cap(d0 + rising * t), capacity, nextTickDone);
+  const projected = cap(ahead(params.flinkLeadSeconds)) + catchUp;
   let wantP = p;
-  const flinkUtil = flinkDemand / (p * unit);
   if (stalled) {
-    reasons.push(`Flink processes ${fmt(latest.processed ?? 0)} rec/s with CPU ${fmt(latest.cpu ?? 0)} %: stalled, not short of capacity; holding`);
-  } else if (flinkUtil > params.flinkHighUtilization || (catchUp > 0 && growing)) {
-    wantP = Math.max(p, Math.ceil(flinkDemand / (unit * params.flinkTargetUtilization) - 1e-9));
-    reasons.push(`Flink at ${fmt(flinkUtil * 100)} % of parallelism ${p}${catchUp > 0 ? ` with catch-up ${fmt(catchUp)} rec/s` : ''} → ${wantP}`);
-  } else if (windowCovered && lagMs <= params.backlogThresholdMs) {
-    const fit = Math.max(1, Math.ceil(Math.max(lowPeak, projected) / (unit * params.flinkTargetUtilization) - 1e-9));
-    const saving = (kpus(p, ppk) - kpus(fit, ppk)) * 3600;
-    const lost = fit * params.restartDowntimeSeconds;
-    if (fit < p && saving > lost) {
-      wantP = fit;
-      reasons.push(`peak demand ${fmt(lowPeak)} rec/s over ${fmt(params.stableLowSeconds)} s fits parallelism ${fit} at ${fmt(params.flinkTargetUtilization * 100)} %`);
+    reasons.push(`Flink processes ${fmt(latest.processed ?? 0)} rec/s at CPU ${fmt(latest.cpu ?? 0)} %: stalled, not short of capacity; holding`);
+  } else if (lagThen + params.restartDowntimeSeconds > params.lagTargetSeconds || projected > capacity || (catchUp > 0 && growing)) {
+    const sized = cap(ahead(params.flinkLeadSeconds + params.sizingHorizonSeconds)) + catchUp;
+    wantP = Math.max(p + 1, Math.ceil(sized / (unit * params.flinkTargetUtilization) - 1e-9));
+    reasons.push(`Flink: lag expected ${fmt(lagThen)} s by the next chance to act (+ ${fmt(params.restartDowntimeSeconds)} s restart, target ${fmt(params.lagTargetSeconds)} s); `
+      + `projected ${fmt(projected)} rec/s vs ${fmt(capacity)} (parallelism ${p}) → ${wantP} for ${fmt(sized)} rec/s`);
+  } else if (lagMs <= params.backlogThresholdMs) {
+    const low = windowPeak(pts, latest, params.flinkLowWindowSeconds);
+    const need = Math.max(low.peak, cap(ahead(params.flinkLeadSeconds + params.sizingHorizonSeconds)));
+    const fit = Math.max(1, Math.ceil(need / (unit * params.flinkTargetUtilization) - 1e-9));
+    if (low.covered && fit < p) {
+      // Worth it when the saving until demand is projected to need p again beats paying for the downtime.
+      const lowFor = rising > 0 ? Math.min(3600, Math.max(0, (fit * unit - d0) / rising)) : 3600;
+      const saving = ((kpus(p, ppk) - kpus(fit, ppk)) * params.kpuHourPrice * lowFor) / 3600;
+      const downtime = (costPerHour(shards, p, ppk, params) * params.restartDowntimeSeconds) / 3600;
+      if (saving > downtime) {
+        wantP = fit;
+        reasons.push(`Flink: peak ${fmt(low.peak)} rec/s over ${fmt(params.flinkLowWindowSeconds)} s fits parallelism ${fit}; saves $${saving.toFixed(3)} over ${fmt(lowFor)} s > $${downtime.toFixed(3)} of downtime`);
+      } else {
+        reasons.push(`Flink: parallelism ${fit} would do, but saves only $${saving.toFixed(3)} before demand returns (downtime worth $${downtime.toFixed(3)})`);
+      }
     }
   }
   if (params.subtasksPerShard > 0) wantP = Math.min(wantP, wantShards * params.subtasksPerShard);
@@ -226,29 +282,31 @@ export const adaptivePolicy: ScalingPolicy<AdaptiveState> = {
     unitRate: null,
     settledAt: 0,
     lastChangeAt: 0,
+    lastNow: null,
+    interval: null,
     pending: null,
     holds: { shardsUp: 0, shardsDown: 0, flinkUp: 0, flinkDown: 0 },
   }),
   decide(state, obs, config): DecideResult<AdaptiveState> {
     const params = parametersOf(DEFAULTS, config);
     const fresh = newSamples(obs.samples, state.lastSampleTimestamp);
-    const horizon = Math.max(params.stableLowSeconds, params.trendWindowSeconds) + 600;
-    const points = [...state.points, ...fresh.map((s) => toPoint(s, s.timestamp >= state.settledAt ? obs.capacity.parallelism : null))]
-      .filter((x) => x.t >= obs.now - horizon);
+    const horizon = Math.max(params.shardLowWindowSeconds, params.flinkLowWindowSeconds, params.trendWindowSeconds) + 600;
+    const freshPoints = fresh.map((s) => toPoint(s, s.timestamp >= state.settledAt ? obs.capacity.parallelism : null));
+    const points = [...state.points, ...freshPoints].filter((x) => x.t >= obs.now - horizon);
     const withPoints: AdaptiveState = {
       ...state,
+      lastNow: obs.now,
+      interval: state.lastNow !== null && obs.now > state.lastNow ? Math.min(obs.now - state.lastNow, 3600) : state.interval,
       points,
       lastSampleTimestamp: fresh.length ? fresh[fresh.length - 1]!.timestamp : state.lastSampleTimestamp,
     };
-    const learned: AdaptiveState = { ...withPoints, unitRate: learn(withPoints, params), settledAt: state.settledAt };
-    // Learned periods are consumed: later ticks must not count them again.
-    const consumed: AdaptiveState = { ...learned, settledAt: Math.max(learned.settledAt, (learned.lastSampleTimestamp ?? 0) + 1) };
-    const planned = plan({ ...learned }, obs, config, params);
+    const learned: AdaptiveState = { ...withPoints, unitRate: learn(state.unitRate, freshPoints, params) };
+    const planned = plan(learned, obs, config, params);
     const { target, reasons } = constrain(planned, learned, obs, config, params);
     const acting = Object.keys(target).length > 0;
     const nextState: AdaptiveState = acting
-      ? { ...consumed, pending: { target, from: { shards: obs.capacity.shards, parallelism: obs.capacity.parallelism } }, lastChangeAt: obs.now }
-      : consumed;
+      ? { ...learned, pending: { target, from: { shards: obs.capacity.shards, parallelism: obs.capacity.parallelism } }, lastChangeAt: obs.now }
+      : learned;
     return { decision: { kind: acting ? 'scale' : 'none', target, reasons }, nextState };
   },
   onActionOutcome(state, outcome: ActionOutcome, config) {
