@@ -27,29 +27,32 @@ const FIXTURE_WORKFLOWS = join(ROOT, 'test/fixtures/workflows/index.ts');
 const PROJECT_WORKFLOWS = join(ROOT, 'workflows/index.ts');
 const NAMESPACE = 'default';
 
-async function startDevServer(logs: string[]): Promise<{ address: string; server: ManagedChild }> {
+/** Another process can take the free port before the server binds it; a fresh port then usually works. */
+async function startDevServer(logs: string[], attempts = 3): Promise<{ address: string; server: ManagedChild }> {
   const cli = requireTemporalCli(process.env);
-  const port = await freePort();
-  const server = new ManagedChild({
-    name: 'temporal',
-    command: cli,
-    args: devServerArgs({ ip: '127.0.0.1', port, namespace: NAMESPACE, logLevel: 'error' }),
-    env: process.env,
-    onLine: (line) => logs.push(line),
-  });
-  // A crash of the test runner must not leave the server behind.
-  process.once('exit', () => server.killNow());
-  const address = `127.0.0.1:${port}`;
-  try {
-    await waitForTemporal(address, NAMESPACE, {
-      timeoutMs: 60_000,
-      abandoned: () => (server.exit ? `dev server exited (${JSON.stringify(server.exit)}): ${logs.slice(-20).join('\n')}` : undefined),
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const server = new ManagedChild({
+      name: 'temporal',
+      command: cli,
+      args: devServerArgs({ ip: '127.0.0.1', port, namespace: NAMESPACE, logLevel: 'error' }),
+      env: process.env,
+      onLine: (line) => logs.push(line),
     });
-  } catch (err) {
-    await server.stop(5_000);
-    throw err;
+    // with-parent.sh covers a killed runner; this covers an ordinary exit that skipped teardown.
+    process.once('exit', () => server.killNow());
+    const address = `127.0.0.1:${port}`;
+    try {
+      await waitForTemporal(address, NAMESPACE, {
+        timeoutMs: 60_000,
+        abandoned: () => (server.exit ? `dev server exited (${JSON.stringify(server.exit)}): ${logs.slice(-20).join('\n')}` : undefined),
+      });
+      return { address, server };
+    } catch (err) {
+      await server.stop(5_000);
+      if (attempt >= attempts) throw err;
+    }
   }
-  return { address, server };
 }
 
 /**
@@ -82,24 +85,26 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dir = await mkdtemp(join(cacheDir, 'test-run-'));
   const logs: string[] = [];
   const external = process.env.TEMPORAL_ADDRESS;
-  const started = external ? undefined : await startDevServer(logs);
+  // Bundling is CPU work and the server start is mostly waiting: overlap them.
+  const [started, bundle] = await Promise.all([
+    external ? undefined : startDevServer(logs),
+    bundleWorkflows(dir).then(
+      (codePath) => ({ codePath, error: '' }),
+      // Only the tests that run workflows should fail on a broken workflow; config, API
+      // and emulator tests still run.
+      (err: unknown) => ({ codePath: '', error: err instanceof Error ? err.message : String(err) }),
+    ),
+  ]).catch(async (err: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  });
   const address = external ?? started?.address ?? '';
   const namespace = external ? (process.env.TEMPORAL_NAMESPACE ?? NAMESPACE) : NAMESPACE;
 
-  let bundlePath = '';
-  let bundleError = '';
-  try {
-    bundlePath = await bundleWorkflows(dir);
-  } catch (err) {
-    // Only the tests that run workflows should fail on a broken workflow; config, API
-    // and emulator tests still run.
-    bundleError = err instanceof Error ? err.message : String(err);
-  }
-
   project.provide('temporalAddress', address);
   project.provide('temporalNamespace', namespace);
-  project.provide('workflowBundlePath', bundlePath);
-  project.provide('workflowBundleError', bundleError);
+  project.provide('workflowBundlePath', bundle.codePath);
+  project.provide('workflowBundleError', bundle.error);
 
   return async () => {
     await started?.server.stop(5_000);
