@@ -1,0 +1,104 @@
+import { resolve } from 'node:path';
+import { ListApplicationsCommand } from '@aws-sdk/client-kinesis-analytics-v2';
+import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities/index.js';
+import { describeStream } from '../../activities/provisioning/stream.js';
+import { ManagedChild } from '../../scripts/processes.js';
+import { teardownSignal } from '../../workflows/messages.js';
+import { cloudWatchClient, flinkClient, kinesisClient, startTestEmulator, TEST_REGION, type TestEmulator } from '../support/emulator.js';
+import { createTestClient, runWorker, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';
+import { startPipeline, testSpec, waitForPhase } from '../workflows/lifecycle-harness.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The real worker entry point in its own process, so it can be killed like a crashed host. */
+async function startWorkerProcess(taskQueue: string, emulatorUrl: string, lines: string[]): Promise<ManagedChild> {
+  const child = new ManagedChild({
+    name: 'worker',
+    command: process.execPath,
+    args: ['--import', 'tsx', 'workers/main.ts'],
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TEMPORAL_ADDRESS: temporalAddress(),
+      TEMPORAL_NAMESPACE: temporalNamespace(),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      AWS_ENDPOINT_URL: emulatorUrl,
+      AWS_REGION: TEST_REGION,
+      LOG_LEVEL: 'warn',
+    },
+    onLine: (line) => lines.push(line),
+  });
+  await until('the worker process to poll', () => {
+    if (child.exit) throw new Error(`worker exited early: ${lines.join('\n')}`);
+    return lines.some((l) => l.includes('worker ready'));
+  }, 90_000);
+  return child;
+}
+
+describe('crash of the worker while provisioning waits', () => {
+  let client: Client;
+  let emulator: TestEmulator;
+  let worker: ManagedChild | undefined;
+
+  beforeAll(async () => {
+    client = await createTestClient();
+    // A slow CreateStream keeps provisioning inside its wait long enough to crash the worker there.
+    emulator = await startTestEmulator({ kinesis: { createStreamMs: 3_000, deleteStreamMs: 50 } });
+  });
+
+  afterAll(async () => {
+    worker?.killNow();
+    await client?.connection.close();
+    await emulator?.stop();
+  });
+
+  it('reaches RUNNING on a new worker with exactly one stream and one application created', { timeout: 180_000 }, async () => {
+    const taskQueue = uniqueTaskQueue('crash');
+    const spec = testSpec('crash-1', { stream: { shardCount: 2, adopt: false, retentionHours: 24 } });
+    const lines: string[] = [];
+    worker = await startWorkerProcess(taskQueue, emulator.url, lines);
+    const handle = await startPipeline(client, taskQueue, spec);
+
+    const kinesis = kinesisClient(emulator);
+    const flink = flinkClient(emulator);
+    try {
+      await until('CreateStream to succeed', () => emulator.admin.calls({ operation: 'CreateStream' }).some((c) => c.outcome === 'ok'), 30_000);
+      await until('the wait to poll the new stream', () => emulator.admin.calls({ operation: 'DescribeStreamSummary' }).length > 0, 30_000);
+      worker.killNow();
+      await worker.exited;
+      expect((await describeStream(kinesis, 'crash-1-trips'))?.status).toBe('CREATING');
+
+      const activities = createActivities({ kinesis, flink, cloudwatch: cloudWatchClient(emulator), pollTiming: { minDelayMs: 50, maxDelayMs: 200 } });
+      await runWorker({ taskQueue, activities }, async () => {
+        const status = await waitForPhase(handle, ['RUNNING', 'FAILED'], 90_000);
+        expect(status.phase).toBe('RUNNING');
+        expect(status.capacity).toMatchObject({ shards: 2, parallelism: 2 });
+
+        const creates = (operation: string) => emulator.admin.calls({ operation }).filter((c) => c.outcome === 'ok');
+        expect(creates('CreateStream')).toHaveLength(1);
+        expect(creates('CreateApplication')).toHaveLength(1);
+        expect((await kinesis.send(new ListStreamsCommand({}))).StreamNames).toEqual(['crash-1-trips']);
+        const apps = await flink.send(new ListApplicationsCommand({}));
+        expect(apps.ApplicationSummaries?.map((a) => [a.ApplicationName, a.ApplicationStatus])).toEqual([['crash-1-hotspots', 'RUNNING']]);
+
+        await handle.signal(teardownSignal, {});
+        expect(await handle.result()).toMatchObject({ phase: 'DELETED' });
+      });
+    } finally {
+      kinesis.destroy();
+      flink.destroy();
+    }
+  });
+});
