@@ -1,11 +1,13 @@
 /**
- * Assembles the emulated services: Kinesis publishes into CloudWatch (the MetricSink)
- * and the Managed Flink module reads Kinesis in process (the StreamReader).
+ * Assembles the emulated services: Kinesis and Managed Flink publish into CloudWatch
+ * (the MetricSink) and the Flink job reads Kinesis in process (the StreamReader).
  */
 import { createCloudWatchService } from './cloudwatch/index.js';
 import type { CloudWatchService } from './cloudwatch/index.js';
 import type { EmulatorOptions } from './config.js';
 import type { Clock, MetricSink, ServiceModule, StreamReader } from './core/types.js';
+import { createFlinkService } from './flink/index.js';
+import type { FlinkService } from './flink/index.js';
 import { createKinesisService } from './kinesis/index.js';
 import type { KinesisService } from './kinesis/index.js';
 
@@ -13,54 +15,17 @@ export interface EmulatorServices {
   modules: ServiceModule[];
   kinesis: KinesisService;
   cloudwatch: CloudWatchService;
-  /** Null while the Managed Flink module is not part of the build. */
-  flink: ServiceModule | null;
+  flink: FlinkService;
   metrics: MetricSink;
   streams: StreamReader;
 }
 
-interface FlinkFactoryDeps {
-  config: EmulatorOptions['flink'];
-  metrics: MetricSink;
-  streams: StreamReader;
-  clock: Clock;
-  accountId: string;
-  region: string;
-}
-type FlinkFactory = (deps: FlinkFactoryDeps) => ServiceModule;
-
-/**
- * The Flink module is developed beside this one; it is loaded when present so the
- * emulator keeps serving Kinesis and CloudWatch without it.
- */
-async function loadFlinkFactory(): Promise<FlinkFactory | null> {
-  const specifier = './flink/index.js';
-  try {
-    const loaded = (await import(specifier)) as { createFlinkService?: FlinkFactory };
-    return loaded.createFlinkService ?? null;
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return null;
-    throw err;
-  }
-}
-
-export async function createServices(options: EmulatorOptions, clock: Clock): Promise<EmulatorServices> {
+export function createServices(options: EmulatorOptions, clock: Clock): EmulatorServices {
   const cloudwatch = createCloudWatchService({ config: options.cloudwatch, clock });
   const kinesis = createKinesisService({ options: options.kinesis, accountId: options.accountId, clock, metrics: cloudwatch });
-  const createFlink = await loadFlinkFactory();
-  const flink =
-    createFlink === null
-      ? null
-      : createFlink({
-          config: options.flink,
-          metrics: cloudwatch,
-          streams: kinesis.streams,
-          clock,
-          accountId: options.accountId,
-          region: options.region,
-        });
+  const flink = createFlinkService({ config: options.flink, metrics: cloudwatch, streams: kinesis.streams, clock });
   return {
-    modules: [kinesis, cloudwatch, ...(flink === null ? [] : [flink])],
+    modules: [kinesis, cloudwatch, flink],
     kinesis,
     cloudwatch,
     flink,

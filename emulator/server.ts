@@ -57,7 +57,7 @@ function parseAdminBody(raw: Buffer): unknown {
 export async function startEmulator(start: StartEmulatorOptions = {}): Promise<RunningEmulator> {
   const options = resolveEmulatorOptions(start.profile ?? 'test', start.overrides);
   const clock: Clock = start.clock ?? { nowMs: () => Date.now() };
-  const services = await createServices(options, clock);
+  const services = createServices(options, clock);
   const callLog = new CallLog(options.callLogLimit);
   const faults = new FaultInjector();
   const admin: EmulatorAdmin = {
