@@ -69,6 +69,8 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
   const retry: RetryOptions = {
     baseDelayMs: 50,
     maxDelayMs: 2_000,
+    throttleBaseDelayMs: 25,
+    throttleMaxDelayMs: 100,
     maxAttempts: 8,
     random: Math.random,
     sleep: (ms) => clock.sleep(ms, options.signal),

@@ -51,6 +51,13 @@ export const THROTTLED = 'ProvisionedThroughputExceededException';
 export interface RetryOptions {
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * Throttling is expected at full speed: the shard's one-second window frees up
+   * continuously, so its backoff stays short (a long sleep would waste capacity) and
+   * restarts whenever a call got records through.
+   */
+  throttleBaseDelayMs: number;
+  throttleMaxDelayMs: number;
   /** Attempts for records failing with something other than throttling, and for whole-call errors. */
   maxAttempts: number;
   random: () => number;
@@ -106,8 +113,13 @@ export async function sendBatch(sink: RecordSink, records: readonly OutgoingReco
         throw new Error(`${failed.length - throttled} records to ${sink.name} still failing after ${failureRound} attempts (${lastError})`);
       }
     }
-    throttleRound = throttled > 0 ? throttleRound + 1 : 0;
-    await retry.sleep(backoffMs(Math.max(throttleRound, failureRound), retry));
+    const progressed = failed.length < pending.length;
+    if (throttled < failed.length) {
+      await retry.sleep(backoffMs(failureRound, retry));
+    } else {
+      throttleRound = progressed ? 1 : throttleRound + 1;
+      await retry.sleep(backoffMs(throttleRound, { ...retry, baseDelayMs: retry.throttleBaseDelayMs, maxDelayMs: retry.throttleMaxDelayMs }));
+    }
     pending = failed;
   }
   return outcome;
