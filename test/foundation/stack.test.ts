@@ -53,20 +53,21 @@ async function waitForReady(stack: RunningStack): Promise<void> {
 }
 
 /** Every process below `pid`, found through the ppid links (the children run in their own groups). */
-function descendants(pid: number): number[] {
-  const table = spawnSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' }).stdout.trim().split('\n');
-  const children = new Map<number, number[]>();
+function descendants(pid: number): Array<{ pid: number; args: string }> {
+  const table = spawnSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' }).stdout.trim().split('\n');
+  const children = new Map<number, Array<{ pid: number; args: string }>>();
   for (const row of table) {
-    const [child, parent] = row.trim().split(/\s+/).map(Number);
-    if (child === undefined || parent === undefined) continue;
-    children.set(parent, [...(children.get(parent) ?? []), child]);
+    const match = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(row);
+    if (match === null) continue;
+    const parent = Number(match[2]);
+    children.set(parent, [...(children.get(parent) ?? []), { pid: Number(match[1]), args: match[3] ?? '' }]);
   }
-  const found: number[] = [];
+  const found: Array<{ pid: number; args: string }> = [];
   const queue = [pid];
   while (queue.length > 0) {
     for (const child of children.get(queue.shift()!) ?? []) {
       found.push(child);
-      queue.push(child);
+      queue.push(child.pid);
     }
   }
   return found;
@@ -143,7 +144,7 @@ describe('npm run start:local (scripts/stack.ts)', () => {
     expect(run.stdout).not.toContain('starting');
   });
 
-  it('starts Temporal, emulator, worker and API in order, serves the UI and /healthz, stops without leftovers, and keeps history across a restart', { timeout: 600_000 }, async () => {
+  it('starts Temporal, emulator, worker and API in order, serves the UI and /healthz, stops without leftovers, keeps history across a restart, and stops everything when a component dies', { timeout: 600_000 }, async () => {
     const [temporalPort, uiPort, apiPort, emulatorPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const address = `127.0.0.1:${temporalPort}`;
     const env = {
@@ -168,11 +169,20 @@ describe('npm run start:local (scripts/stack.ts)', () => {
     const processes = descendants(first.process.pid!);
     expect(processes.length).toBeGreaterThanOrEqual(8); // four wrappers and four components
     expect(await interrupt(first)).toBe(0);
-    expect(processes.filter(alive)).toEqual([]);
+    expect(processes.filter((p) => alive(p.pid))).toEqual([]);
 
     const second = startStack(env);
     await waitForReady(second);
     expect(await listByPipelineId(address, pipelineId)).toEqual([`stack-${pipelineId}:COMPLETED`]);
-    expect(await interrupt(second)).toBe(0);
+
+    // A component that dies on its own takes the whole stack down, with a failure status.
+    const secondProcesses = descendants(second.process.pid!);
+    const api = secondProcesses.find((p) => p.args.startsWith(process.execPath) && p.args.includes('api/server.ts'));
+    expect(api).toBeDefined();
+    process.kill(api!.pid, 'SIGKILL');
+    const code = await Promise.race([second.exited, sleep(60_000).then(() => 'timeout')]);
+    expect(code).toBe(1);
+    expect(second.output.join('\n')).toContain('api exited unexpectedly');
+    expect(secondProcesses.filter((p) => alive(p.pid))).toEqual([]);
   });
 });
