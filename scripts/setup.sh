@@ -68,7 +68,7 @@ build_temporal_cli() {
   staging=$(mktemp -d "${CACHE_BIN}/.build.XXXXXX")
   log="${staging}/go-install.log"
   trap 'rm -rf "${staging}"' EXIT
-  say "building the Temporal CLI ${TEMPORAL_CLI_VERSION} with $(go env GOVERSION) into ${CACHE_BIN} (first time only, usually 1–5 minutes)…"
+  say "building the Temporal CLI ${TEMPORAL_CLI_VERSION} with $(go env GOVERSION) into ${CACHE_BIN} (first time only: a few minutes, longer on a slow network or a busy machine)…"
   GOBIN="${staging}" go install -v "${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}" >"${log}" 2>&1 &
   local pid=$! started=${SECONDS}
   while kill -0 "${pid}" 2>/dev/null; do
