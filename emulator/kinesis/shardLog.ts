@@ -63,6 +63,8 @@ class Chunk {
     this.dataStarts[i] = dataStart;
     this.keyStarts[i + 1] = end;
     this.length = i + 1;
+    // A full chunk never grows again: give back the slack of the last doubling.
+    if (this.full && this.arena.length > end) this.arena = Buffer.from(this.arena.subarray(0, end));
     return end - keyStart;
   }
 
@@ -125,8 +127,8 @@ export class ShardLog {
   append(counter: number, arrivalMs: number, partitionKey: string, dataBase64: string, sizeHint: number): number {
     let last = this.chunks[this.chunks.length - 1];
     if (last === undefined || last.full) {
-      // Size the next arena like the last one so steady traffic never regrows it.
-      last = new Chunk(Math.max(MIN_ARENA_BYTES, last?.used ?? 0));
+      // Size the next arena like the last one (plus slack) so steady traffic rarely regrows it.
+      last = new Chunk(Math.max(MIN_ARENA_BYTES, Math.ceil((last?.used ?? 0) * 1.05)));
       this.chunks.push(last);
     }
     const size = last.append(counter, arrivalMs, partitionKey, dataBase64, sizeHint);

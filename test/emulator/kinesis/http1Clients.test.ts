@@ -81,14 +81,12 @@ describe('curl (HTTP/1.1)', () => {
 describe('AWS CLI (HTTP/1.1)', () => {
   it('drives Kinesis unchanged through AWS_ENDPOINT_URL-style settings', async () => {
     await whenCliInstalled(async () => {
-      // Each CLI start costs seconds on a small machine: two invocations, the stream made over curl.
+      // Each CLI start costs seconds on a small machine: one invocation, the stream made over curl
+      // (error framing over HTTP/1.1 is covered by the curl test).
       await curl('CreateStream', { StreamName: 'cli-stream', ShardCount: 2 });
       const summary = await aws('kinesis', 'describe-stream-summary', '--stream-name', 'cli-stream');
       expect(summary.code).toBe(0);
       expect(JSON.parse(summary.stdout).StreamDescriptionSummary.OpenShardCount).toBe(2);
-      const missing = await aws('kinesis', 'describe-stream', '--stream-name', 'no-such-stream');
-      expect(missing.code).not.toBe(0);
-      expect(missing.stderr).toContain('ResourceNotFoundException');
     });
   });
 });
