@@ -5,19 +5,33 @@
 import type { AwsClients } from './aws/clients.js';
 import { createProvisioningActivities } from './provisioning/index.js';
 import type { PollTiming } from './provisioning/wait.js';
+import { createReplayActivities } from './replay/index.js';
 import { createScalingActivities } from './scaling/index.js';
 
 export interface ActivityDeps extends AwsClients {
+  /** Folder that replay sources other than the committed sample are read from (config.dataDir). */
+  dataDir: string;
   /** Poll intervals of provisioning waits (defaults suit AWS and the emulator). */
   pollTiming?: PollTiming;
   /** Poll interval of the scaling waits (settle, verify). */
   scalingPollIntervalMs?: number;
 }
 
+/** Activities are registered by name: two groups must never claim the same one. */
+function assertDistinctNames(...groups: object[]): void {
+  const seen = new Set<string>();
+  for (const name of groups.flatMap((g) => Object.keys(g))) {
+    if (seen.has(name)) throw new Error(`Activity ${name} is defined by two groups`);
+    seen.add(name);
+  }
+}
+
 export function createActivities(deps: ActivityDeps) {
   const provisioning = createProvisioningActivities(deps);
   const scaling = createScalingActivities({ ...deps, pollIntervalMs: deps.scalingPollIntervalMs });
-  return { ...provisioning, ...scaling };
+  const replay = createReplayActivities({ kinesis: deps.kinesis, dataDir: deps.dataDir });
+  assertDistinctNames(provisioning, scaling, replay);
+  return { ...provisioning, ...scaling, ...replay };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -36,7 +36,7 @@ export async function createPipelineWorker(config: AppConfig): Promise<PipelineW
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       workflowsPath: WORKFLOWS_PATH,
-      activities: createActivities(clients),
+      activities: createActivities({ ...clients, dataDir: config.dataDir }),
       // Long waits heartbeat and resume elsewhere; no need to hold a shutdown for them.
       shutdownGraceTime: '10 seconds',
     });

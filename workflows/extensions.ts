@@ -3,6 +3,10 @@
  * workflow start (and after every continue-as-new). Names key their carried snapshots.
  */
 import type { NamedExtension } from './lifecycle/extensions.js';
+import { installReplay } from './replay/install.js';
 import { installScaling } from './scaling/install.js';
 
-export const PIPELINE_EXTENSIONS: readonly NamedExtension[] = [{ name: 'scaling', install: installScaling }];
+export const PIPELINE_EXTENSIONS: readonly NamedExtension[] = [
+  { name: 'replay', install: installReplay },
+  { name: 'scaling', install: installScaling },
+];

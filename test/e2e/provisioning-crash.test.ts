@@ -80,7 +80,7 @@ describe('crash of the worker while provisioning waits', () => {
       await worker.exited;
       expect((await describeStream(kinesis, 'crash-1-trips'))?.status).toBe('CREATING');
 
-      const activities = createActivities({ kinesis, flink, cloudwatch: cloudWatchClient(emulator), pollTiming: { minDelayMs: 50, maxDelayMs: 200 } });
+      const activities = createActivities({ kinesis, flink, cloudwatch: cloudWatchClient(emulator), dataDir: 'data', pollTiming: { minDelayMs: 50, maxDelayMs: 200 } });
       await runWorker({ taskQueue, activities }, async () => {
         const status = await waitForPhase(handle, ['RUNNING', 'FAILED'], 90_000);
         expect(status.phase).toBe('RUNNING');

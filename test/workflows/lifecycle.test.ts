@@ -23,7 +23,7 @@ describe('pipeline workflow life cycle against the emulator (real Temporal serve
     emulator = await startTestEmulator({ kinesis: { createStreamMs: 100, deleteStreamMs: 50 } });
     kinesis = kinesisClient(emulator);
     flink = flinkClient(emulator);
-    activities = createActivities({ kinesis, flink, cloudwatch: cloudWatchClient(emulator), pollTiming: { minDelayMs: 20, maxDelayMs: 100 } });
+    activities = createActivities({ kinesis, flink, cloudwatch: cloudWatchClient(emulator), dataDir: 'data', pollTiming: { minDelayMs: 20, maxDelayMs: 100 } });
   });
 
   afterAll(async () => {
