@@ -15,7 +15,7 @@ let flink: KinesisAnalyticsV2Client;
 const created: string[] = [];
 
 /** Delays long enough to observe each transitional status even on a loaded machine. */
-const DELAYS = { startApplicationMs: 800, stopApplicationMs: 800, forceStopApplicationMs: 400, updateApplicationMs: 800, deleteApplicationMs: 400 };
+const DELAYS = { startApplicationMs: 1500, stopApplicationMs: 1500, forceStopApplicationMs: 800, updateApplicationMs: 1500, deleteApplicationMs: 800 };
 
 async function create(label: string, parallelism = 2): Promise<string> {
   const name = target.name(label);
