@@ -47,19 +47,22 @@ export function maxOf(values: number[]): number {
   return values.reduce((a, b) => Math.max(a, b), 0);
 }
 
-/** Least-squares slope of demand, records/s per second (0 with fewer than three points). */
+/**
+ * Demand trend, records/s per second: the median of pairwise slopes (Theil–Sen), so a
+ * single step or a noisy minute does not read as a ramp (0 with fewer than three points).
+ */
 export function demandSlope(points: Point[]): number {
   if (points.length < 3) return 0;
-  const n = points.length;
-  const mt = points.reduce((a, p) => a + p.t, 0) / n;
-  const md = points.reduce((a, p) => a + p.demand, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (const p of points) {
-    num += (p.t - mt) * (p.demand - md);
-    den += (p.t - mt) ** 2;
+  const slopes: number[] = [];
+  for (let i = 0; i < points.length; i++) {
+    for (let j = i + 1; j < points.length; j++) {
+      const dt = points[j]!.t - points[i]!.t;
+      if (dt > 0) slopes.push((points[j]!.demand - points[i]!.demand) / dt);
+    }
   }
-  return den === 0 ? 0 : num / den;
+  slopes.sort((a, b) => a - b);
+  const mid = slopes.length >> 1;
+  return slopes.length % 2 ? slopes[mid]! : (slopes[mid - 1]! + slopes[mid]!) / 2;
 }
 
 /** Latest known bytes per record (the binding limit may be bytes for large records). */

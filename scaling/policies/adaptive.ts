@@ -31,10 +31,13 @@ const DEFAULTS = {
   /** Utilisation a new capacity is sized for, and the utilisation (of projected demand) that triggers a scale-out. */
   shardTargetUtilization: 0.9,
   shardHighUtilization: 0.95,
+  /** Shards are cheap and the quota is scarce: a scale-in leaves room for surges. */
+  shardScaleInUtilization: 0.7,
   flinkTargetUtilization: 0.9,
   flinkHighUtilization: 0.97,
   /** Demand trend: fitted over this window, projected over the time an action needs to take effect… */
-  trendWindowSeconds: 300,
+  trendWindowSeconds: 600,
+  shortTrendWindowSeconds: 240,
   shardLeadSeconds: 420,
   flinkLeadSeconds: 240,
   /** …and sized for this far ahead when capacity grows, so one action lasts. */
@@ -44,7 +47,7 @@ const DEFAULTS = {
   /** Lag the policy plans to stay under (the article's alarm is at 60 s). */
   lagTargetSeconds: 55,
   /** Scale-in looks at the peak demand of this window. */
-  flinkLowWindowSeconds: 300,
+  flinkLowWindowSeconds: 180,
   shardLowWindowSeconds: 1800,
   shardUpdateReserve: 3,
   subtasksPerShard: 0,
@@ -60,9 +63,11 @@ const RULES: Record<keyof typeof DEFAULTS, { min: number; max: number; integer?:
   recordsPerSecondPerParallelism: { min: 1, max: 10_000_000 },
   shardTargetUtilization: { min: 0.1, max: 1 },
   shardHighUtilization: { min: 0.1, max: 1 },
+  shardScaleInUtilization: { min: 0.1, max: 1 },
   flinkTargetUtilization: { min: 0.1, max: 1 },
   flinkHighUtilization: { min: 0.1, max: 1 },
   trendWindowSeconds: { min: 0, max: 86_400 },
+  shortTrendWindowSeconds: { min: 0, max: 86_400 },
   shardLeadSeconds: { min: 0, max: 86_400 },
   flinkLeadSeconds: { min: 0, max: 86_400 },
   sizingHorizonSeconds: { min: 0, max: 86_400 },
@@ -156,6 +161,8 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
   const recent = pts.filter((x) => x.t > latest.t - params.trendWindowSeconds);
   const slope = demandSlope(recent);
   const rising = Math.max(0, slope);
+  // Scale-in is cautious: a ramp that just began (after a drop, say) counts even before the long fit sees it.
+  const risingNow = Math.max(rising, demandSlope(pts.filter((x) => x.t > latest.t - params.shortTrendWindowSeconds)));
   const d0 = latest.demand;
   const ahead = (seconds: number) => d0 + rising * seconds;
   const { lagMs, growing } = lagTrend(since(recent, state.settledAt));
@@ -174,12 +181,12 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
     const sized = ahead(params.shardLeadSeconds + params.sizingHorizonSeconds);
     wantShards = Math.max(shards + 1, shardsFor(sized, bpr, params.shardTargetUtilization));
     reasons.push(`stream: ${throttled ? `${fmt(latest.demand - latest.incoming)} rec/s throttled` : `projected ${fmt(shardUtil(ahead(params.shardLeadSeconds), shards) * 100)} % of ${shards} shards`} → ${wantShards} shards for ${fmt(sized)} rec/s`);
-  } else {
+  } else if (lagMs <= params.backlogThresholdMs) {
     const low = windowPeak(pts, latest, params.shardLowWindowSeconds);
-    const fit = shardsFor(Math.max(low.peak, ahead(params.shardLeadSeconds + params.sizingHorizonSeconds)), bpr, params.shardTargetUtilization);
+    const fit = shardsFor(Math.max(low.peak, ahead(params.shardLeadSeconds + params.sizingHorizonSeconds)), bpr, params.shardScaleInUtilization);
     if (low.covered && fit < shards) {
       wantShards = fit;
-      reasons.push(`stream: peak ${fmt(low.peak)} rec/s over ${fmt(params.shardLowWindowSeconds)} s fits ${fit} shards at ${fmt(params.shardTargetUtilization * 100)} %`);
+      reasons.push(`stream: peak ${fmt(low.peak)} rec/s over ${fmt(params.shardLowWindowSeconds)} s fits ${fit} shards at ${fmt(params.shardScaleInUtilization * 100)} %`);
     }
   }
 
@@ -201,13 +208,15 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
     wantP = Math.max(p + 1, Math.ceil(sized / (unit * params.flinkTargetUtilization) - 1e-9));
     reasons.push(`Flink: lag expected ${fmt(lagThen)} s by the next chance to act (+ ${fmt(params.restartDowntimeSeconds)} s restart, target ${fmt(params.lagTargetSeconds)} s); `
       + `projected ${fmt(projected)} rec/s vs ${fmt(capacity)} (parallelism ${p}) → ${wantP} for ${fmt(sized)} rec/s`);
+  } else if (throttled) {
+    reasons.push('Flink: producers are still retrying throttled records; no scale-in until they have caught up');
   } else if (lagMs <= params.backlogThresholdMs) {
     const low = windowPeak(pts, latest, params.flinkLowWindowSeconds);
-    const need = Math.max(low.peak, cap(ahead(params.flinkLeadSeconds + params.sizingHorizonSeconds)));
+    const need = Math.max(low.peak, cap(d0 + risingNow * (params.flinkLeadSeconds + params.sizingHorizonSeconds)));
     const fit = Math.max(1, Math.ceil(need / (unit * params.flinkTargetUtilization) - 1e-9));
     if (low.covered && fit < p) {
       // Worth it when the saving until demand is projected to need p again beats paying for the downtime.
-      const lowFor = rising > 0 ? Math.min(3600, Math.max(0, (fit * unit - d0) / rising)) : 3600;
+      const lowFor = risingNow > 0 ? Math.min(3600, Math.max(0, (fit * unit - d0) / risingNow)) : 3600;
       const saving = ((kpus(p, ppk) - kpus(fit, ppk)) * params.kpuHourPrice * lowFor) / 3600;
       const downtime = (costPerHour(shards, p, ppk, params) * params.restartDowntimeSeconds) / 3600;
       if (saving > downtime) {
@@ -243,10 +252,8 @@ function constrain(planned: Plan, state: AdaptiveState, obs: Observation, config
     const reserve = up ? (throttling ? 0 : params.shardUpdateReserve - 1) : params.shardUpdateReserve;
     const blocker = shardChangeBlocker(obs, Math.max(0, reserve));
     const held = obs.now < (up ? state.holds.shardsUp : state.holds.shardsDown);
-    const cooling = !up && obs.now < state.lastChangeAt + config.cooldownSeconds;
     if (blocker) reasons.push(`shards ${shards} → ${s} blocked: ${blocker}`);
     else if (held) reasons.push(`shards ${shards} → ${s} held after a rollback until ${fmt(state.holds[up ? 'shardsUp' : 'shardsDown'] - obs.now)} s from now`);
-    else if (cooling) reasons.push(`shards ${shards} → ${s} waits for the cooldown`);
     else {
       target.shards = s;
       reasons.push(`shards ${shards} → ${s} (${remainingShardUpdates(obs)} UpdateShardCount calls left in 24 h)`);
@@ -256,12 +263,10 @@ function constrain(planned: Plan, state: AdaptiveState, obs: Observation, config
     const up = pp > p;
     const blocker = flinkChangeBlocker(obs);
     const held = obs.now < (up ? state.holds.flinkUp : state.holds.flinkDown);
-    const cooling = !up && obs.now < state.lastChangeAt + config.cooldownSeconds;
     // Shrinking Flink while the stream grows would undo the coordination order; wait for the next tick.
     const crossed = !up && target.shards !== undefined && target.shards > shards;
     if (blocker) reasons.push(`parallelism ${p} → ${pp} blocked: ${blocker}`);
     else if (held) reasons.push(`parallelism ${p} → ${pp} held after a rollback`);
-    else if (cooling) reasons.push(`parallelism ${p} → ${pp} waits for the cooldown`);
     else if (crossed) reasons.push(`parallelism ${p} → ${pp} waits until the stream has grown`);
     else {
       target.parallelism = pp;
