@@ -9,6 +9,7 @@ import {
   type AutoscalingChange, type ScaleOverrideRequest, type ScaleOverrideResult,
 } from '../messages.js';
 import type { ExtensionInstaller } from '../extension.js';
+import type { Capacity } from '../../scaling/types.js';
 import { scalingCalls } from './activities.js';
 import { ScalingLoop } from './loop.js';
 import { applyAutoscalingChange, overrideViolation, type PolicyResolver } from './rules.js';
@@ -38,9 +39,15 @@ export function createScalingInstaller(registry: PolicyResolver): ExtensionInsta
     setHandler(metricsQuery, () => state.window);
     setHandler(scalingHistoryQuery, () => state.history);
 
+    // Until the loop's first read, the capacity provisioning reported is the best known.
+    const knownCapacity = (): Capacity | null => {
+      const fromStatus = ctx.status.capacity;
+      if (state.capacity !== null || fromStatus === null) return state.capacity;
+      return { shards: fromStatus.shards, parallelism: fromStatus.parallelism, parallelismPerKpu: fromStatus.parallelismPerKpu };
+    };
     const overrideProblem = (req: ScaleOverrideRequest): string | null => overrideViolation(req, {
       phase: ctx.status.phase,
-      capacity: state.capacity,
+      capacity: knownCapacity(),
       actionInFlight: loop.isBusy(),
       shardUpdateTimes: state.shardUpdateTimes.filter((t) => t > loop.nowSeconds() - 86_400),
       maxKpus: state.settings.limits.maxKpus,
@@ -50,9 +57,10 @@ export function createScalingInstaller(registry: PolicyResolver): ExtensionInsta
       (req): ScaleOverrideResult => {
         // Re-checked: another update may have been accepted between validation and this handler.
         const problem = overrideProblem(req);
-        if (problem !== null || state.capacity === null) throw ApplicationFailure.nonRetryable(problem ?? 'capacity unknown', 'OverrideRejected');
+        const capacity = knownCapacity();
+        if (problem !== null || capacity === null) throw ApplicationFailure.nonRetryable(`Scale override rejected: ${problem ?? 'capacity unknown'}`, 'OverrideRejected');
         const target = { ...(req.shards !== undefined ? { shards: req.shards } : {}), ...(req.parallelism !== undefined ? { parallelism: req.parallelism } : {}) };
-        const before = { shards: state.capacity.shards, parallelism: state.capacity.parallelism };
+        const before = { shards: capacity.shards, parallelism: capacity.parallelism };
         state.pendingOverride = { target, reason: req.reason ?? null, requestedAt: ctx.nowIso() };
         const message = `accepted: scaling to ${describeTarget(target)} now; it is verified and rolled back on failure`;
         addRecord(state, {

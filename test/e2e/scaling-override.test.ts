@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scaleOverrideUpdate, teardownSignal } from '../../workflows/messages.js';
+import {
+  changeCalls, kinds, rejectionOf, settledIn, startScalingE2E, startScalingPipeline, waitForScaling, type ScalingE2E,
+} from './scaling-harness.js';
+
+let e2e: ScalingE2E;
+
+beforeAll(async () => {
+  e2e = await startScalingE2E();
+});
+afterAll(async () => {
+  await e2e?.close();
+});
+
+describe('manual scale overrides on the real pipeline workflow (emulator)', () => {
+  it('rejects 20 shards on an 8-shard stream as more than 2×, then applies and verifies 12 shards', { timeout: 120_000 }, async () => {
+    const handle = await startScalingPipeline(e2e, 'sc-ovr', { shards: 8, parallelism: 1, scaling: {} });
+    const rejected = await rejectionOf(handle.executeUpdate(scaleOverrideUpdate, { args: [{ shards: 20 }] }));
+    expect(rejected).toMatch(/20 shards is more than 2× the 8 open shards \(UpdateShardCount allows at most 16\)/);
+
+    const accepted = await handle.executeUpdate(scaleOverrideUpdate, { args: [{ shards: 12, reason: 'planned event' }] });
+    expect(accepted).toMatchObject({ accepted: true, before: { shards: 8 }, target: { shards: 12 } });
+    const { status, history } = await waitForScaling(
+      e2e.client, handle.workflowId, (s, h) => settledIn(['RUNNING'])(s) && h.some((r) => r.kind === 'verification'), 'verified override',
+    );
+    expect(kinds(history)).toEqual(['override:ok', 'action:ok', 'verification:ok']);
+    expect(history.find((r) => r.kind === 'verification')?.reasons.join('; ')).toMatch(/stream ACTIVE with 12 open shards/);
+    expect(status.capacity?.shards).toBe(12);
+    expect(status.shardUpdatesLast24h).toBe(1);
+    expect(changeCalls(e2e, 'sc-ovr-trips')).toEqual([{ operation: 'UpdateShardCount', outcome: 'ok', target: 12 }]);
+    await handle.signal(teardownSignal, { reason: 'test done' });
+    await handle.result();
+  });
+
+  it('rolls back when the emulator fails the next UpdateApplication, and the history says why', { timeout: 120_000 }, async () => {
+    const handle = await startScalingPipeline(e2e, 'sc-fail', { shards: 2, parallelism: 1, scaling: {} });
+    e2e.cloud.emulator.admin.injectFault({
+      kind: 'fail', operation: 'UpdateApplication', count: 1, errorName: 'InvalidApplicationConfigurationException',
+      message: 'Injected: the application configuration is invalid.',
+    });
+    await handle.executeUpdate(scaleOverrideUpdate, { args: [{ parallelism: 2 }] });
+    const { status, history } = await waitForScaling(
+      e2e.client, handle.workflowId, (s, h) => settledIn(['RUNNING', 'DEGRADED'])(s) && h.some((r) => r.kind === 'rollback'), 'rollback',
+    );
+    expect(kinds(history)).toEqual(['override:ok', 'action:failed', 'rollback:ok']);
+    const rollback = history.find((r) => r.kind === 'rollback');
+    expect(rollback?.reasons.join('; ')).toMatch(/InvalidApplicationConfigurationException/);
+    expect(rollback?.after).toEqual({ shards: 2, parallelism: 1 });
+    expect(status.phase).toBe('RUNNING');
+    expect(status.capacity).toMatchObject({ shards: 2, parallelism: 1 });
+    expect(changeCalls(e2e, 'sc-fail-hotspots').map((c) => `${c.operation}:${c.outcome}`)).toEqual(['UpdateApplication:error']);
+    await handle.signal(teardownSignal, { reason: 'test done' });
+    await handle.result();
+  });
+
+  it('rolls back an update that leaves the job restarting, restoring the previous parallelism', { timeout: 120_000 }, async () => {
+    const handle = await startScalingPipeline(e2e, 'sc-sick', { shards: 2, parallelism: 1, scaling: { verifyTimeoutSeconds: 3 } });
+    const fault = await fetch(`${e2e.cloud.emulator.url}/_emulator/flink/faults`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ application: 'sc-sick-hotspots', fault: 'unhealthy-after-update' }),
+    });
+    expect(fault.ok).toBe(true);
+    await handle.executeUpdate(scaleOverrideUpdate, { args: [{ parallelism: 2 }] });
+    const { status, history } = await waitForScaling(
+      e2e.client, handle.workflowId, (s, h) => settledIn(['RUNNING', 'DEGRADED'])(s) && h.some((r) => r.kind === 'rollback'), 'rollback',
+    );
+    expect(kinds(history)).toEqual(['override:ok', 'action:ok', 'verification:failed', 'rollback:ok']);
+    expect(history.find((r) => r.kind === 'verification')?.reasons.join('; ')).toMatch(/downtime is \d+ ms|fullRestarts climbing/);
+    expect(status.phase).toBe('RUNNING');
+    expect(status.capacity).toMatchObject({ shards: 2, parallelism: 1 });
+    // One forward update, one rollback update: nothing applied twice.
+    expect(changeCalls(e2e, 'sc-sick-hotspots').map((c) => `${c.operation}:${c.outcome}`)).toEqual(['UpdateApplication:ok', 'UpdateApplication:ok']);
+    await handle.signal(teardownSignal, { reason: 'test done' });
+    await handle.result();
+  });
+});
