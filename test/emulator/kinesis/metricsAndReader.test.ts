@@ -20,7 +20,8 @@ let emulator: TestEmulator;
 let kinesis: KinesisClient;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator({ kinesis: { updateShardCountMs: 20 } });
+  // CREATING must outlast a round trip on a loaded machine for the "not yet readable" check.
+  emulator = await startTestEmulator({ kinesis: { updateShardCountMs: 20, createStreamMs: 300 } });
   kinesis = kinesisClient(emulator);
 });
 afterAll(async () => {
