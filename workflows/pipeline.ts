@@ -93,8 +93,10 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Pi
     // Updates still being handled would be lost with this run; let them answer first.
     await condition(allHandlersFinished);
     if (teardown === null) {
-      // Explicit, so the phase and names stay filterable in every run of the chain.
-      const next = makeContinueAsNewFunc<typeof pipelineWorkflow>({ typedSearchAttributes: workflowInfo().typedSearchAttributes });
+      // Explicit, so filters (search attributes) and the starter's notes (memo, e.g. the
+      // API's spec hash) hold for every run of the chain.
+      const info = workflowInfo();
+      const next = makeContinueAsNewFunc<typeof pipelineWorkflow>({ typedSearchAttributes: info.typedSearchAttributes, memo: info.memo });
       return await next({
         spec,
         carried: state.toCarried(extensions.snapshots()),

@@ -37,11 +37,13 @@ export async function startPipeline(
   taskQueue: string,
   spec: PipelineSpec,
   extra: Omit<PipelineWorkflowInput, 'spec'> = {},
+  memo?: Record<string, unknown>,
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof pipelineWorkflow>> {
   return client.workflow.start<typeof pipelineWorkflow>(PIPELINE_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: pipelineWorkflowId(spec.id),
     args: [{ spec, ...extra }],
+    ...(memo ? { memo } : {}),
     staticSummary: pipelineStaticSummary(spec),
     staticDetails: pipelineStaticDetails(spec),
     typedSearchAttributes: [

@@ -131,7 +131,7 @@ describe('pipeline workflow life cycle against the emulator (real Temporal serve
   it('continues as new once history passes the configured size, carrying state, and still tears down', async () => {
     const spec = testSpec('life-can');
     await runWorker({ activities }, async ({ taskQueue }) => {
-      const handle = await startPipeline(client, taskQueue, spec, { continueAsNewAfterHistoryEvents: 10 });
+      const handle = await startPipeline(client, taskQueue, spec, { continueAsNewAfterHistoryEvents: 10 }, { specHash: 'abc' });
       const firstRunId = handle.firstExecutionRunId;
       let status = await waitForPhase(handle, ['RUNNING', 'FAILED']);
       for (let i = 0; i < 50 && status.continuedAsNewCount === 0; i++) {
@@ -142,7 +142,9 @@ describe('pipeline workflow life cycle against the emulator (real Temporal serve
       expect((await handle.describe()).runId).not.toBe(firstRunId);
       const events = await handle.query(eventsQuery);
       expect(events.some((e) => e.message.startsWith('PROVISIONING → STARTING'))).toBe(true);
-      expect((await handle.describe()).typedSearchAttributes.get(pipelinePhaseKey)).toBe('RUNNING');
+      const described = await handle.describe();
+      expect(described.typedSearchAttributes.get(pipelinePhaseKey)).toBe('RUNNING');
+      expect(described.memo).toEqual({ specHash: 'abc' });
 
       await handle.signal(teardownSignal, {});
       expect(await handle.result()).toMatchObject({ phase: 'DELETED', continuedAsNewCount: 1 });
