@@ -142,4 +142,34 @@ describe('replay extension in a pipeline host workflow', () => {
     });
     await connection.close();
   });
+
+  it('keeps following its replay child across the pipeline\'s continue-as-new', async () => {
+    const id = `rc-${Date.now().toString(36)}`;
+    const spec = resolveSpec({ id, stream: { name: `${id}-trips` }, replay: { source: slice.source, speedup: slice.spanMs / 4_000 } } as PipelineSpecInput, id);
+    await createStream(kinesis, spec.stream.name, 2);
+    const taskQueue = uniqueTaskQueue('replay');
+    const connection = await NativeConnection.connect({ address: temporalAddress() });
+    const worker = await Worker.create({
+      connection, namespace: temporalNamespace(), taskQueue, workflowBundle: { codePath: bundlePath },
+      activities: createReplayActivities({ kinesis, dataDir: slice.dataDir }),
+    });
+    await worker.runUntil(async () => {
+      const first = await client.workflow.start<typeof replayHostWorkflow>('replayHostWorkflow', {
+        workflowId: pipelineWorkflowId(id), taskQueue,
+        args: [{ spec, timing: { maxChunkMs: 400, progressIntervalMs: 100 }, continueAsNewOnceRunning: true }],
+      });
+      // The handle without a run id follows the chain to the latest run.
+      const latest = client.workflow.getHandle(pipelineWorkflowId(id));
+      await waitFor('a second run', async () => ((await latest.describe()).runId !== first.firstExecutionRunId ? true : undefined));
+      const done = await waitFor('replay completed in the new run', async () => {
+        const p = await latest.query(replayProgressQuery);
+        return p?.state === 'completed' ? p : undefined;
+      });
+      expect(done.eventsSent).toBe(1_500);
+      expect(countIds(await readWholeStream(kinesis, spec.stream.name))).toEqual(countIds(slice.ids));
+      await latest.signal(teardownSignal, {});
+      await latest.result();
+    });
+    await connection.close();
+  });
 });
