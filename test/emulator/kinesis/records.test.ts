@@ -1,5 +1,6 @@
 import {
   CreateStreamCommand,
+  DescribeStreamSummaryCommand,
   ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -54,6 +55,15 @@ describe('PutRecord', () => {
     expect(a.ShardId).toBe(expected);
     expect(a.SequenceNumber).toMatch(/^\d{56}$/);
     expect(BigInt(b.SequenceNumber as string) > BigInt(a.SequenceNumber as string)).toBe(true);
+  });
+
+  it('accepts StreamARN in place of StreamName', async () => {
+    const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
+    const arn = summary.StreamDescriptionSummary?.StreamARN as string;
+    const out = await kinesis.send(new PutRecordCommand({ StreamARN: arn, PartitionKey: 'a', Data: Buffer.from('by-arn') }));
+    expect(out.SequenceNumber).toMatch(/^\d{56}$/);
+    const shards = await kinesis.send(new ListShardsCommand({ StreamARN: arn }));
+    expect(shards.Shards).toHaveLength(2);
   });
 
   it('routes by ExplicitHashKey when given', async () => {

@@ -81,6 +81,8 @@ describe('UpdateShardCount', () => {
       ['shardId-000000000000', 'shardId-000000000001'],
       ['shardId-000000000002', 'shardId-000000000003'],
     ]);
+    const latest = await kinesis.send(new ListShardsCommand({ StreamName: name, ShardFilter: { Type: 'AT_LATEST' } }));
+    expect(latest.Shards?.map((s) => s.ShardId)).toEqual(open.map((s) => s.ShardId));
   });
 
   it('reaches uneven targets (3 → 5 → 4) with open shards tiling the hash space', async () => {
