@@ -9,7 +9,7 @@ import type { FlinkOptions } from '../config.js';
 import type { Clock, MetricSink, StreamReader } from '../core/types.js';
 import { JobRunner } from '../job/runner.js';
 import { initialCheckpoint, TaxiJob, type JobCheckpoint } from '../job/taxiJob.js';
-import { checkParallelism, kpusFor, property } from './configuration.js';
+import { kpusFor, property } from './configuration.js';
 import type { Application, ApplicationStatus, ApplicationVersion, OperationRecord } from './model.js';
 
 export const INPUT_GROUP = 'FlinkApplicationProperties';
@@ -109,7 +109,10 @@ export class FlinkEngine {
   private resume(app: Application, atMs: number, restoreFrom: JobCheckpoint | null): void {
     app.status = 'RUNNING';
     app.lastUpdateMs = atMs;
-    this.runnerFor(app, atMs).recover(atMs, restoreFrom);
+    const before = app.runner;
+    const runner = this.runnerFor(app, atMs);
+    // State of another input stream cannot be restored: a new input starts afresh.
+    runner.recover(atMs, runner === before ? restoreFrom : initialCheckpoint());
   }
 
   start(app: Application, nowMs: number, skipRestore: boolean): OperationRecord {
@@ -138,6 +141,7 @@ export class FlinkEngine {
       app.status = 'READY';
       app.lastUpdateMs = at;
       app.faults.unhealthy = false;
+      app.runner?.halt();
     });
     return op;
   }
@@ -234,7 +238,6 @@ export class FlinkEngine {
     else if (a.lowCpuSamples >= SCALE_IN_SAMPLES) target = Math.max(app.current.parallelism.parallelism, Math.floor(current / 2));
     while (target > current && kpusFor(target, perKpu) > this.deps.config.maxKpus) target -= 1;
     if (target === current) return;
-    checkParallelism(target, perKpu, this.deps.config.maxKpus);
     app.autoscaling = { highCpuSamples: 0, lowCpuSamples: 0 };
     const op = this.beginOperation(app, 'UpdateApplication', nowMs);
     const runner = app.runner as JobRunner;

@@ -39,7 +39,14 @@ export function createFlinkService(deps: FlinkServiceDeps): FlinkService {
   const tick = () => engine.tick(clock.nowMs());
   let timer: NodeJS.Timeout | null = null;
   if (deps.autoTick !== false) {
-    timer = setInterval(tick, deps.config.jobTickMs);
+    // A failing tick must not take the whole emulator down; the next tick tries again.
+    timer = setInterval(() => {
+      try {
+        tick();
+      } catch (err) {
+        process.stderr.write(`flink emulator: job tick failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      }
+    }, deps.config.jobTickMs);
     timer.unref();
   }
   const operations: Record<string, Operation<never, unknown>> = {

@@ -62,6 +62,12 @@ export class JobRunner {
     this.runningSinceMs = null;
   }
 
+  /** Stopped: no outage is running any more (the next start begins a new one). */
+  halt(): void {
+    this.outageStartMs = null;
+    this.runningSinceMs = null;
+  }
+
   /** Back up after a restart: state comes from the snapshot (or the last checkpoint). */
   recover(nowMs: number, from: JobCheckpoint | null): void {
     this.job.restore(from ?? this.lastCheckpoint);

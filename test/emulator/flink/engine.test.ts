@@ -117,6 +117,22 @@ describe('the simulated job on a manual clock', () => {
   });
 });
 
+describe('restarts', () => {
+  it('measures downtime from the start of each outage, not from the previous stop', () => {
+    const h = new Harness({ stopApplicationMs: 1000 });
+    fill(h, 1, 10);
+    createApp(h, 'again', 1, 100, false);
+    h.call('StartApplication', { ApplicationName: 'again' });
+    h.run(3);
+    h.call('StopApplication', { ApplicationName: 'again' });
+    h.run(60);
+    expect(h.status('again').status).toBe('READY');
+    h.call('StartApplication', { ApplicationName: 'again' });
+    h.run(1);
+    expect(h.latest('downtime')).toBe(1000);
+  });
+});
+
 describe('AWS autoscaling (AutoScalingEnabled)', () => {
   it('doubles the parallelism after 15 samples at CPU ≥ 75 %, through AUTOSCALING', () => {
     const h = new Harness();
