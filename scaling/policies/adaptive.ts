@@ -165,7 +165,12 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
   const risingNow = Math.max(rising, demandSlope(pts.filter((x) => x.t > latest.t - params.shortTrendWindowSeconds)));
   const d0 = latest.demand;
   const ahead = (seconds: number) => d0 + rising * seconds;
-  const { lagMs, growing } = lagTrend(since(recent, state.settledAt));
+  // Until a period after the last action is published, the lag under the new capacity is
+  // unknown: the older lag is what the action addressed, so it neither triggers another
+  // scale-out nor allows a scale-in (no evidence).
+  const settled = since(recent, state.settledAt);
+  const evidence = settled.length > 0;
+  const { lagMs, growing } = lagTrend(settled);
   const backlog = (lagMs / 1000) * latest.incoming;
   const catchUp = lagMs > params.backlogThresholdMs ? backlog / params.catchUpSeconds : 0;
   const reasons = [
@@ -181,7 +186,7 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
     const sized = ahead(params.shardLeadSeconds + params.sizingHorizonSeconds);
     wantShards = Math.max(shards + 1, shardsFor(sized, bpr, params.shardTargetUtilization));
     reasons.push(`stream: ${throttled ? `${fmt(latest.demand - latest.incoming)} rec/s throttled` : `projected ${fmt(shardUtil(ahead(params.shardLeadSeconds), shards) * 100)} % of ${shards} shards`} → ${wantShards} shards for ${fmt(sized)} rec/s`);
-  } else if (lagMs <= params.backlogThresholdMs) {
+  } else if (evidence && lagMs <= params.backlogThresholdMs) {
     const low = windowPeak(pts, latest, params.shardLowWindowSeconds);
     const fit = shardsFor(Math.max(low.peak, ahead(params.shardLeadSeconds + params.sizingHorizonSeconds)), bpr, params.shardScaleInUtilization);
     if (low.covered && fit < shards) {
@@ -210,7 +215,7 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
       + `projected ${fmt(projected)} rec/s vs ${fmt(capacity)} (parallelism ${p}) → ${wantP} for ${fmt(sized)} rec/s`);
   } else if (throttled) {
     reasons.push('Flink: producers are still retrying throttled records; no scale-in until they have caught up');
-  } else if (lagMs <= params.backlogThresholdMs) {
+  } else if (evidence && lagMs <= params.backlogThresholdMs) {
     const low = windowPeak(pts, latest, params.flinkLowWindowSeconds);
     const need = Math.max(low.peak, cap(d0 + risingNow * (params.flinkLeadSeconds + params.sizingHorizonSeconds)));
     const fit = Math.max(1, Math.ceil(need / (unit * params.flinkTargetUtilization) - 1e-9));
