@@ -16,7 +16,8 @@ import {
 } from '../../workflows/messages.js';
 import { conflict, invalidRequest, pipelineClosed } from '../errors.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
-import { applicationNameKey, pipelineIdKey, pipelinePhaseKey, streamNameKey } from './search-attributes.js';
+import { applicationNameKey, pipelineIdKey, pipelinePhaseKey, streamNameKey } from '../../workflows/lifecycle/search-attributes.js';
+import type { pipelineWorkflow } from '../../workflows/pipeline.js';
 
 export interface PipelineGatewayOptions {
   namespace: string;
@@ -47,11 +48,6 @@ export interface PipelineListItem {
 export interface ListPage {
   pipelines: PipelineListItem[];
   nextPageToken: string | null;
-}
-
-/** The workflow's start argument (the workflow engineer exports the same shape as `PipelineWorkflowInput`). */
-export interface PipelineStartInput {
-  spec: PipelineSpec;
 }
 
 /** Key order must not change the hash: the same spec sent twice is the same pipeline. */
@@ -116,10 +112,10 @@ export class PipelineGateway {
     const workflowId = pipelineWorkflowId(id);
     const hash = specHash(spec);
     try {
-      const handle = await this.client.workflow.start(PIPELINE_WORKFLOW_TYPE, {
+      const handle = await this.client.workflow.start<typeof pipelineWorkflow>(PIPELINE_WORKFLOW_TYPE, {
         workflowId,
         taskQueue: this.options.taskQueue,
-        args: [{ spec } satisfies PipelineStartInput],
+        args: [{ spec }],
         memo: { specHash: hash },
         typedSearchAttributes: [
           { key: pipelineIdKey, value: id },
