@@ -35,6 +35,8 @@ const DEFAULTS = {
   shardScaleInUtilization: 0.7,
   flinkTargetUtilization: 0.9,
   flinkHighUtilization: 0.97,
+  /** A smaller parallelism must carry the recent peak at this utilisation, so its restart backlog drains fast. */
+  flinkScaleInUtilization: 0.85,
   /** Demand trend: fitted over this window, projected over the time an action needs to take effect… */
   trendWindowSeconds: 600,
   shortTrendWindowSeconds: 240,
@@ -66,6 +68,7 @@ const RULES: Record<keyof typeof DEFAULTS, { min: number; max: number; integer?:
   shardScaleInUtilization: { min: 0.1, max: 1 },
   flinkTargetUtilization: { min: 0.1, max: 1 },
   flinkHighUtilization: { min: 0.1, max: 1 },
+  flinkScaleInUtilization: { min: 0.1, max: 1 },
   trendWindowSeconds: { min: 0, max: 86_400 },
   shortTrendWindowSeconds: { min: 0, max: 86_400 },
   shardLeadSeconds: { min: 0, max: 86_400 },
@@ -205,10 +208,12 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
   const nextTickDone = staleness + intervalOf(state) + params.restartDowntimeSeconds;
   const lagThen = lagAfter(lagMs / 1000, (t) => cap(d0 + rising * t), capacity, nextTickDone);
   const projected = cap(ahead(params.flinkLeadSeconds)) + catchUp;
+  // Lag that drains on its own (capacity above demand) is no reason for another restart.
+  const short = cap(ahead(nextTickDone)) > capacity;
   let wantP = p;
   if (stalled) {
     reasons.push(`Flink processes ${fmt(latest.processed ?? 0)} rec/s at CPU ${fmt(latest.cpu ?? 0)} %: stalled, not short of capacity; holding`);
-  } else if (lagThen + params.restartDowntimeSeconds > params.lagTargetSeconds || projected > capacity || (catchUp > 0 && growing)) {
+  } else if ((short && lagThen + params.restartDowntimeSeconds > params.lagTargetSeconds) || projected > capacity || (catchUp > 0 && growing)) {
     const sized = cap(ahead(params.flinkLeadSeconds + params.sizingHorizonSeconds)) + catchUp;
     wantP = Math.max(p + 1, Math.ceil(sized / (unit * params.flinkTargetUtilization) - 1e-9));
     reasons.push(`Flink: lag expected ${fmt(lagThen)} s by the next chance to act (+ ${fmt(params.restartDowntimeSeconds)} s restart, target ${fmt(params.lagTargetSeconds)} s); `
@@ -218,7 +223,7 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
   } else if (evidence && lagMs <= params.backlogThresholdMs) {
     const low = windowPeak(pts, latest, params.flinkLowWindowSeconds);
     const need = Math.max(low.peak, cap(d0 + risingNow * (params.flinkLeadSeconds + params.sizingHorizonSeconds)));
-    const fit = Math.max(1, Math.ceil(need / (unit * params.flinkTargetUtilization) - 1e-9));
+    const fit = Math.max(1, Math.ceil(need / (unit * params.flinkScaleInUtilization) - 1e-9));
     if (low.covered && fit < p) {
       // Worth it when the saving until demand is projected to need p again beats paying for the downtime.
       const lowFor = risingNow > 0 ? Math.min(3600, Math.max(0, (fit * unit - d0) / risingNow)) : 3600;
