@@ -141,7 +141,9 @@ export class PipelineGateway {
 
   async list(filter: { phase?: PipelinePhase; pageSize: number; nextPageToken?: string }): Promise<ListPage> {
     // `phase` is validated against the enum by the route schema, so it cannot inject into the query.
-    const query = `WorkflowType = '${PIPELINE_WORKFLOW_TYPE}'` + (filter.phase ? ` AND PipelinePhase = '${filter.phase}'` : '');
+    // A long-lived pipeline is a chain of runs (continue-as-new); only its latest run stands for it.
+    const query = `WorkflowType = '${PIPELINE_WORKFLOW_TYPE}' AND ExecutionStatus != 'ContinuedAsNew'`
+      + (filter.phase ? ` AND PipelinePhase = '${filter.phase}'` : '');
     const serverToken = filter.nextPageToken === undefined ? undefined : decodePageToken(filter.nextPageToken);
     if (filter.nextPageToken !== undefined && serverToken === undefined) {
       throw invalidRequest([{ field: '/nextPageToken', rule: 'is not a token this API returned', in: 'querystring' }]);
