@@ -28,8 +28,8 @@ export const WAIT_BOUNDS = {
 
 const WAIT: ActivityOptions = {
   startToCloseTimeout: '20 minutes',
-  // Polls heartbeat at least every 5 s; three missed beats mean the worker is gone.
-  heartbeatTimeout: '15 seconds',
+  // Polls heartbeat at least every 5 s; two missed beats mean the worker is gone.
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 3 },
 };
 
