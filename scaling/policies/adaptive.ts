@@ -199,7 +199,8 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
   }
 
   // Flink must process what producers offer (once the stream lets it in) plus the catch-up.
-  const cap = (d: number) => Math.min(d, wantShards * SHARD_RECORDS_PER_SECOND);
+  const reachableShards = Math.min(wantShards, shardRange(shards, config.limits).max);
+  const cap = (d: number) => Math.min(d, reachableShards * SHARD_RECORDS_PER_SECOND);
   const capacity = p * unit;
   const stalled = latest.processed !== null && latest.processed < 0.05 * latest.incoming && growing && (latest.cpu ?? 0) < 20;
   // Lag budget: a restart adds its downtime to the lag, so Flink must grow while the lag
