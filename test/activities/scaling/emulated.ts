@@ -109,17 +109,18 @@ export async function putTrips(kinesis: KinesisClient, streamName: string, count
   return accepted;
 }
 
-/** Keeps writing about `perSecond` records every second until stopped (a steady producer). */
+/** Keeps writing about `perSecond` records a second in small, even batches until stopped (a steady producer). */
 export function steadyLoad(kinesis: KinesisClient, streamName: string, perSecond: () => number): { stop(): Promise<void> } {
+  const TICK_MS = 200;
   let running = true;
   let offset = 0;
   const loop = (async () => {
     while (running) {
       const started = Date.now();
-      const n = perSecond();
+      const n = Math.round((perSecond() * TICK_MS) / 1000);
       if (n > 0) await putTrips(kinesis, streamName, n, offset).catch(() => 0);
       offset += n;
-      await pause(Math.max(0, 1000 - (Date.now() - started)));
+      await pause(Math.max(0, TICK_MS - (Date.now() - started)));
     }
   })();
   return {
