@@ -4,6 +4,7 @@
  * visibility (filtered by phase, paginated), DELETE signals teardown.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pipelineIdKey } from '../../workflows/lifecycle/search-attributes.js';
 import { eventually, startTestApi, terminateAllOn, type TestApi } from './support/app.js';
 import { startFixtureWorker, type FixtureWorker } from './support/fixture-worker.js';
 
@@ -84,6 +85,28 @@ describe('pipeline routes with a running pipeline workflow', () => {
     } while (token !== null && pages < 50);
     expect(seen.filter((id) => id.startsWith('life-')).sort()).toEqual(['life-a', 'life-b', 'life-c']);
     expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('lists a pipeline that continued-as-new once, by its latest run', async () => {
+    const spec = (await get('/pipelines/life-a')).json().spec;
+    const handle = await api.client.workflow.start('pipelineWorkflow', {
+      workflowId: 'pipeline-life-can',
+      taskQueue: api.taskQueue,
+      args: [{ spec: { ...spec, id: 'life-can' }, continueAsNewAfterHistoryEvents: 1 }],
+      typedSearchAttributes: [{ key: pipelineIdKey, value: 'life-can' }],
+    });
+    await eventually(
+      async () => (await api.client.workflow.count(`WorkflowId = 'pipeline-life-can'`)).count,
+      (n) => n === 2,
+    );
+    const listed = await eventually(
+      () => get('/pipelines?pageSize=100'),
+      (r) => r.json().pipelines.some((p: { id: string }) => p.id === 'life-can'),
+    );
+    const runs = listed.json().pipelines.filter((p: { id: string }) => p.id === 'life-can');
+    expect(runs).toHaveLength(1);
+    expect(runs[0].runId).not.toBe(handle.firstExecutionRunId);
+    expect(runs[0]).toMatchObject({ execution: 'RUNNING', phase: 'RUNNING' });
   });
 
   it('rejects a page token it did not issue with 400 naming nextPageToken', async () => {
