@@ -4,7 +4,7 @@
  */
 import type { KinesisOptions } from '../config.js';
 import type { Clock, MetricSink, ServiceModule, StreamReader } from '../core/types.js';
-import { addTagsToStream, listTagsForStream } from './operations/tags.js';
+import { addTagsToStream } from './operations/addTagsToStream.js';
 import { createStream } from './operations/createStream.js';
 import { deleteStream } from './operations/deleteStream.js';
 import { describeStream } from './operations/describeStream.js';
@@ -13,6 +13,7 @@ import { getRecords } from './operations/getRecords.js';
 import { getShardIterator } from './operations/getShardIterator.js';
 import { listShards } from './operations/listShards.js';
 import { listStreams } from './operations/listStreams.js';
+import { listTagsForStream } from './operations/listTagsForStream.js';
 import { putRecord } from './operations/putRecord.js';
 import { putRecords } from './operations/putRecords.js';
 import { updateShardCount } from './operations/updateShardCount.js';

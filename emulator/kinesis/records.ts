@@ -3,10 +3,22 @@
  * second, appends, and reads from a position. Shared by the wire operations and the
  * in-process StreamReader, so the simulated Flink job reads exactly what SDK readers do.
  */
+import { invalidArgument } from './errors.js';
+import { explicitHashKeyHex, partitionKeyHex } from './hashKeys.js';
 import type { Shard, Stream } from './model.js';
 import { isOpen } from './model.js';
 import type { StoredRecord } from './shardLog.js';
 import type { StreamStore } from './store.js';
+
+/** The hash key a record is routed by, as 32-digit hex. */
+export function recordHashHex(partitionKey: string, explicitHashKey: string | undefined): string {
+  if (explicitHashKey === undefined) return partitionKeyHex(partitionKey);
+  const hex = explicitHashKeyHex(explicitHashKey);
+  if (hex === null) {
+    throw invalidArgument(`Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${explicitHashKey}`);
+  }
+  return hex;
+}
 
 /** The open shard whose hash key range holds `hashHex` (binary search over the routing table). */
 export function routeToShard(stream: Stream, hashHex: string): Shard {

@@ -1,8 +1,7 @@
 import type { Operation } from '../../core/types.js';
-import { invalidArgument, writeThroughputExceeded } from '../errors.js';
-import { explicitHashKeyHex, partitionKeyHex } from '../hashKeys.js';
+import { writeThroughputExceeded } from '../errors.js';
 import { publish } from '../metrics.js';
-import { appendRecord, base64Bytes, routeToShard } from '../records.js';
+import { appendRecord, base64Bytes, recordHashHex, routeToShard } from '../records.js';
 import { EXPLICIT_HASH_KEY, PARTITION_KEY, RECORD_DATA, SEQUENCE_NUMBER, STREAM_ARN, STREAM_NAME } from '../rules.js';
 import { formatSequenceNumber } from '../sequenceNumbers.js';
 import type { StreamStore } from '../store.js';
@@ -14,16 +13,6 @@ interface PutRecordInput extends StreamRef {
   PartitionKey: string;
   ExplicitHashKey?: string;
   SequenceNumberForOrdering?: string;
-}
-
-/** The hash key a record is routed by, as 32-digit hex. */
-export function recordHashHex(partitionKey: string, explicitHashKey: string | undefined): string {
-  if (explicitHashKey === undefined) return partitionKeyHex(partitionKey);
-  const hex = explicitHashKeyHex(explicitHashKey);
-  if (hex === null) {
-    throw invalidArgument(`Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${explicitHashKey}`);
-  }
-  return hex;
 }
 
 export function putRecord(store: StreamStore): Operation<PutRecordInput, unknown> {

@@ -2,13 +2,12 @@ import { checkField, isBase64, validationError } from '../../core/validation.js'
 import type { Operation } from '../../core/types.js';
 import { invalidArgument, writeThroughputMessage } from '../errors.js';
 import { publish } from '../metrics.js';
-import { appendRecord, base64Bytes, routeToShard } from '../records.js';
+import { appendRecord, base64Bytes, recordHashHex, routeToShard } from '../records.js';
 import { EXPLICIT_HASH_KEY, PARTITION_KEY, RECORD_DATA, STREAM_ARN, STREAM_NAME } from '../rules.js';
 import { formatSequenceNumber } from '../sequenceNumbers.js';
 import type { StreamStore } from '../store.js';
 import type { StreamRef } from '../streams.js';
 import { findWritableStream } from '../streams.js';
-import { recordHashHex } from './putRecord.js';
 
 interface PutRecordsEntry {
   Data: string;

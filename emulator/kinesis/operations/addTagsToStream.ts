@@ -6,15 +6,11 @@ import type { StreamStore } from '../store.js';
 import type { StreamRef } from '../streams.js';
 import { findStream } from '../streams.js';
 
+/** AWS's limit of tags per stream. */
 const MAX_TAGS = 50;
 
 interface AddTagsToStreamInput extends StreamRef {
   Tags: Record<string, string>;
-}
-
-interface ListTagsForStreamInput extends StreamRef {
-  ExclusiveStartTagKey?: string;
-  Limit?: number;
 }
 
 export function addTagsToStream(store: StreamStore): Operation<AddTagsToStreamInput, Record<string, never>> {
@@ -44,27 +40,6 @@ export function addTagsToStream(store: StreamStore): Operation<AddTagsToStreamIn
       }
       stream.tags = merged;
       return {};
-    },
-  };
-}
-
-export function listTagsForStream(store: StreamStore): Operation<ListTagsForStreamInput, unknown> {
-  return {
-    validation: {
-      StreamName: STREAM_NAME,
-      StreamARN: STREAM_ARN,
-      ExclusiveStartTagKey: TAG_KEY,
-      Limit: { type: 'integer', min: 1, max: 50 },
-    },
-    handle(input) {
-      const stream = findStream(store, input);
-      const after = input.ExclusiveStartTagKey;
-      const limit = input.Limit ?? 50;
-      const keys = [...stream.tags.keys()].sort().filter((k) => after === undefined || k > after);
-      return {
-        Tags: keys.slice(0, limit).map((Key) => ({ Key, Value: stream.tags.get(Key) as string })),
-        HasMoreTags: keys.length > limit,
-      };
     },
   };
 }
