@@ -75,6 +75,11 @@ interface Second {
   externalMb: number;
   /** Share of one core the emulator process used in this second. */
   emulatorCpuPercent: number;
+  /**
+   * Emulator CPU per stored record in this second: independent of how much CPU the rest
+   * of the machine leaves us, so it shows whether the cost grows with the stream.
+   */
+  cpuMicrosPerRecord: number;
 }
 const series: Second[] = [];
 const checkpointLatencies = new Map<number, number[]>(CHECKPOINTS.map((c) => [c, []]));
@@ -107,7 +112,7 @@ await new Promise<void>((resolve) => {
     }
   }, 20);
 });
-process.stdout.write('  sec     stored   records/s  calls   p50 ms   p99 ms  heap MB  buffers MB  emulator CPU %\n');
+process.stdout.write('  sec     stored   records/s  calls   p50 ms   p99 ms  heap MB  buffers MB  emulator CPU %  CPU µs/record\n');
 const started = Date.now();
 const cpuAtStart = process.cpuUsage();
 let cpuBefore = process.cpuUsage();
@@ -125,13 +130,15 @@ await new Promise<void>((resolve) => {
       p50Ms: Number(percentile(sorted, 50).toFixed(1)),
       p99Ms: Number(percentile(sorted, 99).toFixed(1)),
       heapMb: Math.round(memory.heapUsed / 1024 ** 2),
-      externalMb: Math.round((memory.external + memory.arrayBuffers) / 1024 ** 2),
+      // `external` already includes the Buffers' ArrayBuffers.
+      externalMb: Math.round(memory.external / 1024 ** 2),
       emulatorCpuPercent: Math.round((cpuSecond.user + cpuSecond.system) / 10_000),
+      cpuMicrosPerRecord: secondRecords === 0 ? 0 : Number(((cpuSecond.user + cpuSecond.system) / secondRecords).toFixed(2)),
     };
     series.push(row);
     process.stdout.write(
       `${String(row.second).padStart(5)} ${String(row.stored).padStart(10)} ${String(row.recordsPerSecond).padStart(11)} ${String(row.calls).padStart(6)} ` +
-        `${row.p50Ms.toFixed(1).padStart(8)} ${row.p99Ms.toFixed(1).padStart(8)} ${String(row.heapMb).padStart(8)} ${String(row.externalMb).padStart(11)} ${String(row.emulatorCpuPercent).padStart(15)}\n`,
+        `${row.p50Ms.toFixed(1).padStart(8)} ${row.p99Ms.toFixed(1).padStart(8)} ${String(row.heapMb).padStart(8)} ${String(row.externalMb).padStart(11)} ${String(row.emulatorCpuPercent).padStart(15)} ${row.cpuMicrosPerRecord.toFixed(2).padStart(14)}\n`,
     );
     secondLatencies = [];
     secondRecords = 0;
@@ -150,7 +157,16 @@ const steady = series.slice(2);
 const sustained = steady.length === 0 ? 0 : Math.round(steady.reduce((sum, s) => sum + s.recordsPerSecond, 0) / steady.length);
 const checkpoints = CHECKPOINTS.map((at) => {
   const sorted = (checkpointLatencies.get(at) ?? []).sort((a, b) => a - b);
-  return { storedRecords: at, calls: sorted.length, p50Ms: Number(percentile(sorted, 50).toFixed(1)), p99Ms: Number(percentile(sorted, 99).toFixed(1)) };
+  const window = series.filter((s) => s.stored - s.recordsPerSecond >= at && s.stored <= at + CHECKPOINT_WINDOW && s.recordsPerSecond > 0);
+  const cpuMicros = window.reduce((sum, s) => sum + s.cpuMicrosPerRecord * s.recordsPerSecond, 0);
+  const records = window.reduce((sum, s) => sum + s.recordsPerSecond, 0);
+  return {
+    storedRecords: at,
+    calls: sorted.length,
+    p50Ms: Number(percentile(sorted, 50).toFixed(1)),
+    p99Ms: Number(percentile(sorted, 99).toFixed(1)),
+    cpuMicrosPerRecord: records === 0 ? null : Number((cpuMicros / records).toFixed(2)),
+  };
 });
 const summary = {
   when: new Date().toISOString(),
@@ -174,7 +190,10 @@ process.stdout.write(
     `(load average ${summary.loadAverage.map((l) => l.toFixed(1)).join(' ')})\n`,
 );
 for (const c of checkpoints) {
-  process.stdout.write(`  at ${String(c.storedRecords).padStart(9)} stored: p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms (${c.calls} calls)\n`);
+  process.stdout.write(
+    `  at ${String(c.storedRecords).padStart(9)} stored: p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms (${c.calls} calls), ` +
+      `emulator CPU ${c.cpuMicrosPerRecord ?? '-'} µs/record\n`,
+  );
 }
 process.stdout.write(`figures written to ${outFile}\n`);
 await emulator.close();
