@@ -32,18 +32,18 @@ const DEFAULTS = {
   shardTargetUtilization: 0.9,
   shardHighUtilization: 0.95,
   /** Shards are cheap and the quota is scarce: a scale-in leaves room for surges. */
-  shardScaleInUtilization: 0.7,
+  shardScaleInUtilization: 0.75,
   flinkTargetUtilization: 0.9,
   flinkHighUtilization: 0.97,
-  /** A smaller parallelism must carry the recent peak at this utilisation, so its restart backlog drains fast. */
-  flinkScaleInUtilization: 0.85,
+  /** A smaller parallelism must carry the recent peak (and the trend) at this utilisation, so its restart backlog drains. */
+  flinkScaleInUtilization: 0.9,
   /** Demand trend: fitted over this window, projected over the time an action needs to take effect… */
   trendWindowSeconds: 600,
   shortTrendWindowSeconds: 240,
   shardLeadSeconds: 420,
   flinkLeadSeconds: 240,
   /** …and sized for this far ahead when capacity grows, so one action lasts. */
-  sizingHorizonSeconds: 600,
+  sizingHorizonSeconds: 300,
   catchUpSeconds: 300,
   backlogThresholdMs: 10_000,
   /** Lag the policy plans to stay under (the article's alarm is at 60 s). */

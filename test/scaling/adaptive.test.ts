@@ -81,9 +81,9 @@ describe('adaptive: scales in carefully', () => {
     expect(r.decision?.target.parallelism ?? 6).toBeGreaterThanOrEqual(6);
   });
 
-  it('scales Flink in after a stable low window, to carry the recent peak at 85 %', () => {
+  it('scales Flink in after a stable low window, to carry the recent peak at 90 %', () => {
     const r = run(20, { shards: 8, parallelism: 6 }, () => ({ rate: 3000 }));
-    expect(r.decision!.target.parallelism).toBe(1); // 3,000 ÷ (4,400 × 85 %) → 1
+    expect(r.decision!.target.parallelism).toBe(1); // 3,000 ÷ (4,400 × 90 %) → 1
     expect(r.minute).toBe(2); // the 180 s window is full after three periods
     expect(r.decision!.reasons.join(' ')).toMatch(/saves \$/);
   });
@@ -93,7 +93,7 @@ describe('adaptive: scales in carefully', () => {
     const r = run(40, { shards: 16, parallelism: 1 }, () => ({ rate: 1000 }), { shardUpdateTimes: times });
     expect(r.decision?.target.shards).toBeUndefined();
     const spare = run(40, { shards: 16, parallelism: 1 }, () => ({ rate: 1000 }), { shardUpdateTimes: times.slice(1) });
-    expect(spare.decision!.target.shards).toBe(8); // ½ of 16 (1,000 rec/s would fit 2 at 70 %)
+    expect(spare.decision!.target.shards).toBe(8); // ½ of 16 (1,000 rec/s would fit 2 at 75 %)
   });
 
   it('still spends the last calls when producers are throttled', () => {
