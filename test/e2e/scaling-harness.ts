@@ -35,24 +35,7 @@ export async function startScalingE2E(overrides: EmulatorOverrides = {}, options
   const cloud = await startEmulatedCloud({ callLogLimit: 100_000, ...overrides });
   const client = await createTestClient();
   const taskQueue = uniqueTaskQueue('scaling-e2e');
-  let stopWorker = async (): Promise<void> => undefined;
-  if (options.worker !== false) {
-    quietRuntime();
-    const codePath = inject('workflowBundlePath');
-    if (codePath === '') throw new Error(`shared workflow bundle failed: ${inject('workflowBundleError')}`);
-    const connection = await NativeConnection.connect({ address: temporalAddress() });
-    const worker = await Worker.create({
-      connection, namespace: temporalNamespace(), taskQueue, workflowBundle: { codePath },
-      activities: createActivities({
-        kinesis: cloud.kinesis, flink: cloud.flink, cloudwatch: cloud.cloudwatch, dataDir: 'data', scalingPollIntervalMs: 100, pollTiming: { minDelayMs: 50, maxDelayMs: 200 } }),
-    });
-    const running = worker.run();
-    stopWorker = async () => {
-      worker.shutdown();
-      await running;
-      await connection.close();
-    };
-  }
+  const stopWorker = options.worker === false ? async () => undefined : await startWorker(cloud, taskQueue);
   return {
     cloud, client, taskQueue,
     async close() {
@@ -60,6 +43,27 @@ export async function startScalingE2E(overrides: EmulatorOverrides = {}, options
       await client.connection.close();
       await cloud.close();
     },
+  };
+}
+
+/** A real Worker in this process on `taskQueue`; resolves to its (draining) stop function. */
+export async function startWorker(cloud: EmulatedCloud, taskQueue: string): Promise<() => Promise<void>> {
+  quietRuntime();
+  const codePath = inject('workflowBundlePath');
+  if (codePath === '') throw new Error(`shared workflow bundle failed: ${inject('workflowBundleError')}`);
+  const connection = await NativeConnection.connect({ address: temporalAddress() });
+  const worker = await Worker.create({
+    connection, namespace: temporalNamespace(), taskQueue, workflowBundle: { codePath },
+    activities: createActivities({
+      kinesis: cloud.kinesis, flink: cloud.flink, cloudwatch: cloud.cloudwatch, dataDir: 'data', scalingPollIntervalMs: 100,
+      pollTiming: { minDelayMs: 50, maxDelayMs: 200 },
+    }),
+  });
+  const running = worker.run();
+  return async () => {
+    worker.shutdown();
+    await running;
+    await connection.close();
   };
 }
 
