@@ -108,6 +108,7 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Pi
   const request: TeardownRequest = teardown;
   await extensions.stopAll();
   await tearDown(state, request.reason ?? 'teardown requested');
+  await condition(allHandlersFinished);
   return {
     id: spec.id,
     phase: state.phase,
