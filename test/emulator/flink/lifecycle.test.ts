@@ -6,9 +6,11 @@ import {
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CODE_BUCKET, CODE_KEY, applicationInput, describeApp, openTarget, removeApplication, waitForApplication,
+  allowSlowEndpoints, CODE_BUCKET, CODE_KEY, applicationInput, describeApp, openTarget, removeApplication, waitForApplication,
   type ConformanceTarget,
 } from './target.js';
+
+allowSlowEndpoints();
 
 let target: ConformanceTarget;
 let flink: KinesisAnalyticsV2Client;

@@ -1,10 +1,12 @@
 /**
  * Where the Managed Flink and CloudWatch conformance suites run. By default: a fresh
- * emulator per test file. With CONFORMANCE_ENDPOINT set (e.g.
- * `https://kinesisanalytics.us-east-1.amazonaws.com`; CONFORMANCE_CLOUDWATCH_ENDPOINT and
- * CONFORMANCE_KINESIS_ENDPOINT for the other services, else the same URL), the same
- * assertions run there with the default credential chain. Checks that need the
- * emulator (admin API, tuned delays, job results) run only through `whenEmulator`.
+ * emulator per test file. With CONFORMANCE_ENDPOINT set, the same assertions run
+ * elsewhere with the default credential chain: an `*.amazonaws.com` URL (or `aws`)
+ * means real AWS, each client on its own regional endpoint; any other URL is one
+ * endpoint serving all three services. CONFORMANCE_FLINK_ENDPOINT,
+ * CONFORMANCE_CLOUDWATCH_ENDPOINT and CONFORMANCE_KINESIS_ENDPOINT override per
+ * service. Checks that need the emulator (admin API, tuned delays, job results) run
+ * only through `whenEmulator`.
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateStreamCommand, DeleteStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
@@ -12,6 +14,7 @@ import {
   DeleteApplicationCommand, DescribeApplicationCommand, KinesisAnalyticsV2Client, StopApplicationCommand,
   type ApplicationDetail, type CreateApplicationCommandInput,
 } from '@aws-sdk/client-kinesis-analytics-v2';
+import { vi } from 'vitest';
 import type { EmulatorOverrides } from '../../../emulator/config.js';
 import { cloudWatchClient, flinkClient, kinesisClient, startTestEmulator } from '../../support/emulator.js';
 import type { ClientOptions, TestEmulator } from '../../support/emulator.js';
@@ -24,6 +27,11 @@ export const runsAgainstEmulator = endpoint === undefined || endpoint === '';
 export const SERVICE_ROLE = process.env.CONFORMANCE_FLINK_ROLE ?? 'arn:aws:iam::000000000000:role/shardpilot-conformance';
 export const CODE_BUCKET = process.env.CONFORMANCE_CODE_BUCKET_ARN ?? 'arn:aws:s3:::shardpilot-conformance';
 export const CODE_KEY = process.env.CONFORMANCE_CODE_KEY ?? 'taxi-job.jar';
+
+/** Real AWS takes minutes per transition: give tests and hooks room when not on the emulator. */
+export function allowSlowEndpoints(): void {
+  if (!runsAgainstEmulator) vi.setConfig({ testTimeout: 1_800_000, hookTimeout: 3_600_000 });
+}
 
 export interface ConformanceTarget {
   emulator: TestEmulator | null;
@@ -45,11 +53,15 @@ export async function openTarget(overrides: EmulatorOverrides = {}): Promise<Con
   };
   const name = (label: string) => `conf-${label}-${runId}`;
   if (!runsAgainstEmulator) {
-    const at = (specific: string | undefined) => ({ endpoint: specific ?? endpoint, region });
+    const realAws = endpoint === 'aws' || /\.amazonaws\.com(\.cn)?(\/|$)/.test(endpoint as string);
+    const at = (specific: string | undefined) => {
+      const url = specific ?? (realAws ? undefined : endpoint);
+      return url === undefined ? { region } : { endpoint: url, region };
+    };
     const retries = (o: ClientOptions) => (o.maxAttempts ? { maxAttempts: o.maxAttempts } : {});
     return {
       emulator: null,
-      flink: (o = {}) => track(new KinesisAnalyticsV2Client({ ...at(undefined), ...retries(o) })),
+      flink: (o = {}) => track(new KinesisAnalyticsV2Client({ ...at(process.env.CONFORMANCE_FLINK_ENDPOINT), ...retries(o) })),
       cloudwatch: (o = {}) => track(new CloudWatchClient({ ...at(process.env.CONFORMANCE_CLOUDWATCH_ENDPOINT), ...retries(o) })),
       kinesis: (o = {}) => track(new KinesisClient({ ...at(process.env.CONFORMANCE_KINESIS_ENDPOINT), ...retries(o) })),
       name,

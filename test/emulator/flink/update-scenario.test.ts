@@ -6,9 +6,11 @@ import {
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  admin, applicationInput, createStream, openTarget, removeApplication, removeStream, waitForApplication, waitUntil, whenEmulator,
+  allowSlowEndpoints, admin, applicationInput, createStream, openTarget, removeApplication, removeStream, waitForApplication, waitUntil, whenEmulator,
   type ConformanceTarget,
 } from './target.js';
+
+allowSlowEndpoints();
 
 let target: ConformanceTarget;
 let flink: KinesisAnalyticsV2Client;
