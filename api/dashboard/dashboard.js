@@ -56,14 +56,15 @@ function lineChart(series, { unit = '' } = {}) {
   const ts = series.flatMap((s) => s.points.map(([t]) => t));
   const t0 = Math.min(...ts);
   const t1 = Math.max(...ts, t0 + 60);
-  const yMax = niceMax(Math.max(...all.map(([, v]) => v)) * 1.1);
+  // A flat zero series still gets a readable axis.
+  const yMax = niceMax(Math.max(1, ...all.map(([, v]) => v)) * 1.1);
   const x = (t) => M.left + ((t - t0) / (t1 - t0)) * (W - M.left - M.right);
   const y = (v) => H - M.bottom - (v / yMax) * (H - M.top - M.bottom);
   let svg = `<svg viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg" font-size="11" font-family="system-ui, sans-serif">`;
   for (let i = 0; i <= 4; i++) {
     const v = (yMax / 4) * i;
     svg += `<line x1="${M.left}" x2="${W - M.right}" y1="${y(v)}" y2="${y(v)}" stroke="#e3e6ee"/>`;
-    svg += `<text x="${M.left - 6}" y="${y(v) + 4}" text-anchor="end" fill="#6b7385">${fmt(v)}${esc(unit)}</text>`;
+    svg += `<text x="${M.left - 6}" y="${y(v) + 4}" text-anchor="end" fill="#6b7385">${fmt(v, yMax < 10 ? 2 : 0)}${esc(unit)}</text>`;
   }
   for (let i = 0; i <= 5; i++) {
     const t = t0 + ((t1 - t0) / 5) * i;
@@ -190,11 +191,18 @@ async function renderDetail() {
        <span>ETA <b>${replay.etaSeconds === null ? '—' : `${fmt(replay.etaSeconds)} s`}</b></span></div>`
     : '<p class="muted">No replay for this pipeline.</p>';
 
-  $('history').innerHTML = history.length === 0
+  // The loop records a "no change" decision every tick; only the latest one is worth a row.
+  const lastIdle = history.filter(isIdleDecision).at(-1);
+  const rows = history.filter((r) => !isIdleDecision(r) || r === lastIdle);
+  $('history').innerHTML = rows.length === 0
     ? '<tr><td colspan="6" class="muted">No scaling activity yet.</td></tr>'
-    : [...history].reverse().map((r) => `<tr><td>${timeOf(r.at)}</td><td>${esc(r.kind)}</td><td>${esc(r.source)}</td>
+    : [...rows].reverse().map((r) => `<tr><td>${timeOf(r.at)}</td><td>${esc(r.kind)}</td><td>${esc(r.source)}</td>
         <td>${r.before ? `${r.before.shards} sh / p${r.before.parallelism}` : '—'} → ${r.after ? `${r.after.shards} sh / p${r.after.parallelism}` : '—'}</td>
         <td>${esc(r.outcome)}</td><td>${(r.reasons || []).map(esc).join('<br>')}</td></tr>`).join('');
+}
+
+function isIdleDecision(r) {
+  return r.kind === 'decision' && r.outcome === 'none';
 }
 
 async function act(label, fn) {
