@@ -81,6 +81,24 @@ describe('pipeline workflow life cycle against the emulator (real Temporal serve
     });
   });
 
+  it('reports a compensation that fails instead of swallowing it, and asks a person to finish the clean-up', async () => {
+    emulator.admin.injectFault({ kind: 'fail', operation: 'CreateApplication', count: 1, errorName: 'InvalidArgumentException', message: 'bad role' });
+    emulator.admin.injectFault({ kind: 'fail', operation: 'DeleteStream', count: 1, errorName: 'AccessDeniedException', message: 'not allowed to delete' });
+    const spec = testSpec('life-undo');
+    await runWorker({ activities }, async ({ taskQueue }) => {
+      const handle = await startPipeline(client, taskQueue, spec);
+      await handle.result().catch(() => undefined);
+      const status = await handle.query(statusQuery);
+      expect(status.phase).toBe('FAILED');
+      expect(status.attention).toContain('could not be undone and need removing by hand: delete stream life-undo-trips');
+      const undo = (await handle.query(eventsQuery)).filter((e) => e.kind === 'compensation');
+      expect(undo).toHaveLength(1);
+      expect(undo[0]?.message).toContain('Undo "delete stream life-undo-trips" FAILED');
+      expect(undo[0]?.message).toContain('not allowed to delete');
+      expect(await describeStream(kinesis, 'life-undo-trips')).toMatchObject({ status: 'ACTIVE' });
+    });
+  });
+
   it('keeps what it created when provisioning fails and the spec says retainOnFailure', async () => {
     emulator.admin.injectFault({ kind: 'fail', operation: 'StartApplication', count: 1, errorName: 'InvalidApplicationConfigurationException', message: 'bad jar' });
     const spec = testSpec('life-keep', { retainOnFailure: true });
