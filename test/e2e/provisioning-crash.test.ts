@@ -54,8 +54,9 @@ describe('crash of the worker while provisioning waits', () => {
 
   beforeAll(async () => {
     client = await createTestClient();
-    // A slow CreateStream keeps provisioning inside its wait long enough to crash the worker there.
-    emulator = await startTestEmulator({ kinesis: { createStreamMs: 3_000, deleteStreamMs: 50 } });
+    // A slow CreateStream keeps provisioning inside its wait long enough to crash the worker there;
+    // it still settles before the wait's heartbeat timeout hands the wait to the new worker.
+    emulator = await startTestEmulator({ kinesis: { createStreamMs: 6_000, deleteStreamMs: 50 } });
   });
 
   afterAll(async () => {
