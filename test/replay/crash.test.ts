@@ -74,7 +74,7 @@ describe('replay after a worker crash', () => {
       speedup: slice.spanMs / 8_000,
       paused: false,
       stopRequested: false,
-      timing: { ...DEFAULT_REPLAY_TIMING, maxChunkMs: 120_000, heartbeatTimeoutMs: 2_000 },
+      timing: { ...DEFAULT_REPLAY_TIMING, maxChunkMs: 120_000, heartbeatTimeoutMs: 4_000 },
       summary: null, checkpoint: null, anchor: null, eventsPerSecond: 0, startedAt: null, resumedFromHeartbeat: 0,
     };
     const handle = await client.workflow.start<typeof replayWorkflow>('replayWorkflow', {
@@ -95,7 +95,7 @@ describe('replay after a worker crash', () => {
     const result = await handle.result();
     expect(result.state).toBe('completed');
     expect(result.eventsSent).toBe(slice.ids.length);
-    expect((await handle.query(replayStateQuery)).resumedFromHeartbeat).toBe(1);
+    expect((await handle.query(replayStateQuery)).resumedFromHeartbeat).toBeGreaterThanOrEqual(1);
 
     const got = await readWholeStream(kinesis, streamName);
     const counts = countIds(got);
@@ -103,7 +103,7 @@ describe('replay after a worker crash', () => {
     expect(slice.ids.every((id) => (counts.get(id) ?? 0) >= 1)).toBe(true);
     // Resumed from the heartbeat: only what was sent after it comes twice, far less than a restart would.
     const duplicates = got.length - slice.ids.length;
-    expect(duplicates).toBeLessThan(atKill);
+    expect(duplicates).toBeLessThan(atKill / 2);
     // And those duplicates are one contiguous run of the source, right before the resume point.
     const duplicated = slice.ids.map((id, i) => ((counts.get(id) ?? 0) > 1 ? i : -1)).filter((i) => i >= 0);
     if (duplicated.length > 0) {

@@ -14,6 +14,7 @@ import {
 } from '../../workflows/messages.js';
 import { kinesisClient, startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { createTestClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';
+import { replayChildProgressQuery, replayWorkflowId } from '../../workflows/replay/messages.js';
 import { bundleHostWorkflows, createStream, quietTemporalRuntime, sampleSlice, waitFor, type Slice } from './fixtures/harness.js';
 import type { replayHostWorkflow } from './fixtures/host-workflows.js';
 import { countIds, readWholeStream } from './read-back.js';
@@ -70,8 +71,9 @@ describe('replay extension in a pipeline host workflow', () => {
       await expect(handle.executeUpdate(replayControlUpdate, { args: [{ action: 'speedup', speedup: -1 }] })).rejects.toThrow(WorkflowUpdateFailedError);
 
       expect((await handle.executeUpdate(replayControlUpdate, { args: [{ action: 'pause' }] })).state).toBe('paused');
-      // A pause takes effect at the next chunk boundary; after that nothing more is sent.
-      await new Promise((r) => setTimeout(r, 1_500));
+      // A pause takes effect at the next chunk boundary, when the child itself says paused; then nothing more is sent.
+      const child = client.workflow.getHandle(replayWorkflowId(id));
+      await waitFor('child paused', async () => ((await child.query(replayChildProgressQuery)).state === 'paused' ? true : undefined));
       const pausedAt = (await readWholeStream(kinesis, spec.stream.name)).length;
       await new Promise((r) => setTimeout(r, 1_000));
       expect((await readWholeStream(kinesis, spec.stream.name)).length).toBe(pausedAt);
