@@ -80,6 +80,20 @@ describe('PutMetricData and GetMetricData with MetricStat', () => {
     expect(results.map((r) => [r.Id, r.Label])).toEqual([['shown', 'total']]);
   });
 
+  it('aggregates Values with Counts and pre-aggregated StatisticValues into the same statistics', async () => {
+    await cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: namespace,
+        MetricData: [
+          { MetricName: 'Batch', Dimensions: dims, Timestamp: at(120), Values: [2, 4], Counts: [3, 1] },
+          { MetricName: 'Batch', Dimensions: dims, Timestamp: at(130), StatisticValues: { SampleCount: 4, Sum: 40, Minimum: 1, Maximum: 20 } },
+        ],
+      }),
+    );
+    const [sum, count, min, max] = await query(['Sum', 'SampleCount', 'Minimum', 'Maximum'].map((s, i) => stat(`b${i}`, 'Batch', s, 60)));
+    expect([sum?.Values, count?.Values, min?.Values, max?.Values]).toEqual([[50], [8], [1], [20]]);
+  });
+
   it('returns no datapoints, not an error, for a metric that has none', async () => {
     const [empty] = await query([stat('m', 'NeverWritten', 'Sum', 60)]);
     expect(empty?.Values).toEqual([]);
@@ -136,8 +150,12 @@ describe('GetMetricStatistics', () => {
 
 describe('ListMetrics', () => {
   it('lists metrics by namespace and dimension filter', async () => {
-    const out = await cloudwatch.send(new ListMetricsCommand({ Namespace: namespace, Dimensions: [{ Name: 'Stream', Value: 'orders' }] }));
+    const out = await cloudwatch.send(
+      new ListMetricsCommand({ Namespace: namespace, MetricName: 'Latency', Dimensions: [{ Name: 'Stream', Value: 'orders' }] }),
+    );
     expect(out.Metrics).toEqual([{ Namespace: namespace, MetricName: 'Latency', Dimensions: dims }]);
+    const byName = await cloudwatch.send(new ListMetricsCommand({ Namespace: namespace, Dimensions: [{ Name: 'Stream' }] }));
+    expect(byName.Metrics?.map((m) => m.MetricName)).toContain('Latency');
     const none = await cloudwatch.send(new ListMetricsCommand({ Namespace: namespace, Dimensions: [{ Name: 'Stream', Value: 'other' }] }));
     expect(none.Metrics ?? []).toEqual([]);
   });
