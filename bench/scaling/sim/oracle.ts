@@ -13,7 +13,7 @@
  */
 import { DAY_SECONDS, SHARD_UPDATES_PER_DAY, type Decision } from '../../../scaling/types.js';
 import type { CloudWatchRecorder } from './cloudwatch.js';
-import { SHARD_WRITE_BYTES, SHARD_WRITE_RECORDS, type PlatformModel } from './model.js';
+import { SHARD_READ_BYTES, SHARD_WRITE_BYTES, SHARD_WRITE_RECORDS, type PlatformModel } from './model.js';
 import type { Controller, SimOptions } from './simulate.js';
 import type { Tally } from './tally.js';
 import type { Trace } from './trace.js';
@@ -44,8 +44,11 @@ function perMinute(trace: Trace, configuredUnitRate: number): MinuteDemand[] {
   return out;
 }
 
-/** Minimum capacity per minute (in units of `perUnit` records/s), forcing `max` while a backlog drains. */
-function needs(demand: number[], perUnit: number[], min: number, max: number): number[] {
+/**
+ * Minimum capacity per minute (in units of `perUnit` records/s), forcing `max` while a
+ * backlog drains; `ceiling` bounds the drain rate (records/s) whatever the capacity.
+ */
+function needs(demand: number[], perUnit: number[], min: number, max: number, ceiling: number[] = []): number[] {
   let backlog = 0;
   return demand.map((d, m) => {
     const unit = perUnit[m]!;
@@ -54,7 +57,7 @@ function needs(demand: number[], perUnit: number[], min: number, max: number): n
       return min;
     }
     const need = backlog > 0 ? max : Math.min(max, Math.max(min, Math.ceil(d / unit - 1e-9)));
-    backlog = Math.max(0, backlog + (d - need * unit) * 60);
+    backlog = Math.max(0, backlog + (d - Math.min(need * unit, ceiling[m] ?? Infinity)) * 60);
     return need;
   });
 }
@@ -181,7 +184,14 @@ export function planOracle(trace: Trace, options: SimOptions): OraclePlan {
   const shardUnit = minutes.map((x) => Math.min(SHARD_WRITE_RECORDS, SHARD_WRITE_BYTES / x.bytes));
   const demand = minutes.map((x) => x.demand);
   const shardNeed = needs(demand, shardUnit, limits.minShards, limits.maxShards);
-  const pNeed = needs(demand, minutes.map((x) => x.unitRate), limits.minParallelism, maxP);
+  const readCeiling = minutes.map((x) => (limits.maxShards * SHARD_READ_BYTES) / x.bytes);
+  const pNeed = needs(demand, minutes.map((x) => x.unitRate), limits.minParallelism, maxP, readCeiling);
+  // While the job drains a backlog at full parallelism, the stream must let it read that fast (2 MB/s per shard).
+  pNeed.forEach((p, m) => {
+    if (p < maxP || m === 0 || pNeed[m - 1]! < maxP) return;
+    const readShards = Math.ceil((maxP * minutes[m]!.unitRate * minutes[m]!.bytes) / SHARD_READ_BYTES - 1e-9);
+    shardNeed[m] = Math.min(limits.maxShards, Math.max(shardNeed[m]!, readShards));
+  });
   const quota = SHARD_UPDATES_PER_DAY * Math.ceil(trace.durationSeconds / DAY_SECONDS);
   return {
     shards: planShards(shardNeed, options.initial.shards, limits.minShards, limits.maxShards, quota, options.reshardSeconds),
