@@ -116,6 +116,8 @@ export async function replayWorkflow(input: ReplayRunState): Promise<ReplayRepor
     }
     if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof replayWorkflow>(state);
     phase = 'running';
+    // This chunk starts from the current anchor (null after a command); only a command during it makes its anchor stale.
+    reanchor = false;
     let result: ReplayChunkResult;
     try {
       result = await acts.replayChunk({
@@ -132,7 +134,6 @@ export async function replayWorkflow(input: ReplayRunState): Promise<ReplayRepor
     }
     state.checkpoint = result.checkpoint;
     state.anchor = reanchor ? null : result.anchor;
-    reanchor = false;
     state.eventsPerSecond = result.eventsPerSecond;
     if (result.resumedFromHeartbeat) state.resumedFromHeartbeat++;
     unreported.push(...result.malformed);
