@@ -106,4 +106,17 @@ describe('scaling action saga (real Temporal server, fake cloud)', () => {
     expect(history.filter((r) => r.kind === 'settings')).toHaveLength(1);
     await finish(handle);
   });
+
+  it('carries an override accepted as the run ends into the next run, which applies it once', async () => {
+    const fake = cloud.add('can-trips', { shards: 8, parallelism: 1 });
+    // Every run ends after one step, so the override is accepted by one run and applied by a later one.
+    const handle = await startHost(h, 'can', {}, 1);
+    await handle.executeUpdate(scaleOverrideUpdate, { args: [{ shards: 10, reason: 'across runs' }] });
+    const { status, history } = await waitFor(handle, (s, hist) => s.continuedAsNewCount >= 3 && hist.some((r) => r.kind === 'verification'), 'verification after several runs');
+    expect(kinds(history).filter((k) => k !== 'decision:none')).toEqual(['override:ok', 'action:ok', 'verification:ok']);
+    expect(fake.calls).toEqual([{ op: 'UpdateShardCount', target: 10 }]);
+    expect(status.shardUpdatesLast24h).toBe(1);
+    const result = await finish(handle);
+    expect(result.continuedAsNewCount).toBeGreaterThanOrEqual(3);
+  });
 });
