@@ -9,17 +9,16 @@ export function listApplications(engine: FlinkEngine): Operation<{ Limit?: numbe
     handle(input, ctx) {
       assertInput(input, { Limit: { type: 'integer', min: 1, max: 50 }, NextToken: { type: 'string', minLength: 1, maxLength: 128 } });
       engine.advance(ctx.nowMs);
-      const names = [...engine.apps.keys()].sort();
+      const token = input.NextToken;
+      if (token !== undefined && !/^[a-zA-Z0-9_.-]+$/.test(token)) throw invalidArgument('Invalid NextToken.');
+      const apps = [...engine.apps.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
       // The token is the last name of the previous page, so pages stay stable as applications come and go.
-      const start = input.NextToken === undefined ? 0 : names.findIndex((n) => n > (input.NextToken as string));
-      if (input.NextToken !== undefined && !/^[a-zA-Z0-9_.-]+$/.test(input.NextToken)) throw invalidArgument('Invalid NextToken.');
-      const from = start < 0 ? names.length : start;
+      const start = token === undefined ? 0 : apps.findIndex((a) => a.name > token);
+      const from = start < 0 ? apps.length : start;
       const limit = input.Limit ?? 50;
-      const page = names.slice(from, from + limit);
-      const result: Record<string, unknown> = {
-        ApplicationSummaries: page.map((n) => applicationSummary(engine.apps.get(n) as NonNullable<ReturnType<typeof engine.apps.get>>)),
-      };
-      if (from + limit < names.length) result.NextToken = page[page.length - 1];
+      const page = apps.slice(from, from + limit);
+      const result: Record<string, unknown> = { ApplicationSummaries: page.map(applicationSummary) };
+      if (from + limit < apps.length) result.NextToken = page[page.length - 1]?.name;
       return result;
     },
   };

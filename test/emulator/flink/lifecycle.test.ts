@@ -85,6 +85,21 @@ describe('DescribeApplication and ListApplications', () => {
     expect((await describeApp(flink, name)).ApplicationName).toBe(name);
   });
 
+  it('pages with Limit and NextToken without repeating an application', async () => {
+    await create('page-a');
+    await create('page-b');
+    const seen: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await flink.send(new ListApplicationsCommand({ Limit: 1, ...(token ? { NextToken: token } : {}) }));
+      expect(page.ApplicationSummaries?.length).toBeLessThanOrEqual(1);
+      seen.push(...(page.ApplicationSummaries ?? []).map((s) => s.ApplicationName as string));
+      token = page.NextToken;
+    } while (token);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining([target.name('page-a'), target.name('page-b')]));
+  });
+
   it('answers ResourceNotFoundException for an unknown application', async () => {
     await expect(flink.send(new DescribeApplicationCommand({ ApplicationName: target.name('ghost') }))).rejects.toBeInstanceOf(
       ResourceNotFoundException,
