@@ -6,6 +6,9 @@
  */
 import { Ajv, type Options } from 'ajv';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
+import type { PolicyName } from '../model/spec.js';
+import { getPolicy } from '../scaling/index.js';
+import type { FieldError } from './errors.js';
 
 const common: Options = {
   removeAdditional: false,
@@ -20,3 +23,8 @@ const urlAjv = new Ajv({ ...common, coerceTypes: true });
 
 export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) =>
   (httpPart === 'body' ? bodyAjv : urlAjv).compile(schema as object);
+
+/** The chosen policy judges its own parameters (names and ranges), before anything starts. */
+export function policyParameterErrors(policy: PolicyName, parameters: Record<string, number>, pointer: string): FieldError[] {
+  return getPolicy(policy).validateParameters(parameters).map(([name, rule]) => ({ field: `${pointer}/${name}`, rule, in: 'body' }));
+}

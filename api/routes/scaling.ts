@@ -1,6 +1,7 @@
 /** The scaling resource of a pipeline: manual overrides, autoscaling settings, history, metrics. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { invalidRequest } from '../errors.js';
+import { policyParameterErrors } from '../validation.js';
 import { BODY_PROBLEMS, PipelineParams, problemResponses } from '../schemas/common.js';
 import {
   AutoscalingChangeBody, AutoscalingSettingsResponse, MetricsResponse, ScaleRequest, ScaleResponse, ScalingHistoryResponse,
@@ -36,7 +37,15 @@ const scalingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: AutoscalingChangeBody,
       response: { 200: AutoscalingSettingsResponse, ...problemResponses(...BODY_PROBLEMS, 404, 409) },
     },
-  }, async (request) => app.pipelines.changeAutoscaling(request.params.id, request.body));
+  }, async (request) => {
+    const { policy, parameters } = request.body;
+    // With a new policy in the same request its parameters can be judged here; otherwise the workflow judges them against the policy in force.
+    if (policy !== undefined && parameters !== undefined) {
+      const errors = policyParameterErrors(policy, parameters, '/parameters');
+      if (errors.length > 0) throw invalidRequest(errors);
+    }
+    return app.pipelines.changeAutoscaling(request.params.id, request.body);
+  });
 
   app.get('/pipelines/:id/scaling', {
     schema: {

@@ -14,7 +14,8 @@ import {
   replayProgressQuery, scaleOverrideUpdate, scalingHistoryQuery, startReplayUpdate, statusQuery, teardownSignal,
   type AutoscalingChange, type ReplayControlRequest, type ReplayStartRequest, type ScaleOverrideRequest,
 } from '../../workflows/messages.js';
-import { conflict, invalidRequest, pipelineClosed } from '../errors.js';
+import { conflict, invalidRequest, pipelineClosed, type FieldError } from '../errors.js';
+import { policyParameterErrors } from '../validation.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 import { applicationNameKey, pipelineIdKey, pipelinePhaseKey, streamNameKey } from '../../workflows/lifecycle/search-attributes.js';
 import type { pipelineWorkflow } from '../../workflows/pipeline.js';
@@ -107,8 +108,11 @@ export class PipelineGateway {
     }
     const id = input.id ?? idempotencyKey ?? generatePipelineId();
     const spec = resolveSpec(input, id);
-    const crossErrors = crossFieldErrors(spec);
-    if (crossErrors.length > 0) throw invalidRequest(crossErrors.map(([field, rule]) => ({ field, rule, in: 'body' })));
+    const specErrors: FieldError[] = [
+      ...crossFieldErrors(spec).map(([field, rule]) => ({ field, rule, in: 'body' })),
+      ...policyParameterErrors(spec.scaling.policy, spec.scaling.parameters, '/scaling/parameters'),
+    ];
+    if (specErrors.length > 0) throw invalidRequest(specErrors);
     const workflowId = pipelineWorkflowId(id);
     const hash = specHash(spec);
     try {

@@ -48,6 +48,9 @@ const cases: Case[] = [
   { name: 'boolean as a string', ...json({ id: 'm-23', retainOnFailure: 'yes' }), status: 400, field: '/retainOnFailure', rule: 'must be boolean' },
   { name: 'retention below 24 hours', ...json({ id: 'm-24', stream: { retentionHours: 12 } }), status: 400, field: '/stream/retentionHours', rule: 'must be >= 24' },
   { name: 'policy parameter that is not a number', ...json({ id: 'm-25', scaling: { limits: {}, parameters: { target: 'high' } } }), status: 400, field: '/scaling/parameters/target', rule: 'must be number' },
+  { name: 'parameter unknown to the chosen policy', ...json({ id: 'm-51', scaling: { policy: 'article-step', limits: {}, parameters: { '1bad': 1 } } }), status: 400, field: '/scaling/parameters/1bad', rule: /^unknown parameter; known: / },
+  { name: 'policy parameter out of its range', ...json({ id: 'm-52', scaling: { limits: {}, parameters: { recordsPerSecondPerParallelism: -5 } } }), status: 400, field: '/scaling/parameters/recordsPerSecondPerParallelism', rule: /^must be between/ },
+  { name: 'autoscaling change with parameters the new policy does not know', method: 'PUT', url: '/pipelines/m-53/autoscaling', ...json({ policy: 'article-step', parameters: { bogus: 1 } }), status: 400, field: '/parameters/bogus', rule: /^unknown parameter/ },
   { name: 'body that is an array', ...json([{ id: 'm-26' }]), status: 400, field: '/', rule: 'must be object' },
   { name: 'body that is JSON null', raw: 'null', status: 400 },
   { name: 'truncated JSON', raw: '{"id":"m-28","stream":', status: 400 },
@@ -121,7 +124,7 @@ describe('malformed requests', () => {
     // Give visibility a moment: a start that slipped through would show up by now.
     await new Promise((r) => setTimeout(r, 1000));
     expect(await countWorkflowsOn(api.client, api.taskQueue)).toBe(0);
-    for (const id of ['m-01', 'm-21', 'm-22', 'm-32', 'm-34']) {
+    for (const id of ['m-01', 'm-21', 'm-22', 'm-32', 'm-34', 'm-51', 'm-52']) {
       await expect(api.client.workflow.getHandle(`pipeline-${id}`).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     }
   });
