@@ -89,9 +89,13 @@ function planParallelism(demand: number[], unitRate: number[], need: number[], i
   cost[idx(initial, RESTART_MEMORY)] = 0;
   const parent: Int32Array[] = [];
   for (let m = 0; m < M; m++) {
-    const next = new Float64Array((max + 1) * K).fill(Infinity);
-    const from = new Int32Array((max + 1) * K);
-    for (let p = need[m]!; p <= max; p++) {
+    let next = new Float64Array((max + 1) * K).fill(Infinity);
+    let from = new Int32Array((max + 1) * K);
+    // A minute no reachable plan can carry (e.g. at the very start) is relaxed, not fatal.
+    for (const floor of [need[m]!, 1]) {
+    next = new Float64Array((max + 1) * K).fill(Infinity);
+    from = new Int32Array((max + 1) * K);
+    for (let p = floor; p <= max; p++) {
       for (let k = 0; k < K; k++) {
         const before = cost[idx(p, k)]!;
         if (before === Infinity) continue;
@@ -114,6 +118,8 @@ function planParallelism(demand: number[], unitRate: number[], need: number[], i
         }
       }
     }
+    if (next.some((c) => c !== Infinity)) break;
+    }
     parent.push(from);
     cost = next;
   }
@@ -135,15 +141,18 @@ function planShards(need: number[], initial: number, min: number, max: number, q
   cost[idx(initial, 0, lead)] = 0;
   const parent: Int32Array[] = [];
   for (let m = 0; m < M; m++) {
-    const next = new Float64Array((max + 1) * K * L).fill(Infinity);
-    const from = new Int32Array((max + 1) * K * L);
+    let next = new Float64Array((max + 1) * K * L).fill(Infinity);
+    let from = new Int32Array((max + 1) * K * L);
+    for (const floor of [Math.max(min, need[m]!), min]) {
+    next = new Float64Array((max + 1) * K * L).fill(Infinity);
+    from = new Int32Array((max + 1) * K * L);
     const relax = (to: number, c: number, prev: number) => {
       if (c < next[to]!) {
         next[to] = c;
         from[to] = prev;
       }
     };
-    for (let s = Math.max(min, need[m]!); s <= max; s++) {
+    for (let s = floor; s <= max; s++) {
       for (let k = 0; k < K; k++) {
         for (let since = 0; since < L; since++) {
           const stay = cost[idx(s, k, since)]!;
@@ -157,6 +166,8 @@ function planShards(need: number[], initial: number, min: number, max: number, q
           relax(idx(s, k, 0), before + s + 1e-6 + ((Math.max(s, q) - q) * reshardSeconds) / 60, idx(q, k - 1, lead));
         }
       }
+    }
+    if (next.some((c) => c !== Infinity)) break;
     }
     parent.push(from);
     cost = next;
