@@ -78,6 +78,8 @@ export function createReplayInstaller(timingOverrides: Partial<ReplayTiming> = {
     };
     publish(state.progress);
     const childId = replayWorkflowId(ctx.spec.id);
+    // Commands that arrive while the child is being started are forwarded once it exists.
+    const starting: { commands: ReplayControlRequest[] | null } = { commands: null };
     const isActive = (): boolean => state.progress !== null && ACTIVE.includes(state.progress.state);
 
     setHandler(replayProgressQuery, () => state.progress);
@@ -136,7 +138,9 @@ export function createReplayInstaller(timingOverrides: Partial<ReplayTiming> = {
         if (req.action === 'resume') next.state = state.childActive ? 'running' : 'pending';
         if (req.action === 'stop') next.state = 'stopped';
         if (req.action === 'speedup') next.speedup = req.speedup!;
-        if (state.childActive) {
+        if (state.childActive && starting.commands !== null) {
+          starting.commands.push(req);
+        } else if (state.childActive) {
           try {
             await getExternalWorkflowHandle(childId).signal(replayCommandSignal, req);
           } catch {
@@ -168,7 +172,20 @@ export function createReplayInstaller(timingOverrides: Partial<ReplayTiming> = {
         for (;;) {
           await condition(() => state.pendingStart !== null || ctx.teardownRequested() || ctx.continueAsNewSuggested());
           if (ctx.teardownRequested() || ctx.continueAsNewSuggested()) return;
-          await startReplayChild(ctx, state, timing);
+          starting.commands = [];
+          try {
+            await startReplayChild(ctx, state, timing);
+          } finally {
+            const queued = starting.commands;
+            starting.commands = null;
+            for (const cmd of state.childActive ? queued : []) {
+              try {
+                await getExternalWorkflowHandle(childId).signal(replayCommandSignal, cmd);
+              } catch {
+                break; // The child already ended; its final report tells the outcome.
+              }
+            }
+          }
         }
       },
       snapshot: () => state,
