@@ -55,7 +55,7 @@ describe('crash of the worker while provisioning waits', () => {
   beforeAll(async () => {
     client = await createTestClient();
     // A slow CreateStream keeps provisioning inside its wait long enough to crash the worker there;
-    // it still settles before the wait's heartbeat timeout hands the wait to the new worker.
+    // it still settles before the wait's heartbeat timeout (15 s) hands the wait to the new worker.
     emulator = await startTestEmulator({ kinesis: { createStreamMs: 6_000, deleteStreamMs: 50 } });
   });
 

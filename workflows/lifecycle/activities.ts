@@ -28,9 +28,11 @@ export const WAIT_BOUNDS = {
 
 const WAIT: ActivityOptions = {
   startToCloseTimeout: '20 minutes',
-  // Polls heartbeat at least every 5 s; two missed beats mean the worker is gone.
-  heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 3 },
+  // Polls heartbeat at least every 5 s (the SDK forwards at most one beat per 12 s here);
+  // silence beyond 15 s means the worker is gone and another one should take over.
+  heartbeatTimeout: '15 seconds',
+  // Attempts also absorb a beat lost on a loaded host; each one is bounded by WAIT_BOUNDS.
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 4 },
 };
 
 export function awsCall(summary: string) {
