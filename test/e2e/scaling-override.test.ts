@@ -74,4 +74,22 @@ describe('manual scale overrides on the real pipeline workflow (emulator)', () =
     await handle.signal(teardownSignal, { reason: 'test done' });
     await handle.result();
   });
+
+  it('goes DEGRADED, stops autoscaling and says what to do when an update never finishes and cannot be rolled back', { timeout: 120_000 }, async () => {
+    const handle = await startScalingPipeline(e2e, 'sc-stuck', { shards: 2, parallelism: 1, scaling: { settleTimeoutSeconds: 2 } });
+    const fault = await fetch(`${e2e.cloud.emulator.url}/_emulator/flink/faults`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ application: 'sc-stuck-hotspots', fault: 'stuck-updating' }),
+    });
+    expect(fault.ok).toBe(true);
+    await handle.executeUpdate(scaleOverrideUpdate, { args: [{ parallelism: 2 }] });
+    const { status, history } = await waitForScaling(e2e.client, handle.workflowId, settledIn(['DEGRADED']), 'DEGRADED');
+    expect(kinds(history)).toEqual(['override:ok', 'action:failed', 'rollback:failed']);
+    expect(history.find((r) => r.kind === 'action')?.reasons.join('; ')).toMatch(/not settled in time: .*application UPDATING/);
+    expect(status.attention).toMatch(/Rollback to 2 shards \/ parallelism 1 failed: .*UPDATING.*restore 2 shards \/ parallelism 1 by hand/);
+    expect(status.autoscaling.paused).toBe(true);
+    expect(await rejectionOf(handle.executeUpdate(scaleOverrideUpdate, { args: [{ parallelism: 3 }] }))).toMatch(/the pipeline is DEGRADED/);
+    await handle.signal(teardownSignal, { reason: 'test done' });
+    expect(await handle.result()).toMatchObject({ phase: 'DELETED' });
+  });
 });
