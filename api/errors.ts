@@ -4,7 +4,9 @@
  * A 5xx never carries the underlying message: it may name hosts, ports or stacks.
  */
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import {
+  QueryNotRegisteredError, QueryRejectedError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 
 export interface FieldError {
   /** JSON pointer into the request part, e.g. `/stream/shardCount`. */
@@ -101,6 +103,10 @@ export function temporalProblem(err: unknown): ProblemError | undefined {
     return new ProblemError(409, 'rejected-by-pipeline', 'Rejected by the pipeline', detail);
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return workerUnresponsive();
+  if (err instanceof QueryNotRegisteredError) {
+    return new ProblemError(501, 'not-supported-by-pipeline', 'Not supported by this pipeline', 'This pipeline\'s workflow version does not answer that question.');
+  }
+  if (err instanceof QueryRejectedError) return pipelineClosed(undefined);
   if (err instanceof WorkflowNotFoundError) return pipelineNotFound(err.workflowId.replace(/^pipeline-/, ''));
   const code = grpcCode(err);
   if (code === GRPC.UNAVAILABLE) return temporalUnavailable();
