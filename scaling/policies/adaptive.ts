@@ -33,6 +33,9 @@ const DEFAULTS = {
   shardHighUtilization: 0.95,
   /** Shards are cheap and the quota is scarce: a scale-in leaves room for surges. */
   shardScaleInUtilization: 0.75,
+  /** Smallest relative changes worth an UpdateShardCount call: calls are a scarce daily quota. */
+  shardMinGrowth: 0,
+  shardMinShrink: 0,
   flinkTargetUtilization: 0.9,
   flinkHighUtilization: 0.97,
   /** A smaller parallelism must carry the recent peak (and the trend) at this utilisation, so its restart backlog drains. */
@@ -66,6 +69,8 @@ const RULES: Record<keyof typeof DEFAULTS, { min: number; max: number; integer?:
   shardTargetUtilization: { min: 0.1, max: 1 },
   shardHighUtilization: { min: 0.1, max: 1 },
   shardScaleInUtilization: { min: 0.1, max: 1 },
+  shardMinGrowth: { min: 0, max: 1 },
+  shardMinShrink: { min: 0, max: 1 },
   flinkTargetUtilization: { min: 0.1, max: 1 },
   flinkHighUtilization: { min: 0.1, max: 1 },
   flinkScaleInUtilization: { min: 0.1, max: 1 },
@@ -187,12 +192,13 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
   const throttled = latest.demand > latest.incoming + 1;
   if (throttled || shardUtil(ahead(params.shardLeadSeconds), shards) > params.shardHighUtilization) {
     const sized = ahead(params.shardLeadSeconds + params.sizingHorizonSeconds);
-    wantShards = Math.max(shards + 1, shardsFor(sized, bpr, params.shardTargetUtilization));
+    wantShards = Math.max(shards + 1, Math.ceil(shards * (1 + params.shardMinGrowth) - 1e-9), shardsFor(sized, bpr, params.shardTargetUtilization));
     reasons.push(`stream: ${throttled ? `${fmt(latest.demand - latest.incoming)} rec/s throttled` : `projected ${fmt(shardUtil(ahead(params.shardLeadSeconds), shards) * 100)} % of ${shards} shards`} → ${wantShards} shards for ${fmt(sized)} rec/s`);
   } else if (evidence && lagMs <= params.backlogThresholdMs) {
     const low = windowPeak(pts, latest, params.shardLowWindowSeconds);
     const fit = shardsFor(Math.max(low.peak, ahead(params.shardLeadSeconds + params.sizingHorizonSeconds)), bpr, params.shardScaleInUtilization);
-    if (low.covered && fit < shards) {
+    // Each call is a scarce share of the daily quota: only a real reduction is worth one.
+    if (low.covered && fit <= Math.floor(shards * (1 - params.shardMinShrink) + 1e-9)) {
       wantShards = fit;
       reasons.push(`stream: peak ${fmt(low.peak)} rec/s over ${fmt(params.shardLowWindowSeconds)} s fits ${fit} shards at ${fmt(params.shardScaleInUtilization * 100)} %`);
     }
