@@ -1,35 +1,75 @@
 /**
- * The scaling activities as the workflow sees them: quick AWS calls retried briefly
- * (activities/aws/errors.ts marks what no retry can fix),
- * and the bounded waits that heartbeat (so a lost worker is noticed in seconds).
+ * The scaling activities as the workflow calls them: quick AWS calls retried briefly
+ * (activities/aws/errors.ts marks what no retry can fix), and the bounded waits that
+ * heartbeat, so a lost worker is noticed in seconds. Each call carries a one-line
+ * summary, so the Temporal UI tells the story of an action.
  */
 import { proxyActivities, type ActivityInterfaceFor, type ActivityOptions } from '@temporalio/workflow';
 import type { ScalingActivities } from '../../activities/scaling/index.js';
+import type {
+  ApplyParallelismInput, ApplyResult, ApplyShardCountInput, CapacitySnapshot, ReadMetricsInput, ReadMetricsResult,
+  ScalingResources, SettleInput, SettleResult, VerifyInput, VerifyResult,
+} from '../../activities/scaling/types.js';
 import type { ScalingSpec } from '../../model/spec.js';
 
-export interface ScalingCalls {
-  fast: ActivityInterfaceFor<ScalingActivities>;
-  wait: ActivityInterfaceFor<ScalingActivities>;
-  fastOptions: ActivityOptions;
-  waitOptions: ActivityOptions;
-}
+export class ScalingCalls {
+  private readonly fast: ActivityInterfaceFor<ScalingActivities>;
+  private readonly wait: ActivityInterfaceFor<ScalingActivities>;
+  private readonly fastOptions: ActivityOptions;
+  private readonly waitOptions: ActivityOptions;
 
-export function scalingCalls(scaling: ScalingSpec): ScalingCalls {
-  const fastOptions: ActivityOptions = {
-    startToCloseTimeout: '30s',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5},
-  };
-  // The deadline travels inside the input, so retries cannot stretch a wait past its bound.
-  const longest = Math.max(scaling.settleTimeoutSeconds, scaling.verifyTimeoutSeconds);
-  const waitOptions: ActivityOptions = {
-    startToCloseTimeout: `${longest + 60}s`,
-    heartbeatTimeout: '10s',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 20 },
-  };
-  return {
-    fast: proxyActivities<ScalingActivities>(fastOptions),
-    wait: proxyActivities<ScalingActivities>(waitOptions),
-    fastOptions,
-    waitOptions,
-  };
+  constructor(scaling: ScalingSpec) {
+    this.fastOptions = {
+      startToCloseTimeout: '30s',
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 },
+    };
+    // The deadline travels inside the input, so retries cannot stretch a wait past its bound.
+    const longest = Math.max(scaling.settleTimeoutSeconds, scaling.verifyTimeoutSeconds);
+    this.waitOptions = {
+      startToCloseTimeout: `${longest + 60}s`,
+      heartbeatTimeout: '10s',
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 20 },
+    };
+    this.fast = proxyActivities<ScalingActivities>(this.fastOptions);
+    this.wait = proxyActivities<ScalingActivities>(this.waitOptions);
+  }
+
+  readMetrics(input: ReadMetricsInput): Promise<ReadMetricsResult> {
+    return this.fast.readMetrics.executeWithOptions(
+      { ...this.fastOptions, summary: `Read ${input.periodSeconds}s metrics of ${input.streamName} and ${input.applicationName}` },
+      [input],
+    );
+  }
+
+  describeCapacity(resources: ScalingResources, why: string): Promise<CapacitySnapshot> {
+    return this.fast.describeCapacity.executeWithOptions({ ...this.fastOptions, summary: `Read capacity ${why}` }, [resources]);
+  }
+
+  applyShardCount(input: ApplyShardCountInput): Promise<ApplyResult> {
+    return this.fast.applyShardCount.executeWithOptions(
+      { ...this.fastOptions, summary: `Reshard ${input.streamName} to ${input.targetShards} shards` },
+      [input],
+    );
+  }
+
+  applyParallelism(input: ApplyParallelismInput): Promise<ApplyResult> {
+    return this.fast.applyParallelism.executeWithOptions(
+      { ...this.fastOptions, summary: `Set ${input.applicationName} parallelism to ${input.targetParallelism}` },
+      [input],
+    );
+  }
+
+  waitSettled(input: SettleInput): Promise<SettleResult> {
+    return this.wait.waitSettled.executeWithOptions(
+      { ...this.waitOptions, summary: `Wait for ${input.streamName} and ${input.applicationName} to settle` },
+      [input],
+    );
+  }
+
+  verifyHealth(input: VerifyInput): Promise<VerifyResult> {
+    return this.wait.verifyHealth.executeWithOptions(
+      { ...this.waitOptions, summary: `Verify ${input.shards} shards / parallelism ${input.parallelism} is healthy` },
+      [input],
+    );
+  }
 }

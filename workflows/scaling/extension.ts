@@ -10,7 +10,7 @@ import {
 } from '../messages.js';
 import type { ExtensionInstaller } from '../extension.js';
 import type { Capacity } from '../../scaling/types.js';
-import { scalingCalls } from './activities.js';
+import { ScalingCalls } from './activities.js';
 import { ScalingLoop } from './loop.js';
 import { applyAutoscalingChange, overrideViolation, type PolicyResolver } from './rules.js';
 import { addRecord, describeTarget, initialState, isScalingState, policyConfig } from './state.js';
@@ -27,7 +27,7 @@ export function createScalingInstaller(registry: PolicyResolver): ExtensionInsta
   };
   return (ctx, carried) => {
     const state = isScalingState(carried) ? carried : initialState(ctx.spec, resolvePolicy(ctx.spec.scaling.policy));
-    const loop = new ScalingLoop(ctx, state, scalingCalls(ctx.spec.scaling), resolvePolicy);
+    const loop = new ScalingLoop(ctx, state, new ScalingCalls(ctx.spec.scaling), resolvePolicy);
     ctx.status.autoscaling = { ...state.settings };
     ctx.status.shardUpdatesLast24h = state.shardUpdateTimes.length;
     if (state.attention !== null) ctx.status.attention = state.attention;

@@ -181,9 +181,8 @@ export class ScalingLoop implements PipelineExtension {
 
   private async readMetrics() {
     const { state } = this;
-    return this.calls.fast.readMetrics.executeWithOptions(
-      { ...this.calls.fastOptions, summary: `Read ${state.settings.periodSeconds}s metrics of ${this.resources.streamName} and ${this.resources.applicationName}` },
-      [{ ...this.resources, periodSeconds: state.settings.periodSeconds, afterTimestamp: state.lastSampleTimestamp, maxPeriods: WINDOW_LIMIT }],
-    );
+    return this.calls.readMetrics({
+      ...this.resources, periodSeconds: state.settings.periodSeconds, afterTimestamp: state.lastSampleTimestamp, maxPeriods: WINDOW_LIMIT,
+    });
   }
 }

@@ -82,7 +82,7 @@ export class ActionSaga {
     const { calls, resources } = this.host;
     let start: CapacitySnapshot;
     try {
-      start = await calls.fast.describeCapacity(resources);
+      start = await calls.describeCapacity(resources, 'before scaling');
     } catch (err) {
       if (isCancellation(err)) throw err;
       this.record('action', request, null, null, 'failed', [`could not read the current capacity: ${errorMessage(err)}`]);
@@ -137,7 +137,7 @@ export class ActionSaga {
   private async rollBack(remembered: CapacityPair): Promise<MoveResult> {
     let now: CapacitySnapshot;
     try {
-      now = await this.host.calls.fast.describeCapacity(this.host.resources);
+      now = await this.host.calls.describeCapacity(this.host.resources, 'before rolling back');
     } catch (err) {
       if (isCancellation(err)) throw err;
       return { ok: false, appliedOk: false, applyReasons: [`could not read the capacity to roll back: ${errorMessage(err)}`], verifyReasons: [] };
@@ -158,7 +158,7 @@ export class ActionSaga {
     const applyReasons: string[] = [];
     let latest = start;
     const settle = async (): Promise<string | null> => {
-      const result = await calls.wait.waitSettled({ ...resources, deadlineEpochMs: Date.parse(ctx.nowIso()) + scaling.settleTimeoutSeconds * 1000 });
+      const result = await calls.waitSettled({ ...resources, deadlineEpochMs: Date.parse(ctx.nowIso()) + scaling.settleTimeoutSeconds * 1000 });
       latest = result.capacity;
       this.host.observeCapacity(latest);
       return result.settled ? null : result.message;
@@ -171,8 +171,8 @@ export class ActionSaga {
           if (unsettled !== null) return { ok: false, appliedOk: false, applyReasons: [...applyReasons, unsettled], verifyReasons: [] };
         }
         const applied = step === 'shards'
-          ? await calls.fast.applyShardCount({ streamName: resources.streamName, targetShards: to.shards })
-          : await calls.fast.applyParallelism({
+          ? await calls.applyShardCount({ streamName: resources.streamName, targetShards: to.shards })
+          : await calls.applyParallelism({
             applicationName: resources.applicationName, targetParallelism: to.parallelism, expectedVersionId: latest.applicationVersionId,
           });
         if (step === 'shards') {
@@ -184,7 +184,7 @@ export class ActionSaga {
         const unsettled = await settle();
         if (unsettled !== null) return { ok: false, appliedOk: false, applyReasons: [...applyReasons, unsettled], verifyReasons: [] };
       }
-      const verified = await calls.wait.verifyHealth({
+      const verified = await calls.verifyHealth({
         ...resources,
         shards: to.shards,
         parallelism: to.parallelism,
