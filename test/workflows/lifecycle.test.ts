@@ -11,6 +11,14 @@ import { cloudWatchClient, flinkClient, kinesisClient, startTestEmulator, type T
 import { createTestClient, runWorker } from '../support/temporal.js';
 import { startPipeline, testSpec, waitForPhase } from './lifecycle-harness.js';
 
+async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe('pipeline workflow life cycle against the emulator (real Temporal server and Worker)', () => {
   let client: Client;
   let emulator: TestEmulator;
@@ -144,6 +152,31 @@ describe('pipeline workflow life cycle against the emulator (real Temporal serve
       const messages = (await handle.query(eventsQuery)).map((e) => e.message);
       expect(messages).toContain('Teardown requested: changed my mind');
     });
+  });
+
+  it('cuts a slow application start short when teardown is requested, instead of waiting for it', async () => {
+    const slow = await startTestEmulator({ kinesis: { createStreamMs: 20, deleteStreamMs: 20 }, flink: { startApplicationMs: 120_000 } });
+    const slowKinesis = kinesisClient(slow);
+    const slowFlink = flinkClient(slow);
+    const slowActivities = createActivities({ kinesis: slowKinesis, flink: slowFlink, cloudwatch: cloudWatchClient(slow), dataDir: 'data', pollTiming: { minDelayMs: 20, maxDelayMs: 100 } });
+    try {
+      await runWorker({ activities: slowActivities }, async ({ taskQueue }) => {
+        const handle = await startPipeline(client, taskQueue, testSpec('life-slow'));
+        await waitForPhase(handle, ['STARTING']);
+        await until(async () => (await describeApplication(slowFlink, 'life-slow-hotspots'))?.status === 'STARTING');
+        const asked = Date.now();
+        await handle.signal(teardownSignal, { reason: 'no time to wait' });
+        expect(await handle.result()).toMatchObject({ phase: 'DELETED' });
+        expect(Date.now() - asked).toBeLessThan(30_000);
+        expect(await describeApplication(slowFlink, 'life-slow-hotspots')).toBeNull();
+        expect(await describeStream(slowKinesis, 'life-slow-trips')).toBeNull();
+        expect(slow.admin.calls({ operation: 'StopApplication' }).map((c) => (c.params as { Force?: boolean }).Force)).toEqual([true]);
+      });
+    } finally {
+      slowKinesis.destroy();
+      slowFlink.destroy();
+      await slow.stop();
+    }
   });
 
   it('continues as new once history passes the configured size, carrying state, and still tears down', async () => {

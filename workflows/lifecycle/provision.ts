@@ -4,7 +4,7 @@
  * for good undoes them newest first (unless the spec retains them) and fails the
  * pipeline with the reason.
  */
-import { ApplicationFailure, CancellationScope } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, isCancellation } from '@temporalio/workflow';
 import { WAIT_BOUNDS, awsCall, waitCall } from './activities.js';
 import { failureMessage } from './failures.js';
 import { Saga, type CompensationOutcome } from './saga.js';
@@ -36,6 +36,30 @@ export async function removeStream(name: string, why: string): Promise<string> {
   return deleted.message;
 }
 
+/**
+ * Runs a wait that a teardown request cuts short (resolving to null), so DELETE during a
+ * slow start acts at once instead of after the wait. Only waits: they change nothing,
+ * so cancelling one leaves no half-done work behind.
+ */
+async function unlessTornDown<T>(teardownRequested: () => boolean, wait: () => Promise<T>): Promise<T | null> {
+  if (teardownRequested()) return null;
+  const waitScope = new CancellationScope();
+  const guardScope = new CancellationScope();
+  const guard = guardScope.run(() => condition(teardownRequested)).then(
+    () => waitScope.cancel(),
+    () => undefined,
+  );
+  try {
+    return await waitScope.run(wait);
+  } catch (err) {
+    if (isCancellation(err) && teardownRequested()) return null;
+    throw err;
+  } finally {
+    guardScope.cancel();
+    await guard;
+  }
+}
+
 export async function provision(state: PipelineState, teardownRequested: () => boolean): Promise<ProvisionOutcome> {
   const spec = state.status.spec;
   const res = state.status.resources;
@@ -53,10 +77,13 @@ export async function provision(state: PipelineState, teardownRequested: () => b
     }
 
     step = 'wait for stream';
-    const active = await waitCall(`Wait until stream ${res.streamName} is ACTIVE`).waitStreamActive({
-      streamName: res.streamName,
-      timeoutSeconds: WAIT_BOUNDS.streamActiveSeconds,
-    });
+    const active = await unlessTornDown(teardownRequested, () =>
+      waitCall(`Wait until stream ${res.streamName} is ACTIVE`).waitStreamActive({
+        streamName: res.streamName,
+        timeoutSeconds: WAIT_BOUNDS.streamActiveSeconds,
+      }),
+    );
+    if (active === null) return 'teardown';
     res.streamArn = active.streamArn;
     state.setCapacity(capacityOf(active.openShards, spec.application.parallelism, spec.application.parallelismPerKpu));
     stepDone(`Stream ${res.streamName} is ACTIVE with ${active.openShards} open shards`);
@@ -96,10 +123,13 @@ export async function provision(state: PipelineState, teardownRequested: () => b
     stepDone(started.message);
 
     step = 'wait for application';
-    const running = await waitCall(`Wait until application ${res.applicationName} is RUNNING`).waitApplicationRunning({
-      applicationName: res.applicationName,
-      timeoutSeconds: WAIT_BOUNDS.applicationRunningSeconds,
-    });
+    const running = await unlessTornDown(teardownRequested, () =>
+      waitCall(`Wait until application ${res.applicationName} is RUNNING`).waitApplicationRunning({
+        applicationName: res.applicationName,
+        timeoutSeconds: WAIT_BOUNDS.applicationRunningSeconds,
+      }),
+    );
+    if (running === null) return 'teardown';
     res.applicationArn = running.applicationArn;
     res.applicationVersionId = running.versionId;
     state.setCapacity(capacityOf(active.openShards, running.currentParallelism, running.parallelismPerKpu));
