@@ -174,4 +174,41 @@ describe('replay extension in a pipeline host workflow', () => {
     });
     await connection.close();
   });
+
+  it('starts a new replay requested right after a stop once the stopping one has ended', async () => {
+    const id = `rr-${Date.now().toString(36)}`;
+    const spec = resolveSpec({ id, stream: { name: `${id}-trips` }, replay: { source: slice.source, speedup: slice.spanMs / 20_000 } } as PipelineSpecInput, id);
+    await createStream(kinesis, spec.stream.name, 1);
+    const taskQueue = uniqueTaskQueue('replay');
+    const connection = await NativeConnection.connect({ address: temporalAddress() });
+    const worker = await Worker.create({
+      connection, namespace: temporalNamespace(), taskQueue, workflowBundle: { codePath: bundlePath },
+      activities: createReplayActivities({ kinesis, dataDir: slice.dataDir }),
+    });
+    await worker.runUntil(async () => {
+      const handle = await client.workflow.start<typeof replayHostWorkflow>('replayHostWorkflow', {
+        workflowId: pipelineWorkflowId(id), taskQueue,
+        args: [{ spec, timing: { maxChunkMs: 1_000, progressIntervalMs: 100 } }],
+      });
+      await waitFor('first replay sending', async () => {
+        const p = await handle.query(replayProgressQuery);
+        return p?.state === 'running' && p.eventsSent > 0 ? true : undefined;
+      });
+      expect((await handle.executeUpdate(replayControlUpdate, { args: [{ action: 'stop' }] })).state).toBe('stopped');
+      expect((await handle.executeUpdate(startReplayUpdate, { args: [{ speedup: 'max' }] })).state).toBe('pending');
+      const done = await waitFor('second replay completed', async () => {
+        const p = await handle.query(replayProgressQuery);
+        return p?.state === 'completed' ? p : undefined;
+      });
+      expect(done).toMatchObject({ eventsSent: 1_500, speedup: 'max' });
+      const counts = countIds(await readWholeStream(kinesis, spec.stream.name));
+      expect(slice.ids.every((i) => (counts.get(i) ?? 0) >= 1)).toBe(true);
+      const events = (await handle.query(eventsQuery)).map((e) => e.message);
+      expect(events.some((m) => m.startsWith('Replay stopped'))).toBe(true);
+      expect(events.some((m) => m.startsWith('Replay completed: 1500 events sent'))).toBe(true);
+      await handle.signal(teardownSignal, {});
+      await handle.result();
+    });
+    await connection.close();
+  });
 });

@@ -85,7 +85,8 @@ export function createReplayInstaller(timingOverrides: Partial<ReplayTiming> = {
     setHandler(replayProgressQuery, () => state.progress);
 
     setHandler(replayReportSignal, (report: ReplayReport) => {
-      publish(report.progress);
+      // While a new replay waits for a stopping one to end, the old child's reports must not mask it.
+      if (state.pendingStart === null) publish(report.progress);
       for (const m of report.malformed) {
         if (state.malformedRecorded >= MALFORMED_EVENTS_MAX) break;
         state.malformedRecorded++;
@@ -135,10 +136,14 @@ export function createReplayInstaller(timingOverrides: Partial<ReplayTiming> = {
         const progress = state.progress!;
         const next: ReplayProgress = { ...progress, updatedAt: ctx.nowIso() };
         if (req.action === 'pause') next.state = 'paused';
-        if (req.action === 'resume') next.state = state.childActive ? 'running' : 'pending';
+        if (req.action === 'resume') next.state = state.pendingStart === null ? 'running' : 'pending';
         if (req.action === 'stop') next.state = 'stopped';
         if (req.action === 'speedup') next.speedup = req.speedup!;
-        if (state.childActive && starting.commands !== null) {
+        if (state.pendingStart) {
+          if (req.action === 'stop') state.pendingStart = null;
+          else if (req.action === 'speedup') state.pendingStart.speedup = req.speedup!;
+          else state.pendingStart.paused = req.action === 'pause';
+        } else if (state.childActive && starting.commands !== null) {
           starting.commands.push(req);
         } else if (state.childActive) {
           try {
@@ -147,10 +152,6 @@ export function createReplayInstaller(timingOverrides: Partial<ReplayTiming> = {
             // The child ended in the meantime; its final report has set the state.
             return state.progress!;
           }
-        } else if (state.pendingStart) {
-          if (req.action === 'stop') state.pendingStart = null;
-          else if (req.action === 'speedup') state.pendingStart.speedup = req.speedup!;
-          else state.pendingStart.paused = req.action === 'pause';
         }
         ctx.record({ kind: 'replay', message: `Replay ${req.action}${req.action === 'speedup' ? ` to ${req.speedup}` : ''} requested` });
         publish(next);
@@ -170,7 +171,8 @@ export function createReplayInstaller(timingOverrides: Partial<ReplayTiming> = {
     return {
       async run() {
         for (;;) {
-          await condition(() => state.pendingStart !== null || ctx.teardownRequested() || ctx.continueAsNewSuggested());
+          // A new replay waits for a stopping one to end: they share the child's workflow id.
+          await condition(() => (state.pendingStart !== null && !state.childActive) || ctx.teardownRequested() || ctx.continueAsNewSuggested());
           if (ctx.teardownRequested() || ctx.continueAsNewSuggested()) return;
           starting.commands = [];
           try {
