@@ -19,7 +19,7 @@ import { validatorCompiler } from './validation.js';
 export interface AppDeps {
   config: AppConfig;
   /** A client the caller owns and closes, or a factory whose client the app closes with itself. */
-  temporal: TemporalSource;
+  temporalClient: TemporalSource;
   /** Fastify logger option or instance; defaults to pino at `config.logLevel`. */
   logger?: FastifyServerOptions['logger'];
   /** Bound on a query/update waiting for the pipeline's worker (default 10 s). */
@@ -41,7 +41,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(problemsPlugin);
   await app.register(authPlugin, { token: config.api.token });
   await app.register(temporalPlugin, {
-    source: deps.temporal,
+    source: deps.temporalClient,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     callTimeoutMs: deps.callTimeoutMs ?? 10_000,

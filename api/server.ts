@@ -8,7 +8,7 @@ import { createTemporalClient } from './temporal/connect.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const app = await buildApp({ config, temporal: () => createTemporalClient(config.temporal) });
+  const app = await buildApp({ config, temporalClient: () => createTemporalClient(config.temporal) });
 
   let closing = false;
   const shutdown = (signal: NodeJS.Signals): void => {

@@ -60,10 +60,30 @@ export const ListPipelinesResponse = Type.Object({
 });
 export type ListPipelinesResponse = Static<typeof ListPipelinesResponse>;
 
+/** An object documented by its description; its fields are those of the model type named there. */
+const described = (description: string, nullable = false) => ({
+  type: nullable ? ['object', 'null'] : 'object', additionalProperties: true, description,
+});
+
 export const PipelineStatusResponse = Type.Unsafe<PipelineStatus>({
   type: 'object',
-  description: 'The pipeline workflow\'s status query: phase, resolved spec, resources, capacity, autoscaling, replay, last error.',
-  properties: { id: Type.String(), phase: PhaseSchema },
+  description: 'The pipeline workflow\'s status query (model/status.ts PipelineStatus).',
+  properties: {
+    id: Type.String(),
+    phase: PhaseSchema,
+    spec: described('The resolved spec the pipeline runs with (defaults applied, names derived).'),
+    resources: described('Stream and application names, ARNs, version id; whether this pipeline created them.'),
+    capacity: described('Current shards, parallelism, ParallelismPerKPU and KPUs.', true),
+    autoscaling: described('Policy, paused, interval, cooldown, limits and parameters in force.'),
+    activeAction: described('The scaling action under way, if any.', true),
+    replay: described('Replay progress, if the pipeline has a replay.', true),
+    lastError: described('The last error: when, in which step, what.', true),
+    attention: { type: ['string', 'null'], description: 'What a person must do (DEGRADED or FAILED).' },
+    shardUpdatesLast24h: Type.Integer({ description: 'UpdateShardCount calls in the rolling 24 h (AWS allows 10).' }),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+    continuedAsNewCount: Type.Integer(),
+  },
   required: ['id', 'phase'],
   additionalProperties: true,
 });

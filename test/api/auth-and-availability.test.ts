@@ -75,7 +75,7 @@ describe('Temporal unreachable', () => {
     address = `127.0.0.1:${await closedPort()}`;
     const config = loadConfig({ TEMPORAL_ADDRESS: address, LOG_LEVEL: 'silent' });
     // The production client factory, as api/server.ts uses it; the app closes what it created.
-    app = await buildApp({ config, temporal: () => createTemporalClient(config.temporal), readinessTimeoutMs: 1_000, callTimeoutMs: 2_000 });
+    app = await buildApp({ config, temporalClient: () => createTemporalClient(config.temporal), readinessTimeoutMs: 1_000, callTimeoutMs: 2_000 });
     await app.ready();
   });
 

@@ -27,7 +27,7 @@ export async function startTestApi(options: { env?: Record<string, string>; call
     ...options.env,
   });
   const client = await createTestClient();
-  const app = await buildApp({ config, temporal: client, callTimeoutMs: options.callTimeoutMs ?? 5_000 });
+  const app = await buildApp({ config, temporalClient: client, callTimeoutMs: options.callTimeoutMs ?? 5_000 });
   await app.ready();
   return {
     app, client, config, taskQueue,

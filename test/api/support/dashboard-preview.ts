@@ -19,7 +19,7 @@ const worker = await Worker.create({
   workflowsPath: join(resolve(import.meta.dirname, '../../..'), 'test/fixtures/api-workflows/index.ts'),
 });
 const running = worker.run();
-const app = await buildApp({ config, temporal: () => createTemporalClient(config.temporal) });
+const app = await buildApp({ config, temporalClient: () => createTemporalClient(config.temporal) });
 await app.listen({ host: config.api.host, port: config.api.port });
 
 const call = (method: 'POST' | 'PUT', url: string, payload: object) => app.inject({ method, url, payload });
