@@ -6,13 +6,18 @@
  * - Demand = records accepted + records throttled (what producers offer), bytes too;
  *   extrapolated along its recent trend over the time an action needs to take effect.
  * - Backlog = millisBehindLatest × input rate; drained within `catchUpSeconds`.
- * - Scale out as soon as the projected demand (plus catch-up) exceeds the high-water
- *   utilisation; land at the target utilisation, within 2×/½, bounds, the KPU maximum,
- *   the cost ceiling and the daily quota minus a reserve (kept for emergencies:
- *   throttling spends it, pre-emptive moves do not).
- * - Scale in only when the peak demand of the last `stableLowSeconds` fits the smaller
- *   capacity at the target utilisation, the backlog is under `backlogThresholdMs`, the
- *   cooldown has passed, and an hour's saving outweighs the restart.
+ * - Shards grow when the demand projected over the reshard time nears the limit (or
+ *   producers are throttled); Flink grows when the lag expected by the time the next
+ *   tick's action could take effect, plus one restart's downtime, would pass
+ *   `lagTargetSeconds` — never for lag that drains by itself. Both land at their target
+ *   utilisation, within 2×/½, bounds, the KPU maximum, the cost ceiling and the daily
+ *   quota minus a reserve (throttling may spend it, pre-emptive moves may not).
+ * - Scale in only with evidence from after the last action, never while producers are
+ *   throttled or the backlog is above `backlogThresholdMs`, when the recent peak and the
+ *   trend fit the smaller capacity, and (Flink) when the saving until demand is projected
+ *   to return beats paying for the restart's downtime.
+ * - A stalled job (lag grows, nothing processed, CPU idle) gets no more parallelism:
+ *   it would not help.
  * - Coordinated: one decision may carry both resources; the workflow applies the stream
  *   first when it grows and Flink first when it shrinks. Parallelism stays ≤ shards ×
  *   `subtasksPerShard` unless that is 0.
@@ -55,7 +60,7 @@ const DEFAULTS = {
   flinkLowWindowSeconds: 180,
   shardLowWindowSeconds: 1800,
   shardUpdateReserve: 3,
-  subtasksPerShard: 0,
+  subtasksPerShard: 1,
   learningRate: 0.3,
   minBusyForLearning: 0.3,
   restartDowntimeSeconds: 45,
@@ -103,7 +108,6 @@ export type AdaptiveState = {
   unitRate: number | null;
   /** Periods before this epoch second ran under an older capacity or an action. */
   settledAt: number;
-  lastChangeAt: number;
   /** Epoch seconds of the previous tick and the interval seen between ticks. */
   lastNow: number | null;
   interval: number | null;
@@ -303,7 +307,6 @@ export const adaptivePolicy: ScalingPolicy<AdaptiveState> = {
     points: [],
     unitRate: null,
     settledAt: 0,
-    lastChangeAt: 0,
     lastNow: null,
     interval: null,
     pending: null,
@@ -327,7 +330,7 @@ export const adaptivePolicy: ScalingPolicy<AdaptiveState> = {
     const { target, reasons } = constrain(planned, learned, obs, config, params);
     const acting = Object.keys(target).length > 0;
     const nextState: AdaptiveState = acting
-      ? { ...learned, pending: { target, from: { shards: obs.capacity.shards, parallelism: obs.capacity.parallelism } }, lastChangeAt: obs.now }
+      ? { ...learned, pending: { target, from: { shards: obs.capacity.shards, parallelism: obs.capacity.parallelism } } }
       : learned;
     return { decision: { kind: acting ? 'scale' : 'none', target, reasons }, nextState };
   },
@@ -340,6 +343,6 @@ export const adaptivePolicy: ScalingPolicy<AdaptiveState> = {
       if (outcome.target.parallelism !== undefined) holds[outcome.target.parallelism > from.parallelism ? 'flinkUp' : 'flinkDown'] = until;
     }
     // Periods that overlap the action describe the old capacity or the restart: not evidence for the new one.
-    return { ...state, holds, pending: null, lastChangeAt: outcome.at, settledAt: Math.max(state.settledAt, outcome.at) };
+    return { ...state, holds, pending: null, settledAt: Math.max(state.settledAt, outcome.at) };
   },
 };
