@@ -15,7 +15,7 @@ export const CreatePipelineHeaders = Type.Object({
     Type.String({
       pattern: PIPELINE_ID_PATTERN,
       maxLength: 48,
-      description: 'Used as the pipeline id when the body has none; repeating a create with the same key is safe.',
+      description: 'Used as the pipeline id when the body has none (same rules: lower-case letters, digits, dashes); repeating a create with the same key is safe.',
     }),
   ),
 });
