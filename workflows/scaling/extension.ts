@@ -13,7 +13,7 @@ import type { Capacity } from '../../scaling/types.js';
 import { ScalingCalls } from './activities.js';
 import { ScalingLoop } from './loop.js';
 import { applyAutoscalingChange, overrideViolation, type PolicyResolver } from './rules.js';
-import { addRecord, describeTarget, initialState, isScalingState, policyConfig } from './state.js';
+import { addRecord, describeTarget, initialState, isScalingState, policyConfig, quotaWindow } from './state.js';
 
 /** Builds the installer around a policy registry (the real one in production; tests may add their own policies). */
 export function createScalingInstaller(registry: PolicyResolver): ExtensionInstaller {
@@ -49,7 +49,7 @@ export function createScalingInstaller(registry: PolicyResolver): ExtensionInsta
       phase: ctx.status.phase,
       capacity: knownCapacity(),
       actionInFlight: loop.isBusy(),
-      shardUpdateTimes: state.shardUpdateTimes.filter((t) => t > loop.nowSeconds() - 86_400),
+      shardUpdateTimes: quotaWindow(state.shardUpdateTimes, loop.nowSeconds()),
       maxKpus: state.settings.limits.maxKpus,
     });
     setHandler(

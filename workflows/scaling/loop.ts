@@ -146,7 +146,7 @@ export class ScalingLoop implements PipelineExtension {
     const observation: Observation = {
       now: this.nowSeconds(),
       samples,
-      capacity: { ...state.capacity! },
+      capacity: { shards: capacity.openShards, parallelism: capacity.currentParallelism, parallelismPerKpu: capacity.parallelismPerKpu },
       streamStatus: capacity.streamStatus,
       applicationStatus: capacity.applicationStatus,
       shardUpdateTimes: [...state.shardUpdateTimes],

@@ -35,12 +35,17 @@ export interface ActionRequest {
 type Step = 'shards' | 'parallelism';
 
 interface MoveResult {
-  ok: boolean;
-  /** Failed before verification (apply or settle), so there is no verification record. */
-  appliedOk: boolean;
-  applyReasons: string[];
-  verifyReasons: string[];
+  /** What each step did (or found already done), in words. */
+  applied: string[];
+  /** Why applying or settling failed; verification did not run then. */
+  applyFailure: string | null;
+  /** Verification's findings; null when it did not run. */
+  verification: { healthy: boolean; reasons: string[] } | null;
 }
+
+const succeeded = (m: MoveResult): boolean => m.applyFailure === null && m.verification?.healthy === true;
+const problemsOf = (m: MoveResult): string[] => (m.applyFailure !== null ? [m.applyFailure] : (m.verification?.reasons ?? []));
+const applyFailed = (applied: string[], why: string): MoveResult => ({ applied, applyFailure: why, verification: null });
 
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) {
@@ -103,28 +108,29 @@ export class ActionSaga {
     }
 
     const forward = await this.move(remembered, desired, start);
-    this.record('action', request, remembered, desired, forward.appliedOk ? 'ok' : 'failed', forward.applyReasons);
-    if (forward.appliedOk) {
-      this.record('verification', request, remembered, desired, forward.ok ? 'ok' : 'failed', forward.verifyReasons);
+    const { applied, applyFailure } = forward;
+    this.record('action', request, remembered, desired, applyFailure === null ? 'ok' : 'failed', [...applied, ...(applyFailure === null ? [] : [applyFailure])]);
+    if (forward.verification !== null) {
+      this.record('verification', request, remembered, desired, forward.verification.healthy ? 'ok' : 'failed', forward.verification.reasons);
     }
-    if (forward.ok) {
+    if (succeeded(forward)) {
       this.outcome(request.target, 'applied');
       return null;
     }
 
-    const why = [...forward.applyReasons, ...forward.verifyReasons].filter((r) => !r.startsWith('UpdateShardCount') && !r.startsWith('UpdateApplication'));
-    this.host.ctx.setPhase('ROLLING_BACK', `Scaling to ${describePair(desired)} failed (${why.join('; ')}); restoring ${describePair(remembered)}`);
+    const failure = `scaling to ${describePair(desired)} failed: ${problemsOf(forward).join('; ')}`;
+    this.host.ctx.setPhase('ROLLING_BACK', `${failure}; restoring ${describePair(remembered)}`);
     const back = await this.rollBack(remembered);
-    const failure = `scaling to ${describePair(desired)} failed: ${why.join('; ')}`;
-    this.record('rollback', request, desired, remembered, back.ok ? 'ok' : 'failed', [
-      failure, ...back.applyReasons, ...back.verifyReasons,
+    const backOk = succeeded(back);
+    this.record('rollback', request, desired, remembered, backOk ? 'ok' : 'failed', [
+      failure, ...back.applied, ...(backOk ? (back.verification?.reasons ?? []) : problemsOf(back)),
     ]);
-    if (back.ok) {
+    if (backOk) {
       this.outcome(request.target, 'rolled-back');
       return null;
     }
     this.outcome(request.target, 'failed');
-    return this.degrade(remembered, [...back.applyReasons, ...back.verifyReasons]);
+    return this.degrade(remembered, problemsOf(back));
   }
 
   private precondition(from: CapacityPair, to: CapacityPair): string | null {
@@ -140,13 +146,13 @@ export class ActionSaga {
       now = await this.host.calls.describeCapacity(this.host.resources, 'before rolling back');
     } catch (err) {
       if (isCancellation(err)) throw err;
-      return { ok: false, appliedOk: false, applyReasons: [`could not read the capacity to roll back: ${errorMessage(err)}`], verifyReasons: [] };
+      return applyFailed([], `could not read the capacity to roll back: ${errorMessage(err)}`);
     }
     this.host.observeCapacity(now);
     // The configured parallelism is what a half-done update left behind; roll back from it.
     const current: CapacityPair = { shards: now.openShards, parallelism: now.parallelism };
     const refused = this.precondition(current, remembered);
-    if (refused !== null) return { ok: false, appliedOk: false, applyReasons: [`cannot restore ${remembered.shards} shards: ${refused}`], verifyReasons: [] };
+    if (refused !== null) return applyFailed([], `cannot restore ${remembered.shards} shards: ${refused}`);
     return this.move(current, remembered, now);
   }
 
@@ -155,7 +161,7 @@ export class ActionSaga {
     const { ctx, calls, resources, state } = this.host;
     const scaling = ctx.spec.scaling;
     const startedMs = Date.parse(ctx.nowIso());
-    const applyReasons: string[] = [];
+    const applied: string[] = [];
     let latest = start;
     const settle = async (): Promise<string | null> => {
       const result = await calls.waitSettled({ ...resources, deadlineEpochMs: Date.parse(ctx.nowIso()) + scaling.settleTimeoutSeconds * 1000 });
@@ -168,9 +174,9 @@ export class ActionSaga {
         // AWS allows no Flink update while the stream reshards; wait for it first.
         if (step === 'parallelism' && latest.streamStatus !== 'ACTIVE') {
           const unsettled = await settle();
-          if (unsettled !== null) return { ok: false, appliedOk: false, applyReasons: [...applyReasons, unsettled], verifyReasons: [] };
+          if (unsettled !== null) return applyFailed(applied, unsettled);
         }
-        const applied = step === 'shards'
+        const change = step === 'shards'
           ? await calls.applyShardCount({ streamName: resources.streamName, targetShards: to.shards })
           : await calls.applyParallelism({
             applicationName: resources.applicationName, targetParallelism: to.parallelism, expectedVersionId: latest.applicationVersionId,
@@ -180,9 +186,9 @@ export class ActionSaga {
           state.shardUpdateTimes.push(this.host.nowSeconds());
           ctx.status.shardUpdatesLast24h = state.shardUpdateTimes.length;
         }
-        applyReasons.push(applied.message);
+        applied.push(change.message);
         const unsettled = await settle();
-        if (unsettled !== null) return { ok: false, appliedOk: false, applyReasons: [...applyReasons, unsettled], verifyReasons: [] };
+        if (unsettled !== null) return applyFailed(applied, unsettled);
       }
       const verified = await calls.verifyHealth({
         ...resources,
@@ -193,10 +199,10 @@ export class ActionSaga {
         deadlineEpochMs: Date.parse(ctx.nowIso()) + scaling.verifyTimeoutSeconds * 1000,
       });
       this.host.observeCapacity(verified.capacity);
-      return { ok: verified.healthy, appliedOk: true, applyReasons, verifyReasons: verified.reasons };
+      return { applied, applyFailure: null, verification: { healthy: verified.healthy, reasons: verified.reasons } };
     } catch (err) {
       if (isCancellation(err)) throw err;
-      return { ok: false, appliedOk: false, applyReasons: [...applyReasons, errorMessage(err)], verifyReasons: [] };
+      return applyFailed(applied, errorMessage(err));
     }
   }
 
