@@ -36,8 +36,11 @@ export const CodeLocation = Type.Object(
 
 export const PropertyGroups = Type.Record(
   Type.String({ pattern: '^[a-zA-Z0-9_.-]{1,50}$' }),
-  Type.Record(Type.String({ pattern: '^[a-zA-Z0-9_.-]{1,2048}$' }), Type.String({ maxLength: 2048 })),
-  { description: 'Flink runtime properties by group; `FlinkApplicationProperties.InputStreamName` is set to the stream.' },
+  Type.Record(Type.String({ pattern: '^[a-zA-Z0-9_.-]{1,2048}$' }), Type.String({ maxLength: 2048 }), { additionalProperties: false }),
+  {
+    additionalProperties: false,
+    description: 'Flink runtime properties by group; `FlinkApplicationProperties.InputStreamName` is set to the stream.',
+  },
 );
 
 export const ApplicationSpec = Type.Object(
@@ -85,7 +88,7 @@ export const ScalingLimits = Type.Object(
     maxParallelism: Type.Integer({ minimum: 1, maximum: 256, default: 32 }),
     maxKpus: Type.Integer({ minimum: 2, maximum: 1000, default: 64 }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: {} },
 );
 
 export const ScalingSpec = Type.Object(
@@ -99,6 +102,7 @@ export const ScalingSpec = Type.Object(
     settleTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 7200, default: 900 }),
     verifyTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 7200, default: 300 }),
     parameters: Type.Record(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9]{0,63}$' }), Type.Number(), {
+      additionalProperties: false,
       default: {},
       description: 'Policy-specific numbers, e.g. `recordsPerSecondPerParallelism` (4400).',
     }),

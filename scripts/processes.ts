@@ -88,7 +88,23 @@ export class ManagedChild {
     }
     // The leader may be gone while a grandchild still runs in its group.
     this.signalGroup('SIGKILL');
+    await this.groupGone(3000);
     return this.exited;
+  }
+
+  /** Signals are delivered asynchronously: wait (bounded) until no process of the group is left. */
+  private async groupGone(timeoutMs: number): Promise<void> {
+    const pid = this.process.pid;
+    if (pid === undefined) return;
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      try {
+        process.kill(-pid, 0);
+      } catch {
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** Last resort from a synchronous `exit` handler: no waiting possible there. */

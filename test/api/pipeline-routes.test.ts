@@ -16,7 +16,7 @@ describe('pipeline routes with a running pipeline workflow', () => {
   beforeAll(async () => {
     api = await startTestApi();
     worker = await startFixtureWorker(api.taskQueue);
-    for (const id of ['life-a', 'life-b', 'life-c']) {
+    for (const id of ['apirt-a', 'apirt-b', 'apirt-c']) {
       const created = await api.app.inject({ method: 'POST', url: '/pipelines', payload: { id, stream: { shardCount: 3 } } });
       expect(created.statusCode).toBe(201);
     }
@@ -29,20 +29,20 @@ describe('pipeline routes with a running pipeline workflow', () => {
   });
 
   it('GET /pipelines/:id returns the workflow\'s status query', async () => {
-    const response = await eventually(() => get('/pipelines/life-a'), (r) => r.statusCode === 200 && r.json().phase === 'RUNNING');
+    const response = await eventually(() => get('/pipelines/apirt-a'), (r) => r.statusCode === 200 && r.json().phase === 'RUNNING');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({
-      id: 'life-a', phase: 'RUNNING',
-      spec: { id: 'life-a', stream: { name: 'life-a-trips', shardCount: 3 } },
+      id: 'apirt-a', phase: 'RUNNING',
+      spec: { id: 'apirt-a', stream: { name: 'apirt-a-trips', shardCount: 3 } },
       capacity: { shards: 3, parallelism: 1 },
-      resources: { streamName: 'life-a-trips', applicationName: 'life-a-hotspots' },
+      resources: { streamName: 'apirt-a-trips', applicationName: 'apirt-a-hotspots' },
     });
   });
 
   it('GET /pipelines/:id/events returns the lifecycle events', async () => {
-    const response = await get('/pipelines/life-a/events');
+    const response = await get('/pipelines/apirt-a/events');
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ id: 'life-a', events: [{ kind: 'phase', message: 'Phase RUNNING' }] });
+    expect(response.json()).toMatchObject({ id: 'apirt-a', events: [{ kind: 'phase', message: 'Phase RUNNING' }] });
   });
 
   it('answers 404 problem+json for an unknown pipeline on every per-pipeline read', async () => {
@@ -59,15 +59,15 @@ describe('pipeline routes with a running pipeline workflow', () => {
   it('lists pipelines from visibility, filtered by phase, with their search attributes', async () => {
     const running = await eventually(
       () => get('/pipelines?phase=RUNNING&pageSize=100'),
-      (r) => ['life-a', 'life-b', 'life-c'].every((id) => r.json().pipelines.some((p: { id: string }) => p.id === id)),
+      (r) => ['apirt-a', 'apirt-b', 'apirt-c'].every((id) => r.json().pipelines.some((p: { id: string }) => p.id === id)),
     );
     expect(running.statusCode).toBe(200);
-    const mine = running.json().pipelines.filter((p: { id: string }) => p.id.startsWith('life-'));
+    const mine = running.json().pipelines.filter((p: { id: string }) => p.id.startsWith('apirt-'));
     expect(mine).toHaveLength(3);
     expect(mine[0]).toMatchObject({ phase: 'RUNNING', execution: 'RUNNING', closedAt: null, links: { self: `/pipelines/${mine[0].id}` } });
-    expect(mine.map((p: { streamName: string }) => p.streamName).sort()).toEqual(['life-a-trips', 'life-b-trips', 'life-c-trips']);
+    expect(mine.map((p: { streamName: string }) => p.streamName).sort()).toEqual(['apirt-a-trips', 'apirt-b-trips', 'apirt-c-trips']);
     const failed = await get('/pipelines?phase=FAILED&pageSize=100');
-    expect(failed.json().pipelines.filter((p: { id: string }) => p.id.startsWith('life-'))).toEqual([]);
+    expect(failed.json().pipelines.filter((p: { id: string }) => p.id.startsWith('apirt-'))).toEqual([]);
   });
 
   it('paginates with pageSize and an opaque nextPageToken until the last page', async () => {
@@ -83,27 +83,27 @@ describe('pipeline routes with a running pipeline workflow', () => {
       token = page.json().nextPageToken;
       pages++;
     } while (token !== null && pages < 50);
-    expect(seen.filter((id) => id.startsWith('life-')).sort()).toEqual(['life-a', 'life-b', 'life-c']);
+    expect(seen.filter((id) => id.startsWith('apirt-')).sort()).toEqual(['apirt-a', 'apirt-b', 'apirt-c']);
     expect(new Set(seen).size).toBe(seen.length);
   });
 
   it('lists a pipeline that continued-as-new once, by its latest run', async () => {
-    const spec = (await get('/pipelines/life-a')).json().spec;
+    const spec = (await get('/pipelines/apirt-a')).json().spec;
     const handle = await api.client.workflow.start('pipelineWorkflow', {
-      workflowId: 'pipeline-life-can',
+      workflowId: 'pipeline-apirt-can',
       taskQueue: api.taskQueue,
-      args: [{ spec: { ...spec, id: 'life-can' }, continueAsNewAfterHistoryEvents: 1 }],
-      typedSearchAttributes: [{ key: pipelineIdKey, value: 'life-can' }],
+      args: [{ spec: { ...spec, id: 'apirt-can' }, continueAsNewAfterHistoryEvents: 1 }],
+      typedSearchAttributes: [{ key: pipelineIdKey, value: 'apirt-can' }],
     });
     await eventually(
-      async () => (await api.client.workflow.count(`WorkflowId = 'pipeline-life-can'`)).count,
+      async () => (await api.client.workflow.count(`WorkflowId = 'pipeline-apirt-can'`)).count,
       (n) => n === 2,
     );
     const listed = await eventually(
       () => get('/pipelines?pageSize=100'),
-      (r) => r.json().pipelines.some((p: { id: string }) => p.id === 'life-can'),
+      (r) => r.json().pipelines.some((p: { id: string }) => p.id === 'apirt-can'),
     );
-    const runs = listed.json().pipelines.filter((p: { id: string }) => p.id === 'life-can');
+    const runs = listed.json().pipelines.filter((p: { id: string }) => p.id === 'apirt-can');
     expect(runs).toHaveLength(1);
     expect(runs[0].runId).not.toBe(handle.firstExecutionRunId);
     expect(runs[0]).toMatchObject({ execution: 'RUNNING', phase: 'RUNNING' });
@@ -116,19 +116,19 @@ describe('pipeline routes with a running pipeline workflow', () => {
   });
 
   it('DELETE signals teardown with 202; the phase becomes DELETED; a second DELETE is still 202', async () => {
-    const response = await api.app.inject({ method: 'DELETE', url: '/pipelines/life-c?reason=done%20testing' });
+    const response = await api.app.inject({ method: 'DELETE', url: '/pipelines/apirt-c?reason=done%20testing' });
     expect(response.statusCode).toBe(202);
-    expect(response.json()).toMatchObject({ id: 'life-c', workflowId: 'pipeline-life-c', message: 'Teardown requested.' });
-    const status = await eventually(() => get('/pipelines/life-c'), (r) => r.json().phase === 'DELETED');
+    expect(response.json()).toMatchObject({ id: 'apirt-c', workflowId: 'pipeline-apirt-c', message: 'Teardown requested.' });
+    const status = await eventually(() => get('/pipelines/apirt-c'), (r) => r.json().phase === 'DELETED');
     expect(status.json().phase).toBe('DELETED');
-    const events = await get('/pipelines/life-c/events');
+    const events = await get('/pipelines/apirt-c/events');
     expect(events.json().events.map((e: { message: string }) => e.message)).toContain('Teardown requested: done testing');
     const deletedList = await eventually(
       () => get('/pipelines?phase=DELETED&pageSize=100'),
-      (r) => r.json().pipelines.some((p: { id: string }) => p.id === 'life-c'),
+      (r) => r.json().pipelines.some((p: { id: string }) => p.id === 'apirt-c'),
     );
-    expect(deletedList.json().pipelines.find((p: { id: string }) => p.id === 'life-c')).toMatchObject({ execution: 'COMPLETED' });
-    const again = await api.app.inject({ method: 'DELETE', url: '/pipelines/life-c' });
+    expect(deletedList.json().pipelines.find((p: { id: string }) => p.id === 'apirt-c')).toMatchObject({ execution: 'COMPLETED' });
+    const again = await api.app.inject({ method: 'DELETE', url: '/pipelines/apirt-c' });
     expect(again.statusCode).toBe(202);
     expect(again.json().message).toMatch(/already finished/);
   });

@@ -82,6 +82,16 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Processes still alive after a short grace: signal delivery and reaping are asynchronous. */
+async function leftovers(processes: Array<{ pid: number; args: string }>): Promise<Array<{ pid: number; args: string }>> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const remaining = processes.filter((p) => alive(p.pid));
+    if (remaining.length === 0) return remaining;
+    await sleep(100);
+  }
+  return processes.filter((p) => alive(p.pid));
+}
+
 async function interrupt(stack: RunningStack): Promise<number | null> {
   stack.process.kill('SIGINT');
   return Promise.race([stack.exited, sleep(60_000).then(() => 'timeout' as const)]).then((code) => {
@@ -169,7 +179,7 @@ describe('npm run start:local (scripts/stack.ts)', () => {
     const processes = descendants(first.process.pid!);
     expect(processes.length).toBeGreaterThanOrEqual(8); // four wrappers and four components
     expect(await interrupt(first)).toBe(0);
-    expect(processes.filter((p) => alive(p.pid))).toEqual([]);
+    expect(await leftovers(processes)).toEqual([]);
 
     const second = startStack(env);
     await waitForReady(second);
@@ -183,6 +193,6 @@ describe('npm run start:local (scripts/stack.ts)', () => {
     const code = await Promise.race([second.exited, sleep(60_000).then(() => 'timeout')]);
     expect(code).toBe(1);
     expect(second.output.join('\n')).toContain('api exited unexpectedly');
-    expect(secondProcesses.filter((p) => alive(p.pid))).toEqual([]);
+    expect(await leftovers(secondProcesses)).toEqual([]);
   });
 });
