@@ -1,5 +1,6 @@
 /**
- * `npm run bench:scaling [-- --traces DIR] [--out DIR]`: every *.csv in
+ * `npm run bench:scaling [-- --traces DIR] [--out DIR] [--restart-seconds N] [--reshard-seconds N]
+ * [--reporting-delay-seconds N] [--markdown]`: every *.csv in
  * bench/scaling/traces (and in DIR), every policy and the oracle; prints a table per
  * trace, writes bench/out/scaling.json and an SVG chart per trace.
  */
@@ -9,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { benchmarkTrace, checkTargets } from './benchmark.js';
 import { chartSvg } from './charts.js';
 import { markdownTable, textTable } from './report.js';
+import { DEFAULT_SIM_OPTIONS, type SimOptions } from './sim/simulate.js';
 import { parseTrace } from './sim/trace.js';
 
 const { values } = parseArgs({
@@ -16,8 +18,26 @@ const { values } = parseArgs({
     traces: { type: 'string', multiple: true },
     out: { type: 'string', default: join(import.meta.dirname, '..', 'out') },
     markdown: { type: 'boolean', default: false },
+    'restart-seconds': { type: 'string' },
+    'reshard-seconds': { type: 'string' },
+    'reporting-delay-seconds': { type: 'string' },
   },
 });
+
+/** Model timings are simulator options (defaults in DEFAULT_SIM_OPTIONS), not trace columns. */
+function seconds(flag: string, fallback: number): number {
+  const raw = values[flag as 'restart-seconds'];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${flag} must be a non-negative number of seconds`);
+  return value;
+}
+const options: SimOptions = {
+  ...DEFAULT_SIM_OPTIONS,
+  restartSeconds: seconds('restart-seconds', DEFAULT_SIM_OPTIONS.restartSeconds),
+  reshardSeconds: seconds('reshard-seconds', DEFAULT_SIM_OPTIONS.reshardSeconds),
+  reportingDelaySeconds: seconds('reporting-delay-seconds', DEFAULT_SIM_OPTIONS.reportingDelaySeconds),
+};
 
 function csvFiles(dir: string): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.csv')).sort().map((f) => join(dir, f));
@@ -30,7 +50,7 @@ mkdirSync(outDir, { recursive: true });
 const started = performance.now();
 const results = files.map((file) => {
   const trace = parseTrace(basename(file, '.csv'), readFileSync(file, 'utf8'));
-  const b = benchmarkTrace(trace);
+  const b = benchmarkTrace(trace, options);
   console.log(`${values.markdown ? markdownTable(b) : textTable(b)}\n`);
   writeFileSync(join(outDir, `scaling-${b.trace}.svg`), chartSvg(b));
   return b;
@@ -48,6 +68,7 @@ console.log(`\n${results.length} traces in ${(totalMs / 1000).toFixed(1)} s`
 
 writeFileSync(join(outDir, 'scaling.json'), `${JSON.stringify({
   generatedBy: 'npm run bench:scaling',
+  model: { restartSeconds: options.restartSeconds, reshardSeconds: options.reshardSeconds, reportingDelaySeconds: options.reportingDelaySeconds },
   totalSeconds: totalMs / 1000,
   traces: results.map(({ series: _series, ...rest }) => rest),
   targets,

@@ -23,7 +23,7 @@
  *   `subtasksPerShard` unless that is 0.
  * - After a rollback the same direction on that resource is held for the cooldown.
  */
-import type { ActionOutcome, DecideResult, Observation, PolicyConfig, ScalingPolicy, ScalingTarget } from '../types.js';
+import type { ActionOutcome, DecideResult, MetricsSample, Observation, PolicyConfig, ScalingPolicy, ScalingTarget } from '../types.js';
 import {
   ARTICLE_RECORDS_PER_PARALLELISM, SHARD_BYTES_PER_SECOND, SHARD_RECORDS_PER_SECOND,
   flinkChangeBlocker, fmt, kpus, maxParallelismFor, newSamples, parametersOf, remainingShardUpdates,
@@ -63,6 +63,7 @@ const DEFAULTS = {
   subtasksPerShard: 1,
   learningRate: 0.3,
   minBusyForLearning: 0.3,
+  /** Restart downtime assumed until one is observed in the `downtime` metric. */
   restartDowntimeSeconds: 45,
   maxCostPerHour: 0,
   shardHourPrice: 0.015,
@@ -108,6 +109,9 @@ export type AdaptiveState = {
   unitRate: number | null;
   /** Periods before this epoch second ran under an older capacity or an action. */
   settledAt: number;
+  /** Restart downtime learned from the `downtime` metric (seconds), and the peak of the restart under way. */
+  restartSeconds: number | null;
+  restartPeakMs: number;
   /** Epoch seconds of the previous tick and the interval seen between ticks. */
   lastNow: number | null;
   interval: number | null;
@@ -130,6 +134,24 @@ function learn(rate: number | null, fresh: Point[], params: Params): number | nu
     next = next === null ? observed : next + params.learningRate * (observed - next);
   }
   return next;
+}
+
+/**
+ * Folds each restart's downtime (the `downtime` metric's peak, from its first non-zero
+ * period until it is back to 0) into the estimate, starting from the configured value.
+ */
+function learnRestart(state: AdaptiveState, fresh: MetricsSample[], params: Params): Pick<AdaptiveState, 'restartSeconds' | 'restartPeakMs'> {
+  let { restartSeconds, restartPeakMs } = state;
+  for (const s of fresh) {
+    if (s.downtime !== null && s.downtime > 0) {
+      restartPeakMs = Math.max(restartPeakMs, s.downtime);
+    } else if (restartPeakMs > 0) {
+      const seen = restartPeakMs / 1000;
+      restartSeconds = restartSeconds === null ? seen : restartSeconds + params.learningRate * (seen - restartSeconds);
+      restartPeakMs = 0;
+    }
+  }
+  return { restartSeconds, restartPeakMs };
 }
 
 function shardsFor(demand: number, bpr: number, utilization: number): number {
@@ -216,7 +238,8 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
   // Lag budget: a restart adds its downtime to the lag, so Flink must grow while the lag
   // expected by the time the *next* tick's action would take effect still leaves room for it.
   const staleness = Math.max(0, obs.now - (latest.t + latest.seconds));
-  const nextTickDone = staleness + intervalOf(state) + params.restartDowntimeSeconds;
+  const restart = state.restartSeconds ?? params.restartDowntimeSeconds;
+  const nextTickDone = staleness + intervalOf(state) + restart;
   const lagThen = lagAfter(lagMs / 1000, (t) => cap(d0 + rising * t), capacity, nextTickDone);
   const projected = cap(ahead(params.flinkLeadSeconds)) + catchUp;
   // Lag that drains on its own (capacity above demand) is no reason for another restart.
@@ -224,10 +247,10 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
   let wantP = p;
   if (stalled) {
     reasons.push(`Flink processes ${fmt(latest.processed ?? 0)} rec/s at CPU ${fmt(latest.cpu ?? 0)} %: stalled, not short of capacity; holding`);
-  } else if ((short && lagThen + params.restartDowntimeSeconds > params.lagTargetSeconds) || projected > capacity || (catchUp > 0 && growing)) {
+  } else if ((short && lagThen + restart > params.lagTargetSeconds) || projected > capacity || (catchUp > 0 && growing)) {
     const sized = cap(ahead(params.flinkLeadSeconds + params.sizingHorizonSeconds)) + catchUp;
     wantP = Math.max(p + 1, Math.ceil(sized / (unit * params.flinkTargetUtilization) - 1e-9));
-    reasons.push(`Flink: lag expected ${fmt(lagThen)} s by the next chance to act (+ ${fmt(params.restartDowntimeSeconds)} s restart, target ${fmt(params.lagTargetSeconds)} s); `
+    reasons.push(`Flink: lag expected ${fmt(lagThen)} s by the next chance to act (+ ${fmt(restart)} s restart, target ${fmt(params.lagTargetSeconds)} s); `
       + `projected ${fmt(projected)} rec/s vs ${fmt(capacity)} (parallelism ${p}) → ${wantP} for ${fmt(sized)} rec/s`);
   } else if (throttled) {
     reasons.push('Flink: producers are still retrying throttled records; no scale-in until they have caught up');
@@ -239,8 +262,10 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
       // Worth it when the saving until demand is projected to need p again beats paying for the downtime.
       const lowFor = risingNow > 0 ? Math.min(3600, Math.max(0, (fit * unit - d0) / risingNow)) : 3600;
       const saving = ((kpus(p, ppk) - kpus(fit, ppk)) * params.kpuHourPrice * lowFor) / 3600;
-      const downtime = (costPerHour(shards, p, ppk, params) * params.restartDowntimeSeconds) / 3600;
-      if (saving > downtime) {
+      const downtime = (costPerHour(shards, p, ppk, params) * restart) / 3600;
+      // A restart longer than the lag target breaches the SLO by itself: only a lasting low is worth one.
+      const breaches = restart >= params.lagTargetSeconds;
+      if (saving > downtime && (!breaches || lowFor >= 3600)) {
         wantP = fit;
         reasons.push(`Flink: peak ${fmt(low.peak)} rec/s over ${fmt(params.flinkLowWindowSeconds)} s fits parallelism ${fit}; saves $${saving.toFixed(3)} over ${fmt(lowFor)} s > $${downtime.toFixed(3)} of downtime`);
       } else {
@@ -309,6 +334,8 @@ export const adaptivePolicy: ScalingPolicy<AdaptiveState> = {
     settledAt: 0,
     lastNow: null,
     interval: null,
+    restartSeconds: null,
+    restartPeakMs: 0,
     pending: null,
     holds: { shardsUp: 0, shardsDown: 0, flinkUp: 0, flinkDown: 0 },
   }),
@@ -325,7 +352,11 @@ export const adaptivePolicy: ScalingPolicy<AdaptiveState> = {
       points,
       lastSampleTimestamp: fresh.length ? fresh[fresh.length - 1]!.timestamp : state.lastSampleTimestamp,
     };
-    const learned: AdaptiveState = { ...withPoints, unitRate: learn(state.unitRate, freshPoints, params) };
+    const learned: AdaptiveState = {
+      ...withPoints,
+      ...learnRestart(state, fresh, params),
+      unitRate: learn(state.unitRate, freshPoints, params),
+    };
     const planned = plan(learned, obs, config, params);
     const { target, reasons } = constrain(planned, learned, obs, config, params);
     const acting = Object.keys(target).length > 0;
