@@ -35,10 +35,14 @@ describe('manual scale overrides on the real pipeline workflow (emulator)', () =
 
   it('rolls back when the emulator fails the next UpdateApplication, and the history says why', { timeout: 120_000 }, async () => {
     const handle = await startScalingPipeline(e2e, 'sc-fail', { shards: 2, parallelism: 1, scaling: {} });
-    e2e.cloud.emulator.admin.injectFault({
-      kind: 'fail', operation: 'UpdateApplication', count: 1, errorName: 'InvalidApplicationConfigurationException',
-      message: 'Injected: the application configuration is invalid.',
+    const fault = await fetch(`${e2e.cloud.emulator.url}/_emulator/faults`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'fail', operation: 'UpdateApplication', count: 1, errorName: 'InvalidApplicationConfigurationException',
+        message: 'Injected: the application configuration is invalid.',
+      }),
     });
+    expect(fault.ok).toBe(true);
     await handle.executeUpdate(scaleOverrideUpdate, { args: [{ parallelism: 2 }] });
     const { status, history } = await waitForScaling(
       e2e.client, handle.workflowId, (s, h) => settledIn(['RUNNING', 'DEGRADED'])(s) && h.some((r) => r.kind === 'rollback'), 'rollback',

@@ -72,6 +72,12 @@ export class ScalingLoop implements PipelineExtension {
   }
 
   async run(): Promise<void> {
+    if (this.state.lastSampleTimestamp === null) {
+      // Periods before the loop started say nothing about this pipeline (it may not have existed):
+      // the policy's first sample is the first full period after now.
+      const period = this.state.settings.periodSeconds;
+      this.state.lastSampleTimestamp = Math.floor(this.nowSeconds() / period) * period;
+    }
     // At least one step per run, so a run that starts with continue-as-new already suggested still makes progress.
     do {
       if (this.state.pendingOverride !== null) {
