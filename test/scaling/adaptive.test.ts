@@ -70,6 +70,16 @@ describe('adaptive: learns the true processing rate', () => {
   });
 });
 
+describe('adaptive: learns the restart downtime', () => {
+  it('takes each restart\'s peak of the downtime metric, from the configured 45 s', () => {
+    const downtimes = [0, 30_000, 90_000, 0, 0];
+    const r = run(downtimes.length, { shards: 4, parallelism: 1 }, (i) => ({ rate: 3000, downtime: downtimes[i]! }));
+    expect(r.minute).toBe(-1); // no action: every period was folded in
+    expect(r.nextState.restartSeconds).toBe(90);
+    expect(r.nextState.restartPeakMs).toBe(0);
+  });
+});
+
 describe('adaptive: scales in carefully', () => {
   it('holds when the job is stalled (lag grows, nothing processed, CPU idle) instead of adding capacity', () => {
     const r = run(10, { shards: 8, parallelism: 2 }, (i) => ({ rate: 5000, numRecordsInPerSecond: 0, cpuUtilization: 0, millisBehindLatest: 60_000 * (i + 1) }));
