@@ -39,6 +39,9 @@ export async function createPipelineWorker(config: AppConfig): Promise<PipelineW
       activities: createActivities({ ...clients, dataDir: config.dataDir }),
       // Long waits heartbeat and resume elsewhere; no need to hold a shutdown for them.
       shutdownGraceTime: '10 seconds',
+      // The replay resumes from its last heartbeat after a crash; sending heartbeats to the
+      // server at least every second keeps the re-sent tail (duplicates) to about a second.
+      maxHeartbeatThrottleInterval: '1 second',
     });
     return {
       worker,

@@ -3,6 +3,7 @@
  * from visibility, and the pipeline workflow's signals, queries and updates. Routes
  * stay thin; errors surface as the client throws them and api/errors.ts maps them.
  */
+import { pipelineStaticDetails, pipelineStaticSummary } from '../../workflows/lifecycle/summary.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
@@ -71,11 +72,6 @@ export function generatePipelineId(): string {
   return `p-${randomBytes(6).toString('hex')}`;
 }
 
-function summaryOf(spec: PipelineSpec): string {
-  return `Pipeline ${spec.id}: stream ${spec.stream.name} (${spec.stream.shardCount} shards) → Flink ${spec.application.name} `
-    + `(parallelism ${spec.application.parallelism}), scaling policy ${spec.scaling.policy}`;
-}
-
 // CommonJS package: its namespaces are reachable through the default export only.
 const { WorkflowExecutionStatus } = proto.temporal.api.enums.v1;
 const EXECUTION_STATUS_PREFIX = 'WORKFLOW_EXECUTION_STATUS_';
@@ -127,7 +123,8 @@ export class PipelineGateway {
           { key: streamNameKey, value: spec.stream.name },
           { key: applicationNameKey, value: spec.application.name },
         ],
-        staticSummary: summaryOf(spec),
+        staticSummary: pipelineStaticSummary(spec),
+        staticDetails: pipelineStaticDetails(spec),
         workflowIdConflictPolicy: 'FAIL',
         // A closed pipeline (deleted or failed) does not block reusing its id.
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
