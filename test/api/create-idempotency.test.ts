@@ -38,6 +38,7 @@ describe('POST /pipelines idempotency', () => {
     expect(description.taskQueue).toBe(api.taskQueue);
     const attrs = Object.fromEntries(description.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value]));
     expect(attrs).toMatchObject({ PipelineId: 'idem-a', PipelinePhase: 'PROVISIONING', StreamName: 'idem-a-trips', ApplicationName: 'idem-a-hotspots' });
+    expect(await description.staticDetails()).toMatch(/\*\*Stream\*\* `idem-a-trips`/);
     expect(await description.staticSummary()).toMatch(/idem-a-trips \(4 shards\)/);
     const history = await api.client.workflow.getHandle('pipeline-idem-a').fetchHistory();
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;

@@ -64,7 +64,7 @@ describe('pipeline state: status, phases and the bounded event list', () => {
 
   it('describes itself in words for the Temporal UI', () => {
     const state = newState();
-    expect(pipelineStaticSummary(state.status.spec)).toBe('Pipeline trips: stream trips-trips → Flink application trips-hotspots');
+    expect(pipelineStaticSummary(state.status.spec)).toMatch(/^Pipeline trips: stream trips-trips \(\d+ shards\) → Flink application trips-hotspots \(parallelism \d+\), scaling policy /);
     state.setCapacity({ shards: 4, parallelism: 2, parallelismPerKpu: 1, kpus: 3 });
     expect(pipelineCurrentDetails(state.status)).toContain('4 shards, parallelism 2 (3 KPUs)');
   });

@@ -7,7 +7,8 @@ import type { PipelineStatus } from '../../model/status.js';
 
 /** For the starter (`staticSummary` of the workflow start options). */
 export function pipelineStaticSummary(spec: PipelineSpec): string {
-  return `Pipeline ${spec.id}: stream ${spec.stream.name} → Flink application ${spec.application.name}`;
+  return `Pipeline ${spec.id}: stream ${spec.stream.name} (${spec.stream.shardCount} shards) → Flink application ` +
+    `${spec.application.name} (parallelism ${spec.application.parallelism}), scaling policy ${spec.scaling.policy}`;
 }
 
 /** For the starter (`staticDetails`): what was asked for, in Temporal markdown. */
