@@ -4,11 +4,11 @@
  * change twice: the emulator's call log, like AWS's bill, must show one call per action.
  */
 import { UpdateShardCountCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { UpdateApplicationCommand, type KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
+import { RollbackApplicationCommand, UpdateApplicationCommand, type KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
 import { ApplicationFailure } from '@temporalio/common';
 import { callAws } from '../aws/errors.js';
 import { describeApplication, describeStream } from './describe.js';
-import type { ApplyParallelismInput, ApplyResult, ApplyShardCountInput } from './types.js';
+import type { ApplyParallelismInput, ApplyResult, ApplyShardCountInput, RevertApplicationInput } from './types.js';
 
 export async function applyShardCount(kinesis: KinesisClient, input: ApplyShardCountInput): Promise<ApplyResult> {
   const { streamName, targetShards } = input;
@@ -63,4 +63,27 @@ export async function applyParallelism(flink: KinesisAnalyticsV2Client, input: A
     called: true,
     message: `UpdateApplication parallelism ${app.parallelism} → ${targetParallelism} on ${applicationName} (version ${app.versionId})`,
   };
+}
+
+/**
+ * AWS's remedy for an application stuck in a transition (an update that never
+ * finishes): RollbackApplication to the previous version. Skipped when a rollback is
+ * already under way or the version has moved on since the caller looked.
+ */
+export async function revertApplication(flink: KinesisAnalyticsV2Client, input: RevertApplicationInput): Promise<ApplyResult> {
+  const { applicationName, expectedVersionId } = input;
+  const app = await describeApplication(flink, applicationName);
+  if (app.status === 'ROLLING_BACK') return { called: false, message: `application ${applicationName} is already ROLLING_BACK` };
+  if (app.versionId > expectedVersionId) {
+    return { called: false, message: `application ${applicationName} already moved on to version ${app.versionId}` };
+  }
+  if (app.status !== 'UPDATING' && app.status !== 'AUTOSCALING' && app.status !== 'RUNNING') {
+    throw ApplicationFailure.nonRetryable(
+      `application ${applicationName} is ${app.status}; RollbackApplication needs it RUNNING, UPDATING or AUTOSCALING`, 'ResourceNotReady',
+    );
+  }
+  await callAws(`rolling back ${applicationName}`, () => flink.send(new RollbackApplicationCommand({
+    ApplicationName: applicationName, CurrentApplicationVersionId: app.versionId,
+  })));
+  return { called: true, message: `RollbackApplication of ${applicationName} (${app.status}, version ${app.versionId}) to its previous version` };
 }

@@ -3,13 +3,13 @@
  * clients they use, so tests pass the emulator's clients without module mocking.
  */
 import type { AwsClients } from '../aws/clients.js';
-import { applyParallelism, applyShardCount } from './apply.js';
+import { applyParallelism, applyShardCount, revertApplication } from './apply.js';
 import { describeCapacity } from './describe.js';
 import { periodsToRead, readSamples } from './metrics.js';
 import { verifyHealth, waitSettled } from './settle.js';
 import type {
   ApplyParallelismInput, ApplyResult, ApplyShardCountInput, CapacitySnapshot, ReadMetricsInput, ReadMetricsResult,
-  ScalingResources, SettleInput, SettleResult, VerifyInput, VerifyResult,
+  RevertApplicationInput, ScalingResources, SettleInput, SettleResult, VerifyInput, VerifyResult,
 } from './types.js';
 
 export interface ScalingActivityDeps extends AwsClients {
@@ -37,6 +37,9 @@ export function createScalingActivities(deps: ScalingActivityDeps) {
     },
     async applyParallelism(input: ApplyParallelismInput): Promise<ApplyResult> {
       return applyParallelism(deps.flink, input);
+    },
+    async revertApplication(input: RevertApplicationInput): Promise<ApplyResult> {
+      return revertApplication(deps.flink, input);
     },
     async waitSettled(input: SettleInput): Promise<SettleResult> {
       return waitSettled(settleDeps, input);

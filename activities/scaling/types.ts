@@ -49,6 +49,12 @@ export interface ApplyParallelismInput {
   expectedVersionId: number;
 }
 
+export interface RevertApplicationInput {
+  applicationName: string;
+  /** The version the caller saw stuck; a later one means the rollback already happened. */
+  expectedVersionId: number;
+}
+
 export interface ApplyResult {
   /** True when this attempt called the AWS API; false when the change was already in place or under way. */
   called: boolean;

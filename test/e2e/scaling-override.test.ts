@@ -60,11 +60,7 @@ describe('manual scale overrides on the real pipeline workflow (emulator)', () =
 
   it('rolls back an update that leaves the job restarting, restoring the previous parallelism', { timeout: 120_000 }, async () => {
     const handle = await startScalingPipeline(e2e, 'sc-sick', { shards: 2, parallelism: 1, scaling: { verifyTimeoutSeconds: 3 } });
-    const fault = await fetch(`${e2e.cloud.emulator.url}/_emulator/flink/faults`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ application: 'sc-sick-hotspots', fault: 'unhealthy-after-update' }),
-    });
-    expect(fault.ok).toBe(true);
+    await flinkFault('sc-sick-hotspots', 'unhealthy-after-update');
     await handle.executeUpdate(scaleOverrideUpdate, { args: [{ parallelism: 2 }] });
     const { status, history } = await waitForScaling(
       e2e.client, handle.workflowId, (s, h) => settledIn(['RUNNING', 'DEGRADED'])(s) && h.some((r) => r.kind === 'rollback'), 'rollback',
@@ -79,21 +75,44 @@ describe('manual scale overrides on the real pipeline workflow (emulator)', () =
     await handle.result();
   });
 
-  it('goes DEGRADED, stops autoscaling and says what to do when an update never finishes and cannot be rolled back', { timeout: 120_000 }, async () => {
+  it('rolls back an update stuck in UPDATING with RollbackApplication', { timeout: 120_000 }, async () => {
     const handle = await startScalingPipeline(e2e, 'sc-stuck', { shards: 2, parallelism: 1, scaling: { settleTimeoutSeconds: 2 } });
-    const fault = await fetch(`${e2e.cloud.emulator.url}/_emulator/flink/faults`, {
+    await flinkFault('sc-stuck-hotspots', 'stuck-updating');
+    await handle.executeUpdate(scaleOverrideUpdate, { args: [{ parallelism: 2 }] });
+    const { status, history } = await waitForScaling(
+      e2e.client, handle.workflowId, (s, h) => settledIn(['RUNNING', 'DEGRADED'])(s) && h.some((r) => r.kind === 'rollback'), 'rollback',
+    );
+    expect(kinds(history)).toEqual(['override:ok', 'action:failed', 'rollback:ok']);
+    expect(history.find((r) => r.kind === 'action')?.reasons.join('; ')).toMatch(/not settled in time: .*application UPDATING/);
+    expect(history.find((r) => r.kind === 'rollback')?.reasons.join('; ')).toMatch(/RollbackApplication of sc-stuck-hotspots/);
+    expect(status.capacity).toMatchObject({ shards: 2, parallelism: 1 });
+    expect(e2e.cloud.emulator.admin.calls({ operation: 'RollbackApplication' }).filter((c) => c.outcome === 'ok')).toHaveLength(1);
+    await handle.signal(teardownSignal, { reason: 'test done' });
+    await handle.result();
+  });
+
+  it('goes DEGRADED, stops autoscaling and says what to do when the rollback fails too', { timeout: 120_000 }, async () => {
+    const handle = await startScalingPipeline(e2e, 'sc-deg', { shards: 2, parallelism: 1, scaling: { settleTimeoutSeconds: 2 } });
+    await flinkFault('sc-deg-hotspots', 'stuck-updating');
+    const fault = await fetch(`${e2e.cloud.emulator.url}/_emulator/faults`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ application: 'sc-stuck-hotspots', fault: 'stuck-updating' }),
+      body: JSON.stringify({ kind: 'fail', operation: 'RollbackApplication', count: 1, errorName: 'InvalidRequestException', message: 'Injected.' }),
     });
     expect(fault.ok).toBe(true);
     await handle.executeUpdate(scaleOverrideUpdate, { args: [{ parallelism: 2 }] });
     const { status, history } = await waitForScaling(e2e.client, handle.workflowId, settledIn(['DEGRADED']), 'DEGRADED');
     expect(kinds(history)).toEqual(['override:ok', 'action:failed', 'rollback:failed']);
-    expect(history.find((r) => r.kind === 'action')?.reasons.join('; ')).toMatch(/not settled in time: .*application UPDATING/);
-    expect(status.attention).toMatch(/Rollback to 2 shards \/ parallelism 1 failed: .*UPDATING.*restore 2 shards \/ parallelism 1 by hand/);
+    expect(status.attention).toMatch(/Rollback to 2 shards \/ parallelism 1 failed: .*InvalidRequestException.*restore 2 shards \/ parallelism 1 by hand/);
     expect(status.autoscaling.paused).toBe(true);
     expect(await rejectionOf(handle.executeUpdate(scaleOverrideUpdate, { args: [{ parallelism: 3 }] }))).toMatch(/the pipeline is DEGRADED/);
     await handle.signal(teardownSignal, { reason: 'test done' });
     expect(await handle.result()).toMatchObject({ phase: 'DELETED' });
   });
 });
+
+async function flinkFault(application: string, fault: 'stuck-updating' | 'unhealthy-after-update'): Promise<void> {
+  const response = await fetch(`${e2e.cloud.emulator.url}/_emulator/flink/faults`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ application, fault }),
+  });
+  expect(response.ok).toBe(true);
+}

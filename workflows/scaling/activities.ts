@@ -8,7 +8,7 @@ import { proxyActivities, type ActivityInterfaceFor, type ActivityOptions } from
 import type { ScalingActivities } from '../../activities/scaling/index.js';
 import type {
   ApplyParallelismInput, ApplyResult, ApplyShardCountInput, CapacitySnapshot, ReadMetricsInput, ReadMetricsResult,
-  ScalingResources, SettleInput, SettleResult, VerifyInput, VerifyResult,
+  RevertApplicationInput, ScalingResources, SettleInput, SettleResult, VerifyInput, VerifyResult,
 } from '../../activities/scaling/types.js';
 import type { ScalingSpec } from '../../model/spec.js';
 
@@ -55,6 +55,13 @@ export class ScalingCalls {
   applyParallelism(input: ApplyParallelismInput): Promise<ApplyResult> {
     return this.fast.applyParallelism.executeWithOptions(
       { ...this.fastOptions, summary: `Set ${input.applicationName} parallelism to ${input.targetParallelism}` },
+      [input],
+    );
+  }
+
+  revertApplication(input: RevertApplicationInput): Promise<ApplyResult> {
+    return this.fast.revertApplication.executeWithOptions(
+      { ...this.fastOptions, summary: `Roll back ${input.applicationName} to its previous version` },
       [input],
     );
   }

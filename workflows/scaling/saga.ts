@@ -34,6 +34,8 @@ export interface ActionRequest {
 
 type Step = 'shards' | 'parallelism';
 
+const STUCK_APP_STATUSES: ReadonlySet<string> = new Set(['UPDATING', 'AUTOSCALING']);
+
 interface MoveResult {
   /** What each step did (or found already done), in words. */
   applied: string[];
@@ -153,11 +155,13 @@ export class ActionSaga {
     const current: CapacityPair = { shards: now.openShards, parallelism: now.parallelism };
     const refused = this.precondition(current, remembered);
     if (refused !== null) return applyFailed([], `cannot restore ${remembered.shards} shards: ${refused}`);
-    return this.move(current, remembered, now);
+    return this.move(current, remembered, now, { revertStuckApplication: true });
   }
 
   /** Applies `to` step by step, waiting for each to settle, then verifies health. */
-  private async move(from: CapacityPair, to: CapacityPair, start: CapacitySnapshot): Promise<MoveResult> {
+  private async move(
+    from: CapacityPair, to: CapacityPair, start: CapacitySnapshot, options: { revertStuckApplication?: boolean } = {},
+  ): Promise<MoveResult> {
     const { ctx, calls, resources, state } = this.host;
     const scaling = ctx.spec.scaling;
     const startedMs = Date.parse(ctx.nowIso());
@@ -176,8 +180,12 @@ export class ActionSaga {
           const unsettled = await settle();
           if (unsettled !== null) return applyFailed(applied, unsettled);
         }
+        // An update that never finished cannot be overwritten; AWS's RollbackApplication is the way out.
+        const stuck = step === 'parallelism' && options.revertStuckApplication === true && STUCK_APP_STATUSES.has(latest.applicationStatus);
         const change = step === 'shards'
           ? await calls.applyShardCount({ streamName: resources.streamName, targetShards: to.shards })
+          : stuck
+          ? await calls.revertApplication({ applicationName: resources.applicationName, expectedVersionId: latest.applicationVersionId })
           : await calls.applyParallelism({
             applicationName: resources.applicationName, targetParallelism: to.parallelism, expectedVersionId: latest.applicationVersionId,
           });

@@ -117,6 +117,9 @@ export class FakeCloud {
         }, p.settleMs);
         return { called: true, message: `UpdateApplication → ${targetParallelism}` };
       },
+      revertApplication: async () => {
+        throw ApplicationFailure.nonRetryable('the fake cloud has no stuck updates to roll back', 'AwsNonRetryable');
+      },
       waitSettled: async (input) => {
         const p = this.get(input.streamName);
         const settled = await this.poll(() => p.stream.status === 'ACTIVE' && p.app.status === 'RUNNING', input.deadlineEpochMs);
