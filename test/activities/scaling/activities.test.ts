@@ -99,3 +99,25 @@ describe('verifyHealth', () => {
     expect(Date.now() - second).toBeLessThan(10_000);
   });
 });
+
+describe('revertApplication', () => {
+  it('rolls a stuck update back once, even when retried, and the application returns to its previous parallelism', async () => {
+    const names = { streamName: 'rv-trips', applicationName: 'rv-hotspots' };
+    await createPipeline(cloud, names, 2, 1);
+    await fetch(`${cloud.emulator.url}/_emulator/flink/faults`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ application: names.applicationName, fault: 'stuck-updating' }),
+    });
+    const { capacity } = await acts.waitSettled({ ...names, deadlineEpochMs: Date.now() + 5000 });
+    await acts.applyParallelism({ applicationName: names.applicationName, targetParallelism: 2, expectedVersionId: capacity.applicationVersionId });
+    const stuck = await acts.waitSettled({ ...names, deadlineEpochMs: Date.now() + 1000 });
+    expect(stuck).toMatchObject({ settled: false, capacity: { applicationStatus: 'UPDATING' } });
+
+    const input = { applicationName: names.applicationName, expectedVersionId: stuck.capacity.applicationVersionId };
+    expect((await acts.revertApplication(input)).called).toBe(true);
+    expect((await acts.revertApplication(input)).called).toBe(false);
+    const back = await acts.waitSettled({ ...names, deadlineEpochMs: Date.now() + 10_000 });
+    expect(back.capacity).toMatchObject({ applicationStatus: 'RUNNING', parallelism: 1, currentParallelism: 1 });
+    expect(calls('RollbackApplication')).toHaveLength(1);
+  });
+});
