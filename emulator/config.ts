@@ -8,6 +8,8 @@ export interface KinesisOptions {
   createStreamMs: number;
   deleteStreamMs: number;
   updateShardCountMs: number;
+  /** How long Increase/DecreaseStreamRetentionPeriod keep the stream UPDATING. */
+  updateRetentionPeriodMs: number;
   /** Per-shard throughput limits; off for pure functional tests and the ingest benchmark. */
   limitsEnabled: boolean;
   writeRecordsPerSecond: number;
@@ -79,6 +81,7 @@ const demo: EmulatorOptions = {
     createStreamMs: 3000,
     deleteStreamMs: 2000,
     updateShardCountMs: 8000,
+    updateRetentionPeriodMs: 2000,
     limitsEnabled: true,
     writeRecordsPerSecond: 1000,
     writeBytesPerSecond: MiB,
@@ -114,6 +117,7 @@ const test: EmulatorOptions = {
     createStreamMs: 20,
     deleteStreamMs: 20,
     updateShardCountMs: 30,
+    updateRetentionPeriodMs: 20,
     limitsEnabled: false,
     memoryCapBytes: 256 * MiB,
   },

@@ -8,6 +8,8 @@ export const limitExceeded = (message: string) => new AwsError('LimitExceededExc
 export const concurrentModification = (message: string) => new AwsError('ConcurrentModificationException', message);
 export const invalidConfiguration = (message: string) => new AwsError('InvalidApplicationConfigurationException', message);
 
+export const tooManyTags = (message: string) => new AwsError('TooManyTagsException', message);
+
 export function applicationNotFound(name: string, accountId: string): AwsError {
   return new AwsError('ResourceNotFoundException', `Application ${name} is not found in account ${accountId}.`);
 }

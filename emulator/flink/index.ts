@@ -11,9 +11,12 @@ import { createApplication } from './operations/createApplication.js';
 import { deleteApplication } from './operations/deleteApplication.js';
 import { describeApplication } from './operations/describeApplication.js';
 import { listApplications } from './operations/listApplications.js';
+import { listTagsForResource } from './operations/listTagsForResource.js';
 import { rollbackApplication } from './operations/rollbackApplication.js';
 import { startApplication } from './operations/startApplication.js';
 import { stopApplication } from './operations/stopApplication.js';
+import { tagResource } from './operations/tagResource.js';
+import { untagResource } from './operations/untagResource.js';
 import { updateApplication } from './operations/updateApplication.js';
 
 export interface FlinkServiceDeps {
@@ -60,6 +63,9 @@ export function createFlinkService(deps: FlinkServiceDeps): FlinkService {
     DeleteApplication: deleteApplication(engine),
     ListApplicationOperations: listApplicationOperations(engine),
     DescribeApplicationOperation: describeApplicationOperation(engine),
+    TagResource: tagResource(engine),
+    UntagResource: untagResource(engine),
+    ListTagsForResource: listTagsForResource(engine),
   } as Record<string, Operation<never, unknown>>;
   return {
     targetPrefix: 'KinesisAnalytics_20180523',

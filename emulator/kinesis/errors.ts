@@ -21,6 +21,24 @@ export function invalidArgument(message: string): AwsError {
   return new AwsError('InvalidArgumentException', message);
 }
 
+export function retentionOutOfBounds(hours: number, minHours: number, maxHours: number): AwsError {
+  return hours < minHours
+    ? invalidArgument(`Minimum allowed retention period is ${minHours} hours. Requested retention period (${hours} hours) is too short.`)
+    : invalidArgument(`Maximum allowed retention period is ${maxHours} hours. Requested retention period (${hours} hours) is too long.`);
+}
+
+export function retentionNotIncreased(hours: number, name: string, current: number): AwsError {
+  return invalidArgument(
+    `Requested retention period (${hours} hours) for stream ${name} can not be shorter than existing retention period (${current} hours). Use DecreaseRetentionPeriod API.`,
+  );
+}
+
+export function retentionNotDecreased(hours: number, name: string, current: number): AwsError {
+  return invalidArgument(
+    `Requested retention period (${hours} hours) for stream ${name} can not be longer than existing retention period (${current} hours). Use IncreaseRetentionPeriod API.`,
+  );
+}
+
 export function limitExceeded(message: string): AwsError {
   return new AwsError('LimitExceededException', message);
 }

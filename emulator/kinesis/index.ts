@@ -6,16 +6,19 @@ import type { KinesisOptions } from '../config.js';
 import type { Clock, MetricSink, ServiceModule, StreamReader } from '../core/types.js';
 import { addTagsToStream } from './operations/addTagsToStream.js';
 import { createStream } from './operations/createStream.js';
+import { decreaseStreamRetentionPeriod } from './operations/decreaseStreamRetentionPeriod.js';
 import { deleteStream } from './operations/deleteStream.js';
 import { describeStream } from './operations/describeStream.js';
 import { describeStreamSummary } from './operations/describeStreamSummary.js';
 import { getRecords } from './operations/getRecords.js';
 import { getShardIterator } from './operations/getShardIterator.js';
+import { increaseStreamRetentionPeriod } from './operations/increaseStreamRetentionPeriod.js';
 import { listShards } from './operations/listShards.js';
 import { listStreams } from './operations/listStreams.js';
 import { listTagsForStream } from './operations/listTagsForStream.js';
 import { putRecord } from './operations/putRecord.js';
 import { putRecords } from './operations/putRecords.js';
+import { removeTagsFromStream } from './operations/removeTagsFromStream.js';
 import { updateShardCount } from './operations/updateShardCount.js';
 import { createStreamReader } from './reader.js';
 import { StreamStore } from './store.js';
@@ -54,6 +57,9 @@ export function createKinesisService(deps: KinesisServiceDeps): KinesisService {
       UpdateShardCount: updateShardCount(store),
       AddTagsToStream: addTagsToStream(store),
       ListTagsForStream: listTagsForStream(store),
+      RemoveTagsFromStream: removeTagsFromStream(store),
+      IncreaseStreamRetentionPeriod: increaseStreamRetentionPeriod(store),
+      DecreaseStreamRetentionPeriod: decreaseStreamRetentionPeriod(store),
     },
     streams: createStreamReader(store),
     store,

@@ -104,6 +104,19 @@ export class StreamStore {
     });
   }
 
+  /**
+   * Sets the new retention now (DescribeStream reports it at once, the next trim applies it)
+   * and keeps the stream UPDATING for the configured delay, as AWS does.
+   */
+  updateRetention(stream: Stream, hours: number): void {
+    stream.status = 'UPDATING';
+    stream.retentionHours = hours;
+    this.after(this.options.updateRetentionPeriodMs, () => {
+      if (this.streams.get(stream.name) !== stream || stream.status !== 'UPDATING') return;
+      stream.status = 'ACTIVE';
+    });
+  }
+
   openShard(
     stream: Stream,
     range: { startHex: string; endHex: string },

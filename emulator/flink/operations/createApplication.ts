@@ -5,6 +5,7 @@ import { newToken, type FlinkEngine } from '../engine.js';
 import { invalidArgument, resourceInUse } from '../errors.js';
 import { APPLICATION_NAME, assertInput } from '../input.js';
 import type { Application } from '../model.js';
+import { assertTags, mergeTags, TAG_LIST } from '../tags.js';
 
 interface CreateApplicationInput {
   ApplicationName: string;
@@ -27,9 +28,10 @@ export function createApplication(engine: FlinkEngine): Operation<CreateApplicat
         RuntimeEnvironment: { type: 'string', required: true, enum: RUNTIMES },
         ServiceExecutionRole: { type: 'string', required: true, minLength: 1, maxLength: 2048, pattern: 'arn:.*' },
         ApplicationConfiguration: { type: 'object' },
-        Tags: { type: 'array', minItems: 1, maxItems: 200 },
+        Tags: TAG_LIST,
         ApplicationMode: { type: 'string', enum: ['STREAMING', 'INTERACTIVE'] },
       });
+      const tags = mergeTags([], assertTags(input.Tags ?? [], 'tags'), input.ApplicationName);
       if (input.ApplicationMode === 'INTERACTIVE') throw invalidArgument('Only STREAMING applications are supported by Apache Flink runtimes.');
       engine.advance(ctx.nowMs);
       if (engine.apps.has(input.ApplicationName)) throw resourceInUse(`Application ${input.ApplicationName} already exists.`);
@@ -55,7 +57,7 @@ export function createApplication(engine: FlinkEngine): Operation<CreateApplicat
         snapshot: null,
         faults: { stuckOnNextUpdate: false, unhealthyAfterNextUpdate: false, unhealthy: false },
         autoscaling: { highCpuSamples: 0, lowCpuSamples: 0 },
-        tags: input.Tags ?? [],
+        tags,
       };
       engine.apps.set(app.name, app);
       return { ApplicationDetail: applicationDetail(app) };

@@ -3,7 +3,14 @@
  * configured memory cap, the oldest chunks are trimmed — readers at TRIM_HORIZON then
  * start at the oldest record still held. Emulator-only: it moves the emulator's clock.
  */
-import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import {
+  CreateStreamCommand,
+  DecreaseStreamRetentionPeriodCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  IncreaseStreamRetentionPeriodCommand,
+  PutRecordsCommand,
+} from '@aws-sdk/client-kinesis';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../../emulator/server.js';
@@ -54,6 +61,26 @@ describe('Retention and memory cap', () => {
     offsetMs = 24 * 3600_000 + 60_000;
     emulator.services.kinesis.store.trimAll();
     expect(await firstRecord(client, 'retained')).toBe(1500);
+  });
+
+  it('trims by the retention set with Increase/DecreaseStreamRetentionPeriod', async () => {
+    let offsetMs = 0;
+    emulator = await startEmulator({ profile: 'test', clock: { nowMs: () => Date.now() + offsetMs } });
+    client = kinesisClient(emulator);
+    await client.send(new CreateStreamCommand({ StreamName: 'extended', ShardCount: 1 }));
+    await waitForStatus(client, 'extended', 'ACTIVE');
+    await client.send(new IncreaseStreamRetentionPeriodCommand({ StreamName: 'extended', RetentionPeriodHours: 48 }));
+    await waitForStatus(client, 'extended', 'ACTIVE');
+    await put(client, 'extended', 0, 1500);
+    offsetMs = 30 * 3600_000;
+    await put(client, 'extended', 1500, 10);
+    emulator.services.kinesis.store.trimAll();
+    expect(await firstRecord(client, 'extended')).toBe(0);
+
+    await client.send(new DecreaseStreamRetentionPeriodCommand({ StreamName: 'extended', RetentionPeriodHours: 24 }));
+    await waitForStatus(client, 'extended', 'ACTIVE');
+    emulator.services.kinesis.store.trimAll();
+    expect(await firstRecord(client, 'extended')).toBe(1500);
   });
 
   it('drops the oldest records once the memory cap is exceeded, keeping the newest', async () => {

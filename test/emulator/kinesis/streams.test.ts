@@ -8,6 +8,7 @@ import {
   ListShardsCommand,
   ListStreamsCommand,
   ListTagsForStreamCommand,
+  RemoveTagsFromStreamCommand,
   ResourceInUseException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-kinesis';
@@ -157,6 +158,32 @@ describe('Tags', () => {
     expect(tags.HasMoreTags).toBe(false);
     const limited = await kinesis.send(new ListTagsForStreamCommand({ StreamName: name, Limit: 1 }));
     expect(limited.HasMoreTags).toBe(true);
+  });
+
+  it('removes tags with RemoveTagsFromStream, by StreamName or StreamARN, ignoring keys it does not carry', async () => {
+    const name = target.streamName('untag');
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1, Tags: { app: 'taxi', team: 'data', tier: 'gold' } }));
+    await waitForStatus(kinesis, name, 'ACTIVE');
+    await kinesis.send(new RemoveTagsFromStreamCommand({ StreamName: name, TagKeys: ['team', 'absent'] }));
+    const arn = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary?.StreamARN;
+    await kinesis.send(new RemoveTagsFromStreamCommand({ StreamARN: arn, TagKeys: ['tier'] }));
+    const tags = await kinesis.send(new ListTagsForStreamCommand({ StreamName: name }));
+    expect(tags.Tags).toEqual([{ Key: 'app', Value: 'taxi' }]);
+  });
+
+  it('rejects RemoveTagsFromStream without keys (ValidationException), with bad characters (InvalidArgumentException) or for a missing stream', async () => {
+    const name = target.streamName('untagbad');
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+    await waitForStatus(kinesis, name, 'ACTIVE');
+    const empty = await kinesis.send(new RemoveTagsFromStreamCommand({ StreamName: name, TagKeys: [] })).catch((e: unknown) => e);
+    expect((empty as Error).name).toBe('ValidationException');
+    expect((empty as Error).message).toContain("at 'tagKeys' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    const odd = await kinesis.send(new RemoveTagsFromStreamCommand({ StreamName: name, TagKeys: ['a*b'] })).catch((e: unknown) => e);
+    expect(odd).toBeInstanceOf(InvalidArgumentException);
+    const missing = await kinesis
+      .send(new RemoveTagsFromStreamCommand({ StreamName: target.streamName('untaggone'), TagKeys: ['a'] }))
+      .catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(ResourceNotFoundException);
   });
 
   it('rejects tagging a missing stream with ResourceNotFoundException', async () => {
