@@ -50,12 +50,11 @@ describe('scaling across continue-as-new', () => {
     expect(changeCalls(e2e, 'sc-can-trips').map((c) => c.target)).toEqual([6, 8]);
     expect(changeCalls(e2e, 'sc-can-hotspots').map((c) => `${c.operation}:${c.outcome}`)).toEqual(['UpdateApplication:ok', 'UpdateApplication:ok']);
 
-    // The metrics window continues across runs: each period once, in order.
+    // The metrics window continues across runs: every period since the loop started, once, in order, no gaps.
     const window = await latest().query(metricsQuery);
     const stamps = window.map((s) => s.timestamp);
-    expect(stamps.length).toBeGreaterThan(5);
-    expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
-    expect(new Set(stamps).size).toBe(stamps.length);
+    expect(stamps.length).toBeGreaterThanOrEqual(3);
+    expect(stamps.slice(1).map((t, i) => t - (stamps[i] ?? 0))).toEqual(stamps.slice(1).map(() => 1));
 
     await latest().signal(teardownSignal, { reason: 'test done' });
     await latest().result();
