@@ -7,15 +7,20 @@
  *   extrapolated along its recent trend over the time an action needs to take effect.
  * - Backlog = millisBehindLatest × input rate; drained within `catchUpSeconds`.
  * - Shards grow when the demand projected over the reshard time nears the limit (or
- *   producers are throttled); Flink grows when the lag expected by the time the next
- *   tick's action could take effect, plus one restart's downtime, would pass
- *   `lagTargetSeconds` — never for lag that drains by itself. Both land at their target
+ *   producers are throttled). A rise towards a peak that the last hour has already seen
+ *   come and go (a cycle, a sawtooth) is projected to stop at that peak, and a stream
+ *   scaled in below such a peak is sized for it at the target utilisation, so a recurring
+ *   pattern is neither over-provisioned nor resharded every cycle. Flink grows only when
+ *   the lag expected by the time the next tick's action could take effect, plus one
+ *   restart's downtime, would pass `lagTargetSeconds` (or a backlog must be caught up) —
+ *   not minutes ahead on a projection, and never for lag that drains by itself. Both land at their target
  *   utilisation, within 2×/½, bounds, the KPU maximum, the cost ceiling and the daily
  *   quota minus a reserve (throttling may spend it, pre-emptive moves may not).
  * - Scale in only with evidence from after the last action, never while producers are
  *   throttled or the backlog is above `backlogThresholdMs`, when the recent peak and the
- *   trend fit the smaller capacity, and (Flink) when the saving until demand is projected
- *   to return beats paying for the restart's downtime.
+ *   trend (a rise that has since dropped no longer counts) fit the smaller capacity, and
+ *   (Flink) when the saving until demand is projected to return beats paying for the
+ *   restart's downtime; the stream not while Flink may need to grow during the reshard.
  * - A stalled job (lag grows, nothing processed, CPU idle) gets no more parallelism:
  *   it would not help.
  * - Coordinated: one decision may carry both resources; the workflow applies the stream
@@ -29,7 +34,7 @@ import {
   flinkChangeBlocker, fmt, kpus, maxParallelismFor, newSamples, parametersOf, remainingShardUpdates,
   shardChangeBlocker, shardRange, validateAgainst,
 } from './common.js';
-import { bytesPerRecord, demandSlope, lagTrend, maxOf, observedUnitRate, since, toPoint, type Point } from './adaptive-signals.js';
+import { bytesPerRecord, demandSlope, lagTrend, maxOf, observedUnitRate, recurringPeak, since, toPoint, type Point } from './adaptive-signals.js';
 
 const DEFAULTS = {
   recordsPerSecondPerParallelism: ARTICLE_RECORDS_PER_PARALLELISM,
@@ -57,8 +62,15 @@ const DEFAULTS = {
   /** Lag the policy plans to stay under (the article's alarm is at 60 s). */
   lagTargetSeconds: 55,
   /** Scale-in looks at the peak demand of this window. */
-  flinkLowWindowSeconds: 180,
+  flinkLowWindowSeconds: 120,
   shardLowWindowSeconds: 1800,
+  /**
+   * A rise towards a peak seen within this window, after which demand fell by at least
+   * `recurrenceDrop`, is projected to stop at that peak when sizing the stream (pre-emptive
+   * moves only: throttling still scales out at once). 0 turns this off.
+   */
+  recurrenceWindowSeconds: 3600,
+  recurrenceDrop: 0.2,
   shardUpdateReserve: 3,
   subtasksPerShard: 1,
   learningRate: 0.3,
@@ -90,6 +102,8 @@ const RULES: Record<keyof typeof DEFAULTS, { min: number; max: number; integer?:
   backlogThresholdMs: { min: 0, max: 86_400_000 },
   flinkLowWindowSeconds: { min: 0, max: 86_400 },
   shardLowWindowSeconds: { min: 0, max: 86_400 },
+  recurrenceWindowSeconds: { min: 0, max: 86_400 },
+  recurrenceDrop: { min: 0, max: 1 },
   shardUpdateReserve: { min: 0, max: 9, integer: true },
   subtasksPerShard: { min: 0, max: 64, integer: true },
   learningRate: { min: 0, max: 1 },
@@ -196,9 +210,16 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
   const slope = demandSlope(recent);
   const rising = Math.max(0, slope);
   // Scale-in is cautious: a ramp that just began (after a drop, say) counts even before the long fit sees it.
-  const risingNow = Math.max(rising, demandSlope(pts.filter((x) => x.t > latest.t - params.shortTrendWindowSeconds)));
+  // A rise that has already ended in a drop does not: the long fit only counts from the window's peak on.
+  const peakAt = recent.reduce((best, x, i) => (x.demand > recent[best]!.demand ? i : best), 0);
+  const risingNow = Math.max(0, demandSlope(recent.slice(peakAt)), demandSlope(pts.filter((x) => x.t > latest.t - params.shortTrendWindowSeconds)));
   const d0 = latest.demand;
   const ahead = (seconds: number) => d0 + rising * seconds;
+  // The stream is sized pre-emptively over minutes: a rise towards a peak that has already come and gone stops there.
+  const recurring = params.recurrenceWindowSeconds > 0
+    ? recurringPeak(pts.filter((x) => x.t > latest.t - params.recurrenceWindowSeconds), params.recurrenceDrop)
+    : null;
+  const streamAhead = (seconds: number) => (recurring === null ? ahead(seconds) : Math.min(ahead(seconds), Math.max(d0, recurring)));
   // Until a period after the last action is published, the lag under the new capacity is
   // unknown: the older lag is what the action addressed, so it neither triggers another
   // scale-out nor allows a scale-in (no evidence).
@@ -216,17 +237,24 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
   const shardUtil = (d: number, n: number) => Math.max(d / (n * SHARD_RECORDS_PER_SECOND), (d * bpr) / (n * SHARD_BYTES_PER_SECOND));
   let wantShards = shards;
   const throttled = latest.demand > latest.incoming + 1;
-  if (throttled || shardUtil(ahead(params.shardLeadSeconds), shards) > params.shardHighUtilization) {
-    const sized = ahead(params.shardLeadSeconds + params.sizingHorizonSeconds);
+  if (throttled || shardUtil(streamAhead(params.shardLeadSeconds), shards) > params.shardHighUtilization) {
+    const sized = streamAhead(params.shardLeadSeconds + params.sizingHorizonSeconds);
     wantShards = Math.max(shards + 1, Math.ceil(shards * (1 + params.shardMinGrowth) - 1e-9), shardsFor(sized, bpr, params.shardTargetUtilization));
-    reasons.push(`stream: ${throttled ? `${fmt(latest.demand - latest.incoming)} rec/s throttled` : `projected ${fmt(shardUtil(ahead(params.shardLeadSeconds), shards) * 100)} % of ${shards} shards`} → ${wantShards} shards for ${fmt(sized)} rec/s`);
+    reasons.push(`stream: ${throttled ? `${fmt(latest.demand - latest.incoming)} rec/s throttled` : `projected ${fmt(shardUtil(streamAhead(params.shardLeadSeconds), shards) * 100)} % of ${shards} shards`} → ${wantShards} shards for ${fmt(sized)} rec/s`
+      + `${recurring === null ? '' : ` (a rise towards the ${fmt(recurring)} rec/s peak seen in the last ${fmt(params.recurrenceWindowSeconds)} s)`}`);
   } else if (evidence && lagMs <= params.backlogThresholdMs) {
     const low = windowPeak(pts, latest, params.shardLowWindowSeconds);
-    const fit = shardsFor(Math.max(low.peak, ahead(params.shardLeadSeconds + params.sizingHorizonSeconds)), bpr, params.shardScaleInUtilization);
+    // Headroom for a surge beyond the window's peak; a peak that recurs is what a scale-out would size for, at the target.
+    const inUtil = recurring !== null && low.peak >= recurring ? params.shardTargetUtilization : params.shardScaleInUtilization;
+    const fit = shardsFor(Math.max(low.peak, streamAhead(params.shardLeadSeconds + params.sizingHorizonSeconds)), bpr, inUtil);
     // Each call is a scarce share of the daily quota: only a real reduction is worth one.
-    if (low.covered && fit <= Math.floor(shards * (1 - params.shardMinShrink) + 1e-9)) {
+    // A reshard occupies the control loop (Flink waits while the stream is UPDATING): not while Flink may need to grow meanwhile.
+    const flinkMayGrow = d0 + risingNow * params.shardLeadSeconds > p * unit * params.flinkHighUtilization;
+    if (low.covered && fit <= Math.floor(shards * (1 - params.shardMinShrink) + 1e-9) && flinkMayGrow) {
+      reasons.push(`stream: ${fit} shards would do, but Flink may need to grow during the reshard; not now`);
+    } else if (low.covered && fit <= Math.floor(shards * (1 - params.shardMinShrink) + 1e-9)) {
       wantShards = fit;
-      reasons.push(`stream: peak ${fmt(low.peak)} rec/s over ${fmt(params.shardLowWindowSeconds)} s fits ${fit} shards at ${fmt(params.shardScaleInUtilization * 100)} %`);
+      reasons.push(`stream: peak ${fmt(low.peak)} rec/s over ${fmt(params.shardLowWindowSeconds)} s fits ${fit} shards at ${fmt(inUtil * 100)} %${inUtil === params.shardScaleInUtilization ? '' : ' (a recurring peak)'}`);
     }
   }
 
@@ -247,7 +275,7 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
   let wantP = p;
   if (stalled) {
     reasons.push(`Flink processes ${fmt(latest.processed ?? 0)} rec/s at CPU ${fmt(latest.cpu ?? 0)} %: stalled, not short of capacity; holding`);
-  } else if ((short && lagThen + restart > params.lagTargetSeconds) || projected > capacity || (catchUp > 0 && growing)) {
+  } else if ((short && lagThen + restart > params.lagTargetSeconds) || (catchUp > 0 && (projected > capacity || growing))) {
     const sized = cap(ahead(params.flinkLeadSeconds + params.sizingHorizonSeconds)) + catchUp;
     wantP = Math.max(p + 1, Math.ceil(sized / (unit * params.flinkTargetUtilization) - 1e-9));
     reasons.push(`Flink: lag expected ${fmt(lagThen)} s by the next chance to act (+ ${fmt(restart)} s restart, target ${fmt(params.lagTargetSeconds)} s); `
@@ -342,7 +370,7 @@ export const adaptivePolicy: ScalingPolicy<AdaptiveState> = {
   decide(state, obs, config): DecideResult<AdaptiveState> {
     const params = parametersOf(DEFAULTS, config);
     const fresh = newSamples(obs.samples, state.lastSampleTimestamp);
-    const horizon = Math.max(params.shardLowWindowSeconds, params.flinkLowWindowSeconds, params.trendWindowSeconds) + 600;
+    const horizon = Math.max(params.shardLowWindowSeconds, params.flinkLowWindowSeconds, params.trendWindowSeconds, params.recurrenceWindowSeconds) + 600;
     const freshPoints = fresh.map((s) => toPoint(s, s.timestamp >= state.settledAt ? obs.capacity.parallelism : null));
     const points = [...state.points, ...freshPoints].filter((x) => x.t >= obs.now - horizon);
     const withPoints: AdaptiveState = {
