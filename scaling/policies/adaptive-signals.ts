@@ -103,18 +103,19 @@ export function observedUnitRate(p: Point, minBusy: number): number | null {
 /**
  * The peak of a pattern that has already turned around: the highest demand in `points`
  * when demand has since fallen at least `drop` (a share) below it and is still below it
- * now (not above it); null otherwise (a ramp that has not turned, or a new high). A rise towards a peak
+ * now (not above it by more than `margin`); null otherwise (a ramp that has not turned, or a new high). A rise towards a peak
  * the same window has already seen come and go is more likely a recurrence (a daily or
- * hourly cycle, a sawtooth) than a ramp that will carry on past it.
+ * hourly cycle, a sawtooth) than a ramp that will carry on past it. Demand up to `margin`
+ * (a share) above that peak still counts as the same peak (noise), not as a new high.
  */
-export function recurringPeak(points: Point[], drop: number): number | null {
+export function recurringPeak(points: Point[], drop: number, margin = 0): number | null {
   const latest = points[points.length - 1];
   if (!latest || drop <= 0) return null;
   let peakAt = -1;
   for (let i = 0; i < points.length - 1; i++) if (peakAt < 0 || points[i]!.demand > points[peakAt]!.demand) peakAt = i;
   if (peakAt < 0) return null;
   const peak = points[peakAt]!.demand;
-  if (peak <= 0 || latest.demand > peak) return null;
+  if (peak <= 0 || latest.demand > peak * (1 + margin)) return null;
   const trough = points.slice(peakAt + 1).reduce((a, p) => Math.min(a, p.demand), Infinity);
   return trough <= (1 - drop) * peak ? peak : null;
 }

@@ -24,7 +24,8 @@
  * - A stalled job (lag grows, nothing processed, CPU idle) gets no more parallelism:
  *   it would not help.
  * - Coordinated: one decision may carry both resources; the workflow applies the stream
- *   first when it grows and Flink first when it shrinks. Parallelism stays ≤ shards ×
+ *   first when it grows and Flink first when it shrinks, so Flink's lag budget counts the
+ *   wait for a reshard decided in the same tick. Parallelism stays ≤ shards ×
  *   `subtasksPerShard` unless that is 0.
  * - After a rollback the same direction on that resource is held for the cooldown.
  */
@@ -58,6 +59,8 @@ const DEFAULTS = {
   /** …and sized for this far ahead when capacity grows, so one action lasts. */
   sizingHorizonSeconds: 300,
   catchUpSeconds: 300,
+  /** How long a scale-out of the stream keeps Flink from changing (UPDATING, then verified). */
+  reshardSeconds: 240,
   backlogThresholdMs: 10_000,
   /** Lag the policy plans to stay under (the article's alarm is at 60 s). */
   lagTargetSeconds: 55,
@@ -69,8 +72,10 @@ const DEFAULTS = {
    * `recurrenceDrop`, is projected to stop at that peak when sizing the stream (pre-emptive
    * moves only: throttling still scales out at once). 0 turns this off.
    */
-  recurrenceWindowSeconds: 3600,
+  recurrenceWindowSeconds: 7200,
   recurrenceDrop: 0.2,
+  /** Demand this share above the earlier peak still counts as that peak (noise), not as a new high. */
+  recurrenceMargin: 0.05,
   shardUpdateReserve: 3,
   subtasksPerShard: 1,
   learningRate: 0.3,
@@ -98,12 +103,14 @@ const RULES: Record<keyof typeof DEFAULTS, { min: number; max: number; integer?:
   flinkLeadSeconds: { min: 0, max: 86_400 },
   sizingHorizonSeconds: { min: 0, max: 86_400 },
   catchUpSeconds: { min: 1, max: 86_400 },
+  reshardSeconds: { min: 0, max: 86_400 },
   lagTargetSeconds: { min: 1, max: 86_400 },
   backlogThresholdMs: { min: 0, max: 86_400_000 },
   flinkLowWindowSeconds: { min: 0, max: 86_400 },
   shardLowWindowSeconds: { min: 0, max: 86_400 },
   recurrenceWindowSeconds: { min: 0, max: 86_400 },
   recurrenceDrop: { min: 0, max: 1 },
+  recurrenceMargin: { min: 0, max: 1 },
   shardUpdateReserve: { min: 0, max: 9, integer: true },
   subtasksPerShard: { min: 0, max: 64, integer: true },
   learningRate: { min: 0, max: 1 },
@@ -217,7 +224,7 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
   const ahead = (seconds: number) => d0 + rising * seconds;
   // The stream is sized pre-emptively over minutes: a rise towards a peak that has already come and gone stops there.
   const recurring = params.recurrenceWindowSeconds > 0
-    ? recurringPeak(pts.filter((x) => x.t > latest.t - params.recurrenceWindowSeconds), params.recurrenceDrop)
+    ? recurringPeak(pts.filter((x) => x.t > latest.t - params.recurrenceWindowSeconds), params.recurrenceDrop, params.recurrenceMargin)
     : null;
   const streamAhead = (seconds: number) => (recurring === null ? ahead(seconds) : Math.min(ahead(seconds), Math.max(d0, recurring)));
   // Until a period after the last action is published, the lag under the new capacity is
@@ -244,8 +251,10 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
       + `${recurring === null ? '' : ` (a rise towards the ${fmt(recurring)} rec/s peak seen in the last ${fmt(params.recurrenceWindowSeconds)} s)`}`);
   } else if (evidence && lagMs <= params.backlogThresholdMs) {
     const low = windowPeak(pts, latest, params.shardLowWindowSeconds);
-    // Headroom for a surge beyond the window's peak; a peak that recurs is what a scale-out would size for, at the target.
-    const inUtil = recurring !== null && low.peak >= recurring ? params.shardTargetUtilization : params.shardScaleInUtilization;
+    // Headroom for a surge beyond the window's peak; from the trough of a pattern whose peak recurs, that peak is what
+    // a scale-out would size for, at the target utilisation (near the peak, or above it, the headroom stays).
+    const trough = recurring !== null && low.peak >= recurring && d0 <= (1 - params.recurrenceDrop) * recurring;
+    const inUtil = trough ? params.shardTargetUtilization : params.shardScaleInUtilization;
     const fit = shardsFor(Math.max(low.peak, streamAhead(params.shardLeadSeconds + params.sizingHorizonSeconds)), bpr, inUtil);
     // Each call is a scarce share of the daily quota: only a real reduction is worth one.
     // A reshard occupies the control loop (Flink waits while the stream is UPDATING): not while Flink may need to grow meanwhile.
@@ -267,7 +276,9 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
   // expected by the time the *next* tick's action would take effect still leaves room for it.
   const staleness = Math.max(0, obs.now - (latest.t + latest.seconds));
   const restart = state.restartSeconds ?? params.restartDowntimeSeconds;
-  const nextTickDone = staleness + intervalOf(state) + restart;
+  // A reshard decided now keeps Flink waiting until the stream is ACTIVE again: the next chance to act comes after it.
+  const reshardWait = wantShards > shards ? params.reshardSeconds : 0;
+  const nextTickDone = staleness + intervalOf(state) + reshardWait + restart;
   const lagThen = lagAfter(lagMs / 1000, (t) => cap(d0 + rising * t), capacity, nextTickDone);
   const projected = cap(ahead(params.flinkLeadSeconds)) + catchUp;
   // Lag that drains on its own (capacity above demand) is no reason for another restart.

@@ -140,6 +140,11 @@ describe('adaptive: recurring patterns (a sawtooth: 3,000 → 8,760 records/s ov
     expect(r.decision.reasons.join(' ')).toMatch(/recurring peak/);
   });
 
+  it('keeps the surge headroom while demand is near that peak, not only in its trough', () => {
+    const r = decideAt(52, { shards: 13 }); // 8,280 rec/s
+    expect(r.decision.target.shards ?? 13).toBeGreaterThanOrEqual(12);
+  });
+
   it('scales Flink in two periods after a drop: a rise that has ended does not count as a trend', () => {
     const r = decideAt(56, { shards: 10 });
     expect(r.decision.target.parallelism).toBe(1);
@@ -162,6 +167,17 @@ describe('adaptive: rollback, coordination and limits', () => {
     const again = policy.decide(rolledBack, observation(t, [period(t - 120, 1, { rate: 4000, writeProvisionedThroughputExceeded: 8000 * 60 })], { shards: 4, parallelism: 1 }), cfg);
     expect(again.decision.target.shards).toBeUndefined();
     expect(again.decision.reasons.join(' ')).toMatch(/held after a rollback/);
+  });
+
+  it('grows Flink with the stream when the reshard would make it wait past its lag budget', () => {
+    const ramp = (i: number) => ({ rate: 7600 + 250 * i });
+    const r = run(10, { shards: 9, parallelism: 2 }, ramp);
+    expect(r.decision!.target.shards).toBeGreaterThan(9);
+    expect(r.decision!.target.parallelism).toBe(3);
+    // Without the wait (a stream that reshards instantly) the same tick leaves Flink for later.
+    const instant = run(10, { shards: 9, parallelism: 2 }, ramp, {}, config({ reshardSeconds: 0 }));
+    expect(instant.minute).toBe(r.minute);
+    expect(instant.decision!.target.parallelism).toBeUndefined();
   });
 
   it('leaves Flink alone while the stream is resharding', () => {
