@@ -7,7 +7,7 @@
  *   extrapolated along its recent trend over the time an action needs to take effect.
  * - Backlog = millisBehindLatest × input rate; drained within `catchUpSeconds`.
  * - Shards grow when the demand projected over the reshard time nears the limit (or
- *   producers are throttled). A rise towards a peak that the last hour has already seen
+ *   producers are throttled). A rise towards a peak that the last 2 h have already seen
  *   come and go (a cycle, a sawtooth) is projected to stop at that peak, and a stream
  *   scaled in below such a peak is sized for it at the target utilisation, so a recurring
  *   pattern is neither over-provisioned nor resharded every cycle. Flink grows only when
