@@ -113,6 +113,7 @@ describe('replay extension in a pipeline host workflow', () => {
       const events = (await handle.query(eventsQuery)).map((e) => e.message);
       expect(events.filter((m) => m.startsWith('Replay completed'))).toHaveLength(2);
       expect(events).toContain('Replay pause requested');
+      expect(events.filter((m) => m.startsWith(`Replay child ${replayWorkflowId(id)} started`))).toHaveLength(3);
     });
     await connection.close();
   });
@@ -206,6 +207,9 @@ describe('replay extension in a pipeline host workflow', () => {
       const events = (await handle.query(eventsQuery)).map((e) => e.message);
       expect(events.some((m) => m.startsWith('Replay stopped'))).toBe(true);
       expect(events.some((m) => m.startsWith('Replay completed: 1500 events sent'))).toBe(true);
+      // The second child was started once the first had closed, not while its id was still taken.
+      expect(events.filter((m) => m.startsWith(`Replay child ${replayWorkflowId(id)} started`))).toHaveLength(2);
+      expect(events.some((m) => m.includes('is already running'))).toBe(false);
       await handle.signal(teardownSignal, {});
       await handle.result();
     });
