@@ -9,7 +9,7 @@ const COLORS: Record<string, string> = {
 };
 const W = 960;
 const PANEL = 260;
-const M = { left: 70, right: 150, top: 30, gap: 50 };
+const M = { left: 70, right: 150, top: 46, gap: 50 };
 
 /** At most ~720 vertices per line: a day at 1-minute resolution is drawn from every other minute. */
 function path(all: Array<[number, number]>): string {
