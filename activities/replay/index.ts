@@ -14,7 +14,7 @@ import { summarizeSource, type SourceSummary } from '../../data/readers/source.j
 import { runReplay, type ReplayProgressTick } from './engine.js';
 import { kinesisSink } from './put-records.js';
 import { resolveReplaySource, ReplaySourceError } from './sources.js';
-import type { MalformedLine, ReplayCheckpoint, ScheduleAnchor, Speedup } from './types.js';
+import { EMPTY_CHECKPOINT, type MalformedLine, type ReplayCheckpoint, type ScheduleAnchor, type Speedup } from './types.js';
 
 export type { MalformedLine, ReplayCheckpoint, ScheduleAnchor, Speedup } from './types.js';
 export type { SourceSummary } from '../../data/readers/source.js';
@@ -37,7 +37,8 @@ export interface ReplayChunkInput {
   source: string;
   streamName: string;
   speedup: Speedup;
-  from: ReplayCheckpoint;
+  /** Where to start; null: from the beginning of the source. */
+  from: ReplayCheckpoint | null;
   anchor: ScheduleAnchor | null;
   /** Wall time a chunk may run before it returns its position. */
   maxChunkMs: number;
@@ -85,7 +86,7 @@ export function createReplayActivities(deps: ReplayActivityDeps) {
       const ctx = Context.current();
       const file = await resolveReadable(input.source);
       const resumed = ctx.info.heartbeatDetails as ReplayProgressTick | undefined;
-      const from = resumed?.checkpoint ?? input.from;
+      const from = resumed?.checkpoint ?? input.from ?? EMPTY_CHECKPOINT;
       let latest: ReplayProgressTick = { checkpoint: from, anchor: resumed?.anchor ?? input.anchor, eventsPerSecond: 0 };
       const malformed: MalformedLine[] = [];
       const beat = setInterval(() => ctx.heartbeat(latest), heartbeatIntervalMs);

@@ -16,7 +16,7 @@ import {
   type ReplayReport, type ReplayRunState,
 } from './messages.js';
 import { progressOf } from './progress.js';
-import type { MalformedLine, ReplayCheckpoint } from '../../activities/replay/types.js';
+import type { MalformedLine } from '../../activities/replay/types.js';
 
 function activitiesFor(state: ReplayRunState) {
   const { maxChunkMs, heartbeatTimeoutMs } = state.timing;
@@ -124,7 +124,7 @@ export async function replayWorkflow(input: ReplayRunState): Promise<ReplayRepor
         source: state.source,
         streamName: state.streamName,
         speedup: state.speedup,
-        from: state.checkpoint ?? emptyCheckpoint(),
+        from: state.checkpoint,
         anchor: state.anchor,
         maxChunkMs: state.timing.maxChunkMs,
       });
@@ -142,14 +142,3 @@ export async function replayWorkflow(input: ReplayRunState): Promise<ReplayRepor
   }
 }
 
-function emptyCheckpoint(): ReplayCheckpoint {
-  return {
-    position: { line: 0, byteOffset: 0 },
-    eventsSent: 0,
-    malformedLines: 0,
-    throttledRetries: 0,
-    failedRetries: 0,
-    lastEventMs: null,
-    lagMs: 0,
-  };
-}
