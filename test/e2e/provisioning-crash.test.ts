@@ -1,51 +1,16 @@
-import { resolve } from 'node:path';
 import { ListApplicationsCommand } from '@aws-sdk/client-kinesis-analytics-v2';
 import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { describeStream } from '../../activities/provisioning/stream.js';
-import { ManagedChild } from '../../scripts/processes.js';
+import type { ManagedChild } from '../../scripts/processes.js';
 import { teardownSignal } from '../../workflows/messages.js';
-import { cloudWatchClient, flinkClient, kinesisClient, startTestEmulator, TEST_REGION, type TestEmulator } from '../support/emulator.js';
-import { createTestClient, runWorker, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';
+import { cloudWatchClient, flinkClient, kinesisClient, startTestEmulator, type TestEmulator } from '../support/emulator.js';
+import { createTestClient, runWorker, uniqueTaskQueue } from '../support/temporal.js';
+import { startWorkerProcess, until } from '../support/worker-process.js';
 import { startPipeline, testSpec, waitForPhase } from '../workflows/lifecycle-harness.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** The real worker entry point in its own process, so it can be killed like a crashed host. */
-async function startWorkerProcess(taskQueue: string, emulatorUrl: string, lines: string[]): Promise<ManagedChild> {
-  const child = new ManagedChild({
-    name: 'worker',
-    command: process.execPath,
-    args: ['--import', 'tsx', 'workers/main.ts'],
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TEMPORAL_ADDRESS: temporalAddress(),
-      TEMPORAL_NAMESPACE: temporalNamespace(),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      AWS_ENDPOINT_URL: emulatorUrl,
-      AWS_REGION: TEST_REGION,
-      LOG_LEVEL: 'warn',
-    },
-    onLine: (line) => lines.push(line),
-  });
-  await until('the worker process to poll', () => {
-    if (child.exit) throw new Error(`worker exited early: ${lines.join('\n')}`);
-    return lines.some((l) => l.includes('worker ready'));
-  }, 90_000);
-  return child;
-}
 
 describe('crash of the worker while provisioning waits', () => {
   let client: Client;

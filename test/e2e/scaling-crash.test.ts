@@ -1,49 +1,12 @@
-import { resolve } from 'node:path';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManagedChild } from '../../scripts/processes.js';
+import type { ManagedChild } from '../../scripts/processes.js';
 import { scaleOverrideUpdate, teardownSignal } from '../../workflows/messages.js';
-import { TEST_REGION } from '../support/emulator.js';
-import { temporalAddress, temporalNamespace } from '../support/temporal.js';
+import { startWorkerProcess, until } from '../support/worker-process.js';
 import {
   changeCalls, kinds, settledIn, startScalingE2E, startScalingPipeline, startWorker, waitForScaling, type ScalingE2E,
 } from './scaling-harness.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** The real worker entry point in its own process, so it can be killed like a crashed host. */
-async function startWorkerProcess(e2e: ScalingE2E, lines: string[]): Promise<ManagedChild> {
-  const child = new ManagedChild({
-    name: 'worker',
-    command: process.execPath,
-    args: ['--import', 'tsx', 'workers/main.ts'],
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TEMPORAL_ADDRESS: temporalAddress(),
-      TEMPORAL_NAMESPACE: temporalNamespace(),
-      TEMPORAL_TASK_QUEUE: e2e.taskQueue,
-      AWS_ENDPOINT_URL: e2e.cloud.emulator.url,
-      AWS_REGION: TEST_REGION,
-      LOG_LEVEL: 'warn',
-    },
-    onLine: (line) => lines.push(line),
-  });
-  await until('the worker process to poll', () => {
-    if (child.exit) throw new Error(`worker exited early: ${lines.join('\n')}`);
-    return lines.some((l) => l.includes('worker ready'));
-  }, 120_000);
-  return child;
-}
 
 let e2e: ScalingE2E;
 let workerA: ManagedChild | undefined;
@@ -62,7 +25,7 @@ afterAll(async () => {
 describe('a worker crash in the middle of a scaling action', () => {
   it('completes the action on a new worker with one UpdateShardCount and one UpdateApplication', { timeout: 240_000 }, async () => {
     const lines: string[] = [];
-    workerA = await startWorkerProcess(e2e, lines);
+    workerA = await startWorkerProcess(e2e.taskQueue, e2e.cloud.emulator.url, lines);
     const handle = await startScalingPipeline(e2e, 'sc-crash', { shards: 4, parallelism: 1, scaling: { settleTimeoutSeconds: 120 } });
     await handle.executeUpdate(scaleOverrideUpdate, { args: [{ shards: 6, parallelism: 2, reason: 'crash test' }] });
 
