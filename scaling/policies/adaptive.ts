@@ -32,7 +32,7 @@
 import type { ActionOutcome, DecideResult, MetricsSample, Observation, PolicyConfig, ScalingPolicy, ScalingTarget } from '../types.js';
 import {
   ARTICLE_RECORDS_PER_PARALLELISM, SHARD_BYTES_PER_SECOND, SHARD_RECORDS_PER_SECOND,
-  flinkChangeBlocker, fmt, kpus, maxParallelismFor, newSamples, parametersOf, remainingShardUpdates,
+  flinkChangeBlocker, fmt, kpus, maxParallelismFor, newSamples, outOfBounds, parametersOf, remainingShardUpdates,
   shardChangeBlocker, shardRange, validateAgainst,
 } from './common.js';
 import { bytesPerRecord, demandSlope, lagTrend, maxOf, observedUnitRate, recurringPeak, since, toPoint, type Point } from './adaptive-signals.js';
@@ -231,7 +231,9 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
   // unknown: the older lag is what the action addressed, so it neither triggers another
   // scale-out nor allows a scale-in (no evidence).
   const settled = since(recent, state.settledAt);
-  const evidence = settled.length > 0;
+  // Missing lag is not zero backlog: without a lag datapoint in the latest settled period, nothing scales in.
+  const lagKnown = settled.length > 0 && settled[settled.length - 1]!.lagMs !== null;
+  const evidence = lagKnown;
   const { lagMs, growing } = lagTrend(settled);
   const backlog = (lagMs / 1000) * latest.incoming;
   const catchUp = lagMs > params.backlogThresholdMs ? backlog / params.catchUpSeconds : 0;
@@ -240,6 +242,7 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
       + `backlog ${fmt(backlog)} records, true rate ${fmt(unit)} rec/s per parallelism${state.unitRate === null ? ' (configured)' : ' (learned)'}`,
   ];
 
+  if (settled.length > 0 && !lagKnown) reasons.push('no millisBehindLatest / iterator age in the latest period: missing data is not zero backlog, so no scale-in');
   // Shards: out when the demand projected over the reshard time nears the limit; in on the stable window's peak.
   const shardUtil = (d: number, n: number) => Math.max(d / (n * SHARD_RECORDS_PER_SECOND), (d * bpr) / (n * SHARD_BYTES_PER_SECOND));
   let wantShards = shards;
@@ -312,7 +315,13 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
       }
     }
   }
-  if (params.subtasksPerShard > 0) wantP = Math.min(wantP, wantShards * params.subtasksPerShard);
+  // Parallelism ≤ shards × subtasks-per-shard: a Flink scale-out that needs more subtasks brings the shards with it
+  // (constrain() then caps parallelism at the shard count the decision really reaches).
+  if (params.subtasksPerShard > 0 && wantP > p && wantP > wantShards * params.subtasksPerShard) {
+    const needed = Math.ceil(wantP / params.subtasksPerShard);
+    reasons.push(`stream: parallelism ${wantP} needs ≥ ${needed} shards at ${params.subtasksPerShard} subtask(s) per shard`);
+    wantShards = Math.max(wantShards, needed);
+  }
   return { shards: wantShards, parallelism: wantP, reasons };
 }
 
@@ -324,13 +333,41 @@ function constrain(planned: Plan, state: AdaptiveState, obs: Observation, config
   const latest = state.points[state.points.length - 1];
   const throttling = latest !== undefined && latest.demand > latest.incoming;
 
-  let s = planned.shards;
-  const range = shardRange(shards, config.limits);
-  s = Math.min(Math.max(s, range.min), range.max);
-  let pp = Math.min(Math.max(planned.parallelism, config.limits.minParallelism), maxParallelismFor(config.limits, ppk));
+  const sps = params.subtasksPerShard;
+  const limits = config.limits;
+  const outside = outOfBounds(obs.capacity, limits);
+  if (outside) reasons.push(`outside the bounds (${outside}): returning in AWS-legal steps unless that would cut capacity under load`);
+
+  // Parallelism first: within bounds, the KPU maximum and the cost ceiling; a scale-out is never turned into a cut.
+  const maxP = maxParallelismFor(limits, ppk);
+  let pp = Math.min(Math.max(planned.parallelism, limits.minParallelism), maxP);
   if (params.maxCostPerHour > 0) {
-    while (pp > Math.max(p, config.limits.minParallelism) && costPerHour(s, pp, ppk, params) > params.maxCostPerHour) pp--;
+    while (pp > Math.max(p, limits.minParallelism) && costPerHour(shards, pp, ppk, params) > params.maxCostPerHour) pp--;
+  }
+  if (planned.parallelism > p && pp < p) {
+    reasons.push(`Flink needs ${planned.parallelism} but the bounds allow ${pp}: holding parallelism ${p}, not cutting under load`);
+    pp = p;
+  }
+
+  // Shards: within 2×/½ and bounds (one legal step towards them when outside), the cost ceiling, never a cut on a
+  // scale-out, and on a scale-in never below what the parallelism needs (parallelism ≤ shards × subtasks-per-shard).
+  const range = shardRange(shards, limits);
+  let s = Math.min(Math.max(planned.shards, range.min), range.max);
+  if (params.maxCostPerHour > 0) {
     while (s > shards && costPerHour(s, pp, ppk, params) > params.maxCostPerHour) s--;
+  }
+  if (planned.shards > shards && s < shards) {
+    reasons.push(`the stream needs ${planned.shards} shards but the bounds allow ${s}: holding ${shards}, not cutting under load`);
+    s = shards;
+  }
+  if (sps > 0 && s < shards) {
+    // Flink shrinks before the stream; if Flink cannot change now, the current parallelism is what must fit.
+    const after = flinkChangeBlocker(obs) === null ? pp : Math.max(p, pp);
+    const floor = Math.min(shards, Math.ceil(after / sps));
+    if (s < floor) {
+      reasons.push(`shards stay ≥ ${floor} for parallelism ${pp} at ${sps} subtask(s) per shard`);
+      s = floor;
+    }
   }
   if (s !== shards) {
     const up = s > shards;
@@ -342,6 +379,20 @@ function constrain(planned: Plan, state: AdaptiveState, obs: Observation, config
     else {
       target.shards = s;
       reasons.push(`shards ${shards} → ${s} (${remainingShardUpdates(obs)} UpdateShardCount calls left in 24 h)`);
+    }
+  }
+
+  // The parallelism cap uses the shard count this decision really leaves (after 2×/½, quota, bounds and holds).
+  const finalShards = target.shards ?? shards;
+  if (sps > 0 && pp > finalShards * sps) {
+    const cap = finalShards * sps;
+    if (pp > p) {
+      const capped = Math.max(p, cap);
+      reasons.push(`parallelism capped at ${capped}: ${finalShards} shards × ${sps} subtask(s) per shard${capped > cap ? ' (already above it; not raised further, not cut under load)' : ''}`);
+      pp = capped;
+    } else {
+      reasons.push(`parallelism ${pp} > ${finalShards} shards × ${sps}: lowered to ${cap}`);
+      pp = Math.max(limits.minParallelism, cap);
     }
   }
   if (pp !== p) {

@@ -75,12 +75,35 @@ export function remainingShardUpdates(observation: Observation): number {
   return Math.max(0, SHARD_UPDATES_PER_DAY - shardUpdatesInWindow(observation));
 }
 
-/** The shard counts one UpdateShardCount call may reach: at most 2×, at least ½ (rounded up), within bounds. */
+/**
+ * The shard counts one UpdateShardCount call may reach: at most 2×, at least ½ (rounded
+ * up), within bounds. When the stream is outside the bounds (an override, or bounds
+ * lowered since), the range is the one AWS-legal step towards them: never an illegal
+ * jump straight to the bound, which AWS would refuse.
+ */
 export function shardRange(current: number, limits: PolicyLimits): { min: number; max: number } {
-  return {
-    min: Math.max(limits.minShards, Math.ceil(current / 2)),
-    max: Math.min(limits.maxShards, current * 2),
-  };
+  const legalMin = Math.ceil(current / 2);
+  const legalMax = current * 2;
+  if (current > limits.maxShards) {
+    const step = Math.max(limits.maxShards, legalMin);
+    return { min: step, max: step };
+  }
+  if (current < limits.minShards) {
+    const step = Math.min(limits.minShards, legalMax);
+    return { min: step, max: step };
+  }
+  return { min: Math.max(limits.minShards, legalMin), max: Math.min(limits.maxShards, legalMax) };
+}
+
+/** Where the capacity is outside the configured bounds, in words; null when within. */
+export function outOfBounds(capacity: Capacity, limits: PolicyLimits): string | null {
+  const out: string[] = [];
+  if (capacity.shards > limits.maxShards) out.push(`${capacity.shards} shards > maxShards ${limits.maxShards}`);
+  if (capacity.shards < limits.minShards) out.push(`${capacity.shards} shards < minShards ${limits.minShards}`);
+  const maxP = maxParallelismFor(limits, capacity.parallelismPerKpu);
+  if (capacity.parallelism > maxP) out.push(`parallelism ${capacity.parallelism} > ${maxP} (maxParallelism / maxKpus)`);
+  if (capacity.parallelism < limits.minParallelism) out.push(`parallelism ${capacity.parallelism} < minParallelism ${limits.minParallelism}`);
+  return out.length ? out.join(', ') : null;
 }
 
 /** Highest parallelism allowed by the bounds and the KPU maximum (one KPU is the orchestration KPU). */
