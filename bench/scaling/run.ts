@@ -1,15 +1,23 @@
 /**
- * `npm run bench:scaling [-- --traces DIR] [--out DIR] [--restart-seconds N] [--reshard-seconds N]
- * [--reporting-delay-seconds N] [--markdown]`: every *.csv in
- * bench/scaling/traces (and in DIR), every policy and the oracle; prints a table per
- * trace, writes bench/out/scaling.json and an SVG chart per trace.
+ * `npm run bench:scaling [-- options]`: every *.csv in bench/scaling/traces (and in each
+ * --traces DIR), every policy, Kinesis on-demand + Managed Flink autoscaling, and the
+ * oracle; a table per trace and the target check. With --generated N [--seed S]
+ * [--held-out M] it also runs N generated traces (seeds S…S+N−1) and M from the held-out
+ * range, and reports the share of traces meeting each target, the misses and the worst
+ * cases, tuning and held-out separately. --sensitivity reruns the committed traces at
+ * restart times of 45 s / 3 min / 10 min and reshard times of 3 / 15 min.
+ *
+ * Writes bench/out/scaling.json (committed traces), scaling-generated.json and one SVG
+ * chart per committed trace.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchmarkTrace, checkTargets } from './benchmark.js';
+import { loadavg } from 'node:os';
+import { benchmarkTrace, checkSuite, checkTargets, TARGETS, type TraceBenchmark } from './benchmark.js';
 import { chartSvg } from './charts.js';
-import { markdownTable, textTable } from './report.js';
+import { generateTrace, HELD_OUT_SEED_BASE } from './generate.js';
+import { generatedReport, markdownTable, sensitivityReport, suiteLine, targetLines, textTable } from './report.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from './sim/simulate.js';
 import { parseTrace } from './sim/trace.js';
 
@@ -21,56 +29,110 @@ const { values } = parseArgs({
     'restart-seconds': { type: 'string' },
     'reshard-seconds': { type: 'string' },
     'reporting-delay-seconds': { type: 'string' },
+    generated: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    'held-out': { type: 'string', default: '0' },
+    sensitivity: { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
   },
 });
 
-/** Model timings are simulator options (defaults in DEFAULT_SIM_OPTIONS), not trace columns. */
-function seconds(flag: string, fallback: number): number {
-  const raw = values[flag as 'restart-seconds'];
+function nonNegative(flag: string, raw: string | undefined, fallback: number, integer = false): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${flag} must be a non-negative number of seconds`);
+  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+    throw new Error(`--${flag} must be a non-negative ${integer ? 'integer' : 'number'} (got '${raw}')`);
+  }
   return value;
 }
+
 const options: SimOptions = {
   ...DEFAULT_SIM_OPTIONS,
-  restartSeconds: seconds('restart-seconds', DEFAULT_SIM_OPTIONS.restartSeconds),
-  reshardSeconds: seconds('reshard-seconds', DEFAULT_SIM_OPTIONS.reshardSeconds),
-  reportingDelaySeconds: seconds('reporting-delay-seconds', DEFAULT_SIM_OPTIONS.reportingDelaySeconds),
+  restartSeconds: nonNegative('restart-seconds', values['restart-seconds'], DEFAULT_SIM_OPTIONS.restartSeconds),
+  reshardSeconds: nonNegative('reshard-seconds', values['reshard-seconds'], DEFAULT_SIM_OPTIONS.reshardSeconds),
+  reportingDelaySeconds: nonNegative('reporting-delay-seconds', values['reporting-delay-seconds'], DEFAULT_SIM_OPTIONS.reportingDelaySeconds),
 };
+const generatedCount = nonNegative('generated', values.generated, 0, true);
+const firstSeed = nonNegative('seed', values.seed, 1, true);
+const heldOutCount = nonNegative('held-out', values['held-out'], 0, true);
+if (firstSeed + generatedCount > HELD_OUT_SEED_BASE) throw new Error(`--seed: seeds from ${HELD_OUT_SEED_BASE} on are held out; use --held-out for them`);
 
 function csvFiles(dir: string): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.csv')).sort().map((f) => join(dir, f));
 }
 
-const files = [join(import.meta.dirname, 'traces'), ...(values.traces ?? []).map((d) => resolve(d))].flatMap(csvFiles);
 const outDir = resolve(values.out!);
 mkdirSync(outDir, { recursive: true });
+const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
+const timing = `restart ${options.restartSeconds} s, reshard ${options.reshardSeconds} s, CloudWatch delay ${options.reportingDelaySeconds} s`;
+console.log(`model: ${timing}; load average at start ${load()} (2 cores, shared)\n`);
+
+const files = [join(import.meta.dirname, 'traces'), ...(values.traces ?? []).map((d) => resolve(d))].flatMap(csvFiles);
+const committed = files.map((file) => parseTrace(basename(file, '.csv'), readFileSync(file, 'utf8')));
 
 const started = performance.now();
-const results = files.map((file) => {
-  const trace = parseTrace(basename(file, '.csv'), readFileSync(file, 'utf8'));
+const results = committed.map((trace) => {
   const b = benchmarkTrace(trace, options);
-  console.log(`${values.markdown ? markdownTable(b) : textTable(b)}\n`);
+  if (!values.quiet) console.log(`${values.markdown ? markdownTable(b) : textTable(b)}\n`);
   writeFileSync(join(outDir, `scaling-${b.trace}.svg`), chartSvg(b));
   return b;
 });
-const totalMs = performance.now() - started;
-
+const committedSeconds = (performance.now() - started) / 1000;
 const targets = results.map((b) => checkTargets(b));
-for (const t of targets) {
-  const ok = (v: boolean) => (v ? 'yes' : 'NO');
-  console.log(`${t.trace}: fewest SLO minutes ${ok(t.fewestSloMinutes)}, cost ≤ article-step ${ok(t.notDearerThanArticle)}, ≤ 1.25× oracle ${ok(t.withinOracleBound)}`);
-}
+const suite = checkSuite(results, targets);
+console.log(targetLines(targets));
+console.log(suiteLine('committed traces', suite));
 const dayTrace = results.find((b) => b.durationHours >= 24);
-console.log(`\n${results.length} traces in ${(totalMs / 1000).toFixed(1)} s`
-  + (dayTrace ? `; the 24 h trace (${dayTrace.trace}, 1-minute rows, 1 s steps) for all policies and the oracle in ${(dayTrace.millis / 1000).toFixed(2)} s` : ''));
-
+console.log(`\n${results.length} committed traces in ${committedSeconds.toFixed(1)} s`
+  + (dayTrace ? `; the 24 h trace for all policies, on-demand and the oracle in ${(dayTrace.millis / 1000).toFixed(2)} s` : ''));
 writeFileSync(join(outDir, 'scaling.json'), `${JSON.stringify({
   generatedBy: 'npm run bench:scaling',
   model: { restartSeconds: options.restartSeconds, reshardSeconds: options.reshardSeconds, reportingDelaySeconds: options.reportingDelaySeconds },
-  totalSeconds: totalMs / 1000,
+  loadAverage: loadavg(),
+  totalSeconds: committedSeconds,
   traces: results.map(({ series: _series, ...rest }) => rest),
   targets,
+  suite,
 }, null, 2)}\n`);
-console.log(`wrote ${join(outDir, 'scaling.json')} and ${results.length} charts`);
+
+if (generatedCount + heldOutCount > 0) {
+  const runSet = (seeds: number[]) => seeds.map((seed) => {
+    const trace = generateTrace(seed);
+    const b = benchmarkTrace(trace, options);
+    return { seed, family: trace.family, description: trace.description, benchmark: b, check: checkTargets(b) };
+  });
+  const genStarted = performance.now();
+  const tuning = runSet(Array.from({ length: generatedCount }, (_, i) => firstSeed + i));
+  const heldOut = runSet(Array.from({ length: heldOutCount }, (_, i) => HELD_OUT_SEED_BASE + i));
+  const genSeconds = (performance.now() - genStarted) / 1000;
+  console.log(`\n${generatedReport(tuning, heldOut)}`);
+  console.log(`\n${tuning.length + heldOut.length} generated traces (${[...tuning, ...heldOut].reduce((a, r) => a + r.benchmark.durationHours, 0).toFixed(0)} simulated hours × 7 runs) in ${genSeconds.toFixed(1)} s; load average now ${load()}`);
+  const strip = (rows: typeof tuning) => rows.map((r) => ({ seed: r.seed, family: r.family, description: r.description, rows: r.benchmark.rows, check: r.check }));
+  writeFileSync(join(outDir, 'scaling-generated.json'), `${JSON.stringify({
+    generatedBy: `npm run bench:scaling -- --generated ${generatedCount} --seed ${firstSeed} --held-out ${heldOutCount}`,
+    model: { restartSeconds: options.restartSeconds, reshardSeconds: options.reshardSeconds, reportingDelaySeconds: options.reportingDelaySeconds },
+    targets: TARGETS,
+    seconds: genSeconds,
+    loadAverage: loadavg(),
+    tuning: { suite: checkSuite(tuning.map((r) => r.benchmark), tuning.map((r) => r.check)), traces: strip(tuning) },
+    heldOut: { suite: checkSuite(heldOut.map((r) => r.benchmark), heldOut.map((r) => r.check)), traces: strip(heldOut) },
+  }, null, 2)}\n`);
+}
+
+if (values.sensitivity) {
+  const grid: Array<{ restartSeconds: number; reshardSeconds: number; results: TraceBenchmark[] }> = [];
+  for (const restartSeconds of [45, 180, 600]) {
+    for (const reshardSeconds of [180, 900]) {
+      const o = { ...options, restartSeconds, reshardSeconds };
+      grid.push({ restartSeconds, reshardSeconds, results: committed.map((t) => benchmarkTrace(t, o)) });
+    }
+  }
+  console.log(`\n${sensitivityReport(grid)}`);
+  writeFileSync(join(outDir, 'scaling-sensitivity.json'), `${JSON.stringify(grid.map((g) => ({
+    restartSeconds: g.restartSeconds,
+    reshardSeconds: g.reshardSeconds,
+    traces: g.results.map((b) => ({ trace: b.trace, rows: b.rows, check: checkTargets(b) })),
+    suite: checkSuite(g.results),
+  })), null, 2)}\n`);
+}
+console.log(`\nwrote ${outDir}/scaling*.json and ${results.length} charts`);

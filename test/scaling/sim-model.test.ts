@@ -102,3 +102,26 @@ describe('simulator CloudWatch sampling', () => {
     expect(sample).toMatchObject({ millisBehindLatest: null, cpuUtilization: null, numRecordsInPerSecond: null, downtime: 60_000, fullRestarts: 1, kpus: 3 });
   });
 });
+
+describe('simulator stream model: Kinesis on-demand mode', () => {
+  const onDemand = () => new PlatformModel({ shards: 8, parallelism: 32, parallelismPerKpu: 1 }, { reshardSeconds: 180, restartSeconds: 45, streamMode: 'on-demand' });
+
+  it('starts at 4,000 records/s and follows up to 2 × the peak it saw 15 minutes earlier, throttling beyond', () => {
+    const model = onDemand();
+    const first = run(model, 900, input(10_000));
+    expect(first[0]!.accepted).toBe(4000);
+    expect(first[899]!.accepted).toBe(4000);
+    // 15 minutes after the 4,000 records/s peak the limit is 8,000; 15 more and it is 16,000.
+    expect(model.step(900, input(10_000)).accepted).toBe(8000);
+    const later = run(model, 900, input(10_000), 901);
+    // …and the producers' retried backlog drains at the new limit.
+    expect(later[later.length - 1]!.accepted).toBe(16_000);
+  });
+
+  it('bills no shards; each record written counts as at least 1 KB', () => {
+    const stats = onDemand().step(0, input(1000, 4400, 350));
+    expect(stats.billedShards).toBe(0);
+    expect(stats.billedIngestBytes).toBe(1000 * 1024);
+    expect(stats.readBytes).toBe(1000 * 350);
+  });
+});

@@ -12,7 +12,26 @@ export const SHARD_WRITE_RECORDS = 1000;
 export const SHARD_WRITE_BYTES = 1_000_000;
 export const SHARD_READ_BYTES = 2_000_000;
 
+/**
+ * Kinesis on-demand (Standard) capacity mode, from AWS's documentation
+ * (docs.aws.amazon.com/streams/latest/dev/how-do-i-size-a-stream.html): a new stream
+ * writes 4 MB/s and 4,000 records/s; the stream accommodates up to double its previous
+ * peak write throughput, and traffic above double the previous peak within 15 minutes
+ * is throttled; reads get twice the write capacity; at most 200 MB/s and 200,000
+ * records/s by default. Modelled as: write limit = max(default, 2 × the highest accepted
+ * rate seen up to 15 minutes ago), capped at the maximum.
+ */
+export const ON_DEMAND = {
+  defaultRecordsPerSecond: 4000,
+  defaultBytesPerSecond: 4_000_000,
+  maxRecordsPerSecond: 200_000,
+  maxBytesPerSecond: 200_000_000,
+  peakDelaySeconds: 900,
+};
+
 export interface ModelOptions {
+  /** 'on-demand': the stream's capacity follows the demand (ON_DEMAND); shard counts are ignored. */
+  streamMode?: 'provisioned' | 'on-demand';
   /** How long the stream stays UPDATING after UpdateShardCount (old capacity meanwhile). */
   reshardSeconds: number;
   /** How long a parallelism change stops processing (application UPDATING). */
@@ -49,6 +68,10 @@ export interface SecondStats {
   downtimeMs: number;
   kpus: number;
   billedShards: number;
+  /** On-demand billing: bytes written counted per record rounded up to 1 KB, and bytes read. */
+  billedIngestBytes: number;
+  readBytes: number;
+  /** Provisioned: open shards; on-demand: the write limit in shard equivalents (1,000 records/s each). */
   shards: number;
   parallelism: number;
 }
@@ -88,6 +111,9 @@ export class PlatformModel {
   private readonly generated = new Cumulative();
   private readonly accepted = new Cumulative();
   private processedTotal = 0;
+  /** On-demand: accepted records and bytes per second, and their running peaks up to `peakDelaySeconds` ago. */
+  private readonly acceptedHistory: Array<[number, number]> = [];
+  private onDemandPeak: [number, number] = [0, 0];
 
   constructor(initial: Capacity, private readonly options: ModelOptions) {
     this.shards = initial.shards;
@@ -117,6 +143,18 @@ export class PlatformModel {
     return this.restart.until;
   }
 
+  /** On-demand write limit (records/s) at `second`: twice the peak accepted up to 15 minutes ago, at least the default. */
+  private onDemandWriteLimit(second: number, bytes: number): number {
+    const seen = second - ON_DEMAND.peakDelaySeconds;
+    if (seen >= 0 && seen < this.acceptedHistory.length) {
+      const [records, byteRate] = this.acceptedHistory[seen]!;
+      this.onDemandPeak = [Math.max(this.onDemandPeak[0], records), Math.max(this.onDemandPeak[1], byteRate)];
+    }
+    const records = Math.min(ON_DEMAND.maxRecordsPerSecond, Math.max(ON_DEMAND.defaultRecordsPerSecond, 2 * this.onDemandPeak[0]));
+    const byteRate = Math.min(ON_DEMAND.maxBytesPerSecond, Math.max(ON_DEMAND.defaultBytesPerSecond, 2 * this.onDemandPeak[1]));
+    return Math.min(records, byteRate / bytes);
+  }
+
   /** Advances second `second` → `second + 1`. */
   step(second: number, input: SecondInput): SecondStats {
     if (this.reshard && second >= this.reshard.until) {
@@ -131,7 +169,8 @@ export class PlatformModel {
     // produce (backoff), so a long throttle does not multiply the attempts without bound.
     const retries = Math.min(this.producerBacklog, Math.max(demand, 1));
     const offered = demand + retries;
-    const writeLimit = Math.min(this.shards * SHARD_WRITE_RECORDS, (this.shards * SHARD_WRITE_BYTES) / bytes);
+    const onDemand = this.options.streamMode === 'on-demand';
+    const writeLimit = onDemand ? this.onDemandWriteLimit(second, bytes) : Math.min(this.shards * SHARD_WRITE_RECORDS, (this.shards * SHARD_WRITE_BYTES) / bytes);
     const accepted = Math.min(offered, writeLimit);
     const firstTimeThrottled = Math.max(0, demand - Math.max(0, writeLimit - retries));
     this.producerBacklog += demand - accepted;
@@ -140,12 +179,14 @@ export class PlatformModel {
 
     const running = this.restart === null;
     const capacity = this.parallelism * input.trueRatePerParallelism;
-    const readLimit = (this.shards * SHARD_READ_BYTES) / bytes;
+    // On-demand reads get twice the write capacity (8 MB/s by default), like 2 MB/s per shard.
+    const readLimit = onDemand ? 2 * writeLimit : (this.shards * SHARD_READ_BYTES) / bytes;
     const processed = running ? Math.min(this.streamBacklog, capacity, readLimit) : 0;
     this.streamBacklog -= processed;
     this.processedTotal += processed;
 
-    const billedShards = this.reshard ? Math.max(this.reshard.from, this.reshard.to) : this.shards;
+    if (onDemand) this.acceptedHistory.push([accepted, accepted * bytes]);
+    const billedShards = onDemand ? 0 : this.reshard ? Math.max(this.reshard.from, this.reshard.to) : this.shards;
     const billedParallelism = this.restart ? Math.max(this.restart.from, this.parallelism) : this.parallelism;
     return {
       offered,
@@ -160,7 +201,9 @@ export class PlatformModel {
       downtimeMs: this.restart ? (second + 1 - this.restart.startedAt) * 1000 : 0,
       kpus: Math.ceil(billedParallelism / this.parallelismPerKpu) + 1,
       billedShards,
-      shards: this.shards,
+      billedIngestBytes: accepted * Math.ceil(bytes / 1024) * 1024,
+      readBytes: processed * bytes,
+      shards: onDemand ? Math.ceil(writeLimit / SHARD_WRITE_RECORDS) : this.shards,
       parallelism: this.parallelism,
     };
   }

@@ -11,7 +11,7 @@ import { DAY_SECONDS, SHARD_UPDATES_PER_DAY, type Decision, type Observation, ty
 import { CloudWatchRecorder } from './cloudwatch.js';
 import { PlatformModel, type Capacity, type ModelOptions, type SecondStats } from './model.js';
 import { rowAtSecond, type Trace } from './trace.js';
-import { Tally, type RunResult } from './tally.js';
+import { Tally, type Prices, type RunResult } from './tally.js';
 
 export interface SimOptions extends ModelOptions {
   initial: Capacity;
@@ -25,7 +25,7 @@ export interface SimOptions extends ModelOptions {
   verifySeconds: number;
   sloSeconds: number;
   startEpoch: number;
-  prices: { shardHour: number; kpuHour: number };
+  prices: Prices;
 }
 
 export const DEFAULT_SIM_OPTIONS: SimOptions = {
@@ -40,7 +40,7 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = {
   verifySeconds: 60,
   sloSeconds: 60,
   startEpoch: 1_699_920_000,
-  prices: { shardHour: 0.015, kpuHour: 0.11 },
+  prices: { shardHour: 0.015, kpuHour: 0.11, onDemandStreamHour: 0.04, onDemandGbWritten: 0.08, onDemandGbRead: 0.04 },
 };
 
 type Step = { kind: 'shards' | 'parallelism'; to: number };

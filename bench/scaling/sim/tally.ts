@@ -15,6 +15,20 @@ export interface MinutePoint {
   lagSeconds: number;
 }
 
+/**
+ * List prices, us-east-1: provisioned $0.015 per shard-hour; Managed Flink $0.11 per
+ * KPU-hour; Kinesis on-demand (Standard) $0.04 per stream-hour, $0.08 per GB written
+ * (each record rounded up to 1 KB) and $0.04 per GB read
+ * (aws.amazon.com/kinesis/data-streams/pricing/).
+ */
+export interface Prices {
+  shardHour: number;
+  kpuHour: number;
+  onDemandStreamHour: number;
+  onDemandGbWritten: number;
+  onDemandGbRead: number;
+}
+
 export interface RunResult {
   kpuHours: number;
   shardHours: number;
@@ -35,6 +49,9 @@ export class Tally {
   rejected = 0;
   private kpuSeconds = 0;
   private shardSeconds = 0;
+  private ingestBytes = 0;
+  private readBytes = 0;
+  private seconds = 0;
   private throttled = 0;
   private peakLag = 0;
   private sloMinutes = 0;
@@ -42,11 +59,14 @@ export class Tally {
   private minuteDemand = 0;
   private readonly series: MinutePoint[] = [];
 
-  constructor(private readonly options: { sloSeconds: number; prices: { shardHour: number; kpuHour: number } }) {}
+  constructor(private readonly options: { sloSeconds: number; prices: Prices; streamMode?: 'provisioned' | 'on-demand' }) {}
 
   add(second: number, stats: SecondStats, demand: number, unitRate: number): void {
     this.kpuSeconds += stats.kpus;
     this.shardSeconds += stats.billedShards;
+    this.ingestBytes += stats.billedIngestBytes;
+    this.readBytes += stats.readBytes;
+    this.seconds++;
     this.throttled += stats.firstTimeThrottled;
     this.peakLag = Math.max(this.peakLag, stats.lagSeconds);
     this.minuteMaxLag = Math.max(this.minuteMaxLag, stats.lagSeconds);
@@ -69,10 +89,15 @@ export class Tally {
   result(restarts: number, shardUpdates: number, decisions: number): RunResult {
     const kpuHours = this.kpuSeconds / 3600;
     const shardHours = this.shardSeconds / 3600;
+    const prices = this.options.prices;
+    const GB = 1024 ** 3;
+    const streamCost = this.options.streamMode === 'on-demand'
+      ? (this.seconds / 3600) * prices.onDemandStreamHour + (this.ingestBytes / GB) * prices.onDemandGbWritten + (this.readBytes / GB) * prices.onDemandGbRead
+      : 0;
     return {
       kpuHours,
       shardHours,
-      cost: kpuHours * this.options.prices.kpuHour + shardHours * this.options.prices.shardHour,
+      cost: kpuHours * prices.kpuHour + shardHours * prices.shardHour + streamCost,
       sloMinutes: this.sloMinutes,
       peakLagSeconds: this.peakLag,
       throttledRecords: this.throttled,
