@@ -3,6 +3,7 @@
  * port that speaks HTTP/1.1 and h2c. The only file that listens.
  */
 import { createAdminRouter, ADMIN_PREFIX } from './core/admin.js';
+import { ApiRateLimiter } from './core/apiRates.js';
 import { CallLog } from './core/callLog.js';
 import type { CallEntry } from './core/callLog.js';
 import { Dispatcher } from './core/dispatch.js';
@@ -60,11 +61,13 @@ export async function startEmulator(start: StartEmulatorOptions = {}): Promise<R
   const services = createServices(options, clock);
   const callLog = new CallLog(options.callLogLimit);
   const faults = new FaultInjector();
+  const rates = options.apiRates.enabled ? new ApiRateLimiter(options.apiRates.table) : undefined;
   const admin: EmulatorAdmin = {
     reset() {
       for (const module of services.modules) module.reset();
       callLog.clear();
       faults.clear();
+      rates?.clear();
     },
     calls: (filter) => callLog.list(filter),
     injectFault: (spec) => faults.add(spec),
@@ -77,6 +80,7 @@ export async function startEmulator(start: StartEmulatorOptions = {}): Promise<R
     clock,
     accountId: options.accountId,
     defaultRegion: options.region,
+    ...(rates ? { rates } : {}),
   });
   const adminRouter = createAdminRouter({
     modules: services.modules,

@@ -15,6 +15,7 @@ import { listMetrics } from './operations/listMetrics.js';
 import { putDashboard } from './operations/putDashboard.js';
 import { putMetricAlarm } from './operations/putMetricAlarm.js';
 import { putMetricData } from './operations/putMetricData.js';
+import { IMMEDIATE } from './resolution.js';
 import type { CloudWatchState } from './state.js';
 import { MetricStore } from './store.js';
 
@@ -37,6 +38,10 @@ export function createCloudWatchService(options: CloudWatchServiceOptions = {}):
       retentionMs: options.config?.retentionMs ?? DEFAULT_RETENTION_MS,
       samplesPerSecond: options.samplesPerSecond ?? 64,
     }),
+    resolution: {
+      awsNamespaceResolutionSec: options.config?.awsNamespaceResolutionSec ?? IMMEDIATE.awsNamespaceResolutionSec,
+      publicationDelayMs: options.config?.publicationDelayMs ?? IMMEDIATE.publicationDelayMs,
+    },
     alarms: new Map(),
     dashboards: new Map(),
   };
@@ -64,9 +69,11 @@ export function createCloudWatchService(options: CloudWatchServiceOptions = {}):
       state.dashboards.clear();
     },
     record(datum) {
+      // Stored at the resolution it is readable at, so minute data costs one bucket a minute.
+      const resolutionMs = datum.namespace.startsWith('AWS/') ? state.resolution.awsNamespaceResolutionSec * 1000 : 1000;
       state.store.addValue(
         { namespace: datum.namespace, metricName: datum.metricName, dimensions: datum.dimensions },
-        datum.timestampMs,
+        Math.floor(datum.timestampMs / resolutionMs) * resolutionMs,
         datum.value,
         1,
         datum.unit,

@@ -6,7 +6,14 @@ import { evaluate, ExpressionEvaluationError, type TimeSeries, type Value } from
 import { ExpressionSyntaxError, parseExpression, type Expr } from './expressions/parser.js';
 import { validationError } from './errors.js';
 import { computeStatistic, type Statistic } from './statistics.js';
+import { readWindow, type ResolutionPolicy } from './resolution.js';
 import { aggregate, type MetricStore, type SeriesKey } from './store.js';
+
+/** What the reader may see: the clock and the `AWS/` namespaces' resolution policy. */
+export interface ReadContext {
+  nowMs: number;
+  policy: ResolutionPolicy;
+}
 
 export interface MetricStatQuery {
   kind: 'metric';
@@ -36,12 +43,13 @@ export interface QueryResult {
 }
 
 /** Reads one MetricStat query: one value per period with data in [startSec, endSec). */
-export function readMetricStat(store: MetricStore, q: MetricStatQuery, startSec: number, endSec: number): TimeSeries {
+export function readMetricStat(store: MetricStore, q: MetricStatQuery, startSec: number, endSec: number, read: ReadContext): TimeSeries {
   const points = new Map<number, number>();
   const series = store.get(q.key);
   if (series) {
-    const alignedStart = Math.floor(startSec / q.period) * q.period;
-    for (const agg of aggregate(series, alignedStart, endSec, q.period)) {
+    const window = readWindow(q.key.namespace, q.period, endSec, read.nowMs, read.policy);
+    const alignedStart = Math.floor(startSec / window.period) * window.period;
+    for (const agg of aggregate(series, alignedStart, window.endSec, window.period)) {
       const value = computeStatistic(agg, q.stat);
       if (value !== undefined) points.set(agg.start, value);
     }
@@ -69,13 +77,13 @@ function parseAll(queries: ExpressionQuery[]): Map<string, Expr> {
 }
 
 /** Runs every query; returns results in request order (ReturnData filtering is the caller's). */
-export function runQueries(store: MetricStore, queries: Query[], startSec: number, endSec: number): QueryResult[][] {
+export function runQueries(store: MetricStore, queries: Query[], startSec: number, endSec: number, read: ReadContext): QueryResult[][] {
   const metricQueries = queries.filter((q): q is MetricStatQuery => q.kind === 'metric');
   const expressionQueries = queries.filter((q): q is ExpressionQuery => q.kind === 'expression');
   const byId = new Map(queries.map((q) => [q.id, q]));
   const parsed = parseAll(expressionQueries);
   const values = new Map<string, Value>();
-  for (const q of metricQueries) values.set(q.id, readMetricStat(store, q, startSec, endSec));
+  for (const q of metricQueries) values.set(q.id, readMetricStat(store, q, startSec, endSec, read));
 
   const defaultPeriod = Math.min(...metricQueries.map((q) => q.period), 60);
   const inProgress = new Set<string>();

@@ -1,5 +1,6 @@
 /** Everything the CloudWatch service holds: metrics, alarms and dashboards. */
 import type { Clock } from '../core/types.js';
+import type { ResolutionPolicy } from './resolution.js';
 import type { MetricStore } from './store.js';
 
 export interface StoredAlarm {
@@ -20,6 +21,8 @@ export interface StoredDashboard {
 export interface CloudWatchState {
   clock: Clock;
   store: MetricStore;
+  /** Resolution and publication delay of the `AWS/` namespaces. */
+  resolution: ResolutionPolicy;
   alarms: Map<string, StoredAlarm>;
   dashboards: Map<string, StoredDashboard>;
 }

@@ -8,6 +8,7 @@ import type { CallLog } from './callLog.js';
 import { summarizeParams } from './callLog.js';
 import { AwsError, frameError, serializationError, unknownOperationError } from './errors.js';
 import type { WireResponse } from './errors.js';
+import type { ApiRateLimiter } from './apiRates.js';
 import type { FaultInjector } from './faults.js';
 import { assertValid } from './validation.js';
 import type { Clock, Operation, RequestContext, ServiceModule } from './types.js';
@@ -25,6 +26,8 @@ export interface DispatcherDeps {
   clock: Clock;
   accountId: string;
   defaultRegion: string;
+  /** Per-API rates (the `aws` profile); absent: no control-plane throttling. */
+  rates?: ApiRateLimiter;
 }
 
 const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\//;
@@ -97,6 +100,7 @@ export class Dispatcher {
     const fault = this.deps.faults.evaluate(service.targetPrefix, name);
     if (fault.delayMs > 0) await sleep(fault.delayMs);
     if (fault.error) throw fault.error;
+    this.deps.rates?.admit(service.targetPrefix, name, { region: ctx.region, accountId: ctx.accountId, input }, ctx.nowMs);
     if (operation.validation) assertValid(input, operation.validation);
     return await operation.handle(input, fault.delayMs > 0 ? { ...ctx, nowMs: this.deps.clock.nowMs() } : ctx);
   }

@@ -100,7 +100,9 @@ export class FlinkEngine {
   private runnerFor(app: Application, nowMs: number): JobRunner {
     const stream = this.inputStream(app.current);
     if (!app.runner || app.runner.job.inputStream !== stream) {
-      app.runner = new JobRunner(app.name, new TaxiJob(this.deps.streams, stream), this.deps.metrics, nowMs);
+      app.runner = new JobRunner(app.name, new TaxiJob(this.deps.streams, stream), this.deps.metrics, nowMs, {
+        kpusPublishIntervalMs: this.deps.config.kpusPublishIntervalMs,
+      });
     }
     return app.runner;
   }

@@ -9,6 +9,7 @@
  * AWS uses for the Kinesis source's lag.
  */
 import type { MetricSink } from '../core/types.js';
+import { KpuReport } from './kpuReport.js';
 import type { JobCheckpoint, TaxiJob } from './taxiJob.js';
 
 export interface RunConditions {
@@ -44,13 +45,16 @@ export class JobRunner {
   /** Fractional record budget carried between ticks so low rates are exact over time. */
   private carry = 0;
   private unhealthyTicks = 0;
+  private readonly kpuReport: KpuReport;
 
   constructor(
     private readonly applicationName: string,
     readonly job: TaxiJob,
     private readonly metrics: MetricSink,
     nowMs: number,
+    publishing: { kpusPublishIntervalMs: number } = { kpusPublishIntervalMs: 0 },
   ) {
+    this.kpuReport = new KpuReport(publishing.kpusPublishIntervalMs);
     this.outageStartMs = nowMs;
     this.lastCheckpointMs = nowMs;
     this.lastCheckpoint = job.checkpoint();
@@ -140,8 +144,11 @@ export class JobRunner {
     const app = { Application: this.applicationName };
     const perSecond = elapsedMs > 0 ? 1000 / elapsedMs : 0;
     const heap = Math.min(95, 15 + this.job.stateSize() / (c.parallelism * 200));
+    const kpus = this.kpuReport.observe(nowMs, elapsedMs, Math.ceil(c.parallelism / c.parallelismPerKpu) + 1);
+    if (kpus !== null) {
+      this.metrics.record({ namespace: NAMESPACE, metricName: 'KPUs', dimensions: app, value: kpus.value, timestampMs: kpus.timestampMs, unit: 'Count' });
+    }
     const values: Record<string, [number, string]> = {
-      KPUs: [Math.ceil(c.parallelism / c.parallelismPerKpu) + 1, 'Count'],
       downtime: [this.outageStartMs === null ? 0 : nowMs - this.outageStartMs, 'Milliseconds'],
       uptime: [this.runningSinceMs === null ? 0 : nowMs - this.runningSinceMs, 'Milliseconds'],
       fullRestarts: [this.fullRestarts, 'Count'],

@@ -131,7 +131,7 @@ export function getMetricData(state: CloudWatchState): Operation<GetMetricDataIn
       }
       const startSec = Math.floor(input.StartTime);
       const endSec = Math.ceil(input.EndTime);
-      const results = runQueries(state.store, queries, startSec, endSec);
+      const results = runQueries(state.store, queries, startSec, endSec, { nowMs: state.clock.nowMs(), policy: state.resolution });
       const descending = (input.ScanBy ?? 'TimestampDescending') === 'TimestampDescending';
       let budget = input.MaxDatapoints ?? DEFAULT_MAX_DATAPOINTS;
       const out: WireResult[] = [];

@@ -3,6 +3,7 @@ import type { Operation } from '../../core/types.js';
 import { invalidParameterCombination, invalidParameterValue, validationFailed } from '../errors.js';
 import type { CloudWatchState } from '../state.js';
 import { BASIC_STATISTICS, computeStatistic, isValidPeriod, parseStatistic, type Statistic } from '../statistics.js';
+import { readWindow } from '../resolution.js';
 import { aggregate } from '../store.js';
 import { DIMENSION_TABLE, METRIC_NAME_RULE, NAMESPACE_RULE, dimensionsToRecord, type WireDimension } from '../wire.js';
 
@@ -73,8 +74,9 @@ export function getMetricStatistics(state: CloudWatchState): Operation<GetMetric
       if (input.Unit !== undefined && series?.unit !== undefined && series.unit !== input.Unit) {
         return { Label: input.MetricName, Datapoints: [] };
       }
-      const start = Math.floor(input.StartTime / input.Period) * input.Period;
-      const aggregates = series ? aggregate(series, start, Math.ceil(input.EndTime), input.Period) : [];
+      const window = readWindow(input.Namespace, input.Period, Math.ceil(input.EndTime), state.clock.nowMs(), state.resolution);
+      const start = Math.floor(input.StartTime / window.period) * window.period;
+      const aggregates = series ? aggregate(series, start, window.endSec, window.period) : [];
       const datapoints = aggregates.map((agg) => {
         const dp: WireDatapoint = { Timestamp: agg.start, Unit: series?.unit ?? 'None' };
         for (const name of input.Statistics ?? []) {

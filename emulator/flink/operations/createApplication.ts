@@ -2,7 +2,7 @@ import type { Operation } from '../../core/types.js';
 import { versionFromCreate, type WireApplicationConfiguration } from '../configuration.js';
 import { applicationDetail } from '../describe.js';
 import { newToken, type FlinkEngine } from '../engine.js';
-import { invalidArgument, resourceInUse } from '../errors.js';
+import { invalidArgument, limitExceeded, resourceInUse } from '../errors.js';
 import { APPLICATION_NAME, assertInput } from '../input.js';
 import type { Application } from '../model.js';
 import { assertTags, mergeTags, TAG_LIST } from '../tags.js';
@@ -35,6 +35,10 @@ export function createApplication(engine: FlinkEngine): Operation<CreateApplicat
       if (input.ApplicationMode === 'INTERACTIVE') throw invalidArgument('Only STREAMING applications are supported by Apache Flink runtimes.');
       engine.advance(ctx.nowMs);
       if (engine.apps.has(input.ApplicationName)) throw resourceInUse(`Application ${input.ApplicationName} already exists.`);
+      const quota = engine.deps.config.maxApplications;
+      if (quota !== null && engine.apps.size >= quota) {
+        throw limitExceeded(`Number of applications in account ${ctx.accountId} in ${ctx.region} has reached the limit of ${quota}.`);
+      }
       const version = versionFromCreate(
         { description: input.ApplicationDescription ?? '', runtime: input.RuntimeEnvironment, serviceExecutionRole: input.ServiceExecutionRole },
         input.ApplicationConfiguration,

@@ -1,5 +1,6 @@
 import type { Operation } from '../../core/types.js';
 import { invalidArgument, limitExceeded } from '../errors.js';
+import { assertShardQuota } from '../quotas.js';
 import { STREAM_NAME } from '../rules.js';
 import type { StreamStore } from '../store.js';
 import type { StreamMode } from '../model.js';
@@ -38,6 +39,7 @@ export function createStream(store: StreamStore): Operation<CreateStreamInput, R
             `Number of additional shards that would have resulted from this request: ${shardCount}.`,
         );
       }
+      if (store.find(input.StreamName) === undefined) assertShardQuota(store, shardCount, ctx);
       store.create(input.StreamName, ctx.region, shardCount, mode, input.Tags ?? {});
       return {};
     },

@@ -1,6 +1,7 @@
 import type { Operation } from '../../core/types.js';
 import { limitExceeded, streamNotActive } from '../errors.js';
 import { openShards } from '../model.js';
+import { assertShardQuota } from '../quotas.js';
 import { STREAM_ARN, STREAM_NAME } from '../rules.js';
 import type { StreamStore } from '../store.js';
 import type { StreamRef } from '../streams.js';
@@ -41,6 +42,7 @@ export function updateShardCount(store: StreamStore): Operation<UpdateShardCount
           `UpdateShardCount cannot scale up over the shard limit of ${store.options.maxShardsPerStream} for stream ${stream.name} under account ${ctx.accountId}. Target shard count: ${target}`,
         );
       }
+      assertShardQuota(store, target - current, ctx);
       stream.shardCountUpdates = stream.shardCountUpdates.filter((t) => t > ctx.nowMs - DAY_MS);
       if (stream.shardCountUpdates.length >= store.options.updateShardCountPerDay) {
         throw limitExceeded(
