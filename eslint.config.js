@@ -1,6 +1,30 @@
 // @ts-check
+import { dirname, relative, resolve } from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/**
+ * Architecture boundaries, checked on every import (also type-only and re-exports): a
+ * relative import resolved from the importing file must land inside one of `allow`
+ * (folders or files, relative to the repository root, without extension). Package
+ * imports are not this rule's business.
+ */
+const importBoundary = {
+  meta: { type: 'problem', schema: [{ type: 'object', properties: { allow: { type: 'array', items: { type: 'string' } }, why: { type: 'string' } } }] },
+  create(context) {
+    const { allow, why } = context.options[0];
+    const root = import.meta.dirname;
+    const check = (node) => {
+      const source = node.source?.value;
+      if (typeof source !== 'string' || !source.startsWith('.')) return;
+      const target = relative(root, resolve(dirname(context.filename), source)).replace(/\\/g, '/').replace(/\.(js|ts)$/, '');
+      const inside = allow.some((a) => target === a || target.startsWith(`${a}/`));
+      if (!inside) context.report({ node: node.source, message: `${source} is outside what this folder may import (${allow.join(', ')}): ${why}` });
+    };
+    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
+  },
+};
+const boundaries = { plugins: { shardpilot: { rules: { 'import-boundary': importBoundary } } } };
 
 const nodeBuiltins = [
   'fs', 'path', 'os', 'http', 'https', 'http2', 'net', 'crypto', 'child_process', 'stream', 'zlib',
@@ -45,6 +69,27 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts', 'scaling/**/*.ts'],
     rules: determinism,
+  },
+  {
+    // The API talks to workflows only through their public contract (messages, search attributes, summaries).
+    files: ['api/**/*.ts'],
+    ...boundaries,
+    rules: {
+      'shardpilot/import-boundary': ['error', {
+        allow: ['api', 'model', 'config', 'scaling', 'workflows/contract'],
+        why: 'the API imports only workflows/contract.ts from workflows/ (and pure model/config/scaling modules)',
+      }],
+    },
+  },
+  {
+    // The emulator stands alone (it could ship as its own package). Its process entry point
+    // (main.ts) alone reads the shared configuration, which is the one module that reads the environment.
+    files: ['emulator/**/*.ts'],
+    ignores: ['emulator/main.ts'],
+    ...boundaries,
+    rules: {
+      'shardpilot/import-boundary': ['error', { allow: ['emulator'], why: 'emulator/ imports nothing outside emulator/' }],
+    },
   },
   {
     files: ['**/*.js', '**/*.mjs'],

@@ -1,5 +1,5 @@
 import type { TemporalConfig } from '../config/index.js';
-import { pipelineWorkflowId } from '../workflows/messages.js';
+import { pipelineWorkflowId } from '../workflows/contract.js';
 import type { PipelineLinks } from './schemas/common.js';
 
 /** Links are relative to the API (it may sit behind a proxy); the Temporal UI link is absolute. */

@@ -1,42 +1,32 @@
 /**
- * The pipeline workflow (one per pipeline, id `pipeline-<id>`): wiring only. The life
- * cycle's steps live in lifecycle/, the features that run inside RUNNING in the
- * extensions listed in extensions.ts.
+ * The pipeline workflow (one per pipeline, id `pipeline-<id>`): provision → RUNNING →
+ * teardown, continuing-as-new on the way. While RUNNING, two controllers do the work:
+ * the replay (./replay/controller.ts) and the scaling loop (./scaling/controller.ts).
+ * The public contract (messages, search attributes, summaries) is ./contract.ts; the
+ * carried state and its migrations are ./lifecycle/carried.ts.
  */
 import {
   allHandlersFinished, condition, makeContinueAsNewFunc, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
-import type { PipelineSpec } from '../model/spec.js';
-import type { PipelinePhase, PipelineResources, PipelineStatus } from '../model/status.js';
-import type { PipelineContext } from './extension.js';
-import { PIPELINE_EXTENSIONS } from './extensions.js';
-import { ExtensionHost } from './lifecycle/extensions.js';
+import type { PipelineStatus } from '../model/status.js';
+import {
+  applicationNameKey, eventsQuery, pipelineIdKey, pipelinePhaseKey, statusQuery, streamNameKey, teardownSignal,
+  type PipelineWorkflowInput, type PipelineWorkflowResult, type TeardownRequest,
+} from './contract.js';
+import { carriedState, readCarried } from './lifecycle/carried.js';
+import type { PipelineContext } from './lifecycle/context.js';
+import { controllerFailed } from './lifecycle/failures.js';
 import { provision } from './lifecycle/provision.js';
-import { applicationNameKey, pipelineIdKey, pipelinePhaseKey, streamNameKey } from './lifecycle/search-attributes.js';
-import { PipelineState, type CarriedState } from './lifecycle/state.js';
+import { PipelineState } from './lifecycle/state.js';
 import { pipelineCurrentDetails } from './lifecycle/summary.js';
 import { tearDown } from './lifecycle/teardown.js';
-import { eventsQuery, statusQuery, teardownSignal, type TeardownRequest } from './messages.js';
+import { ReplayController } from './replay/controller.js';
+import { ScalingController } from './scaling/controller.js';
 
-export type { CarriedState } from './lifecycle/state.js';
+export type { PipelineWorkflowInput, PipelineWorkflowResult } from './contract.js';
 
-export interface PipelineWorkflowInput {
-  spec: PipelineSpec;
-  /** Set by continue-as-new; absent on the first run. */
-  carried?: CarriedState;
-  /**
-   * Also continue-as-new once history exceeds this many events (besides Temporal's own
-   * suggestion). Lets short-lived environments exercise long-life behaviour.
-   */
-  continueAsNewAfterHistoryEvents?: number;
-}
-
-export interface PipelineWorkflowResult {
-  id: string;
-  phase: PipelinePhase;
-  resources: PipelineResources;
-  continuedAsNewCount: number;
-}
+/** How long teardown waits for the controllers to reach a safe point after `stop()`. */
+const STOP_GRACE = '5 minutes';
 
 function publishPhase(status: PipelineStatus): void {
   upsertSearchAttributes([{ key: pipelinePhaseKey, value: status.phase }]);
@@ -44,9 +34,10 @@ function publishPhase(status: PipelineStatus): void {
 }
 
 export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<PipelineWorkflowResult> {
-  const { spec, carried } = input;
+  const { spec } = input;
+  const carried = input.carried === undefined ? undefined : readCarried(input.carried);
   let teardown: TeardownRequest | null = null;
-  const state = new PipelineState(spec, carried, { nowIso: () => new Date().toISOString(), phaseChanged: publishPhase });
+  const state = new PipelineState(spec, carried?.pipeline ?? undefined, { nowIso: () => new Date().toISOString(), phaseChanged: publishPhase });
 
   setHandler(statusQuery, () => state.status);
   setHandler(eventsQuery, () => state.events);
@@ -70,7 +61,9 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Pi
     continueAsNewSuggested,
     nowIso: () => new Date().toISOString(),
   };
-  const extensions = new ExtensionHost(PIPELINE_EXTENSIONS, ctx, carried?.extensions, state);
+  // Built in this order on every run (replay first): their handlers exist from the first workflow task.
+  const replay = new ReplayController(ctx, carried?.replay ?? undefined);
+  const scaling = new ScalingController(ctx, carried?.scaling ?? undefined);
 
   if (carried === undefined) {
     upsertSearchAttributes([
@@ -85,11 +78,30 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Pi
   } else {
     state.record({ kind: 'phase', message: `Continued as new (run ${state.status.continuedAsNewCount + 1}) in phase ${state.phase}` });
     setCurrentDetails(pipelineCurrentDetails(state.status));
+    if (carried.problems.length > 0) {
+      // Loud, never a silent reset: the scaling controller holds until a person resumes it.
+      const why = `the carried state could not be read: ${carried.problems.join('; ')}`;
+      scaling.hold(why);
+      state.recordError('read carried state', carried.problems.join('; '));
+      state.setPhase('DEGRADED', why);
+    }
   }
 
+  let running = 0;
+  const supervise = (name: string, run: () => Promise<void>): void => {
+    running += 1;
+    void run()
+      .catch((err: unknown) => controllerFailed(state, name, 'run', err))
+      .finally(() => {
+        running -= 1;
+      });
+  };
+  let started = false;
   if (teardown === null) {
-    extensions.start();
-    await condition(() => teardown !== null || (extensions.allReturned && continueAsNewSuggested()));
+    started = true;
+    supervise('replay', () => replay.run());
+    supervise('scaling', () => scaling.run());
+    await condition(() => teardown !== null || (running === 0 && continueAsNewSuggested()));
     // Updates still being handled would be lost with this run; let them answer first.
     await condition(allHandlersFinished);
     if (teardown === null) {
@@ -99,14 +111,20 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Pi
       const next = makeContinueAsNewFunc<typeof pipelineWorkflow>({ typedSearchAttributes: info.typedSearchAttributes, memo: info.memo });
       return await next({
         spec,
-        carried: state.toCarried(extensions.snapshots()),
+        carried: carriedState(state.toCarried(), scaling.snapshot(), replay.snapshot()),
         continueAsNewAfterHistoryEvents: input.continueAsNewAfterHistoryEvents,
       });
     }
   }
 
   const request: TeardownRequest = teardown;
-  await extensions.stopAll();
+  await Promise.all([
+    replay.stop().catch((err: unknown) => controllerFailed(state, 'replay', 'stop', err)),
+    scaling.stop().catch((err: unknown) => controllerFailed(state, 'scaling', 'stop', err)),
+  ]);
+  if (started && !(await condition(() => running === 0, STOP_GRACE))) {
+    state.record({ kind: 'error', message: `Controllers still busy after ${STOP_GRACE}; tearing down anyway` });
+  }
   await tearDown(state, request.reason ?? 'teardown requested');
   await condition(allHandlersFinished);
   return {
@@ -116,3 +134,4 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Pi
     continuedAsNewCount: state.status.continuedAsNewCount,
   };
 }
+

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { PipelineSpecInput } from '../../model/spec.js';
 import type { TemporalConfig } from '../../config/index.js';
-import { pipelineWorkflowId } from '../../workflows/messages.js';
+import { pipelineWorkflowId } from '../../workflows/contract.js';
 import { pipelineLinks } from '../links.js';
 import { BODY_PROBLEMS, PipelineParams, problemResponses } from '../schemas/common.js';
 import {

@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import { PipelineId, ReplaySpec } from '../../model/spec.js';
 import type { ReplayProgress } from '../../model/status.js';
-import type { ReplayStartRequest } from '../../workflows/messages.js';
+import type { ReplayStartRequest } from '../../workflows/contract.js';
 import { patchOf, withoutDefault } from './patch.js';
 
 /** Fields left out fall back to the pipeline's spec (then to the spec defaults), so no defaults are filled here. */

@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 import { POLICY_NAMES, ScalingLimits, ScalingSpec } from '../../model/spec.js';
 import type { AutoscalingSettings, ScalingRecord } from '../../model/status.js';
 import type { MetricsSample } from '../../scaling/types.js';
-import type { AutoscalingChange, ScaleOverrideResult } from '../../workflows/messages.js';
+import type { AutoscalingChange, ScaleOverrideResult } from '../../workflows/contract.js';
 import { patchOf, withoutDefault } from './patch.js';
 
 export const ScaleRequest = Type.Object(

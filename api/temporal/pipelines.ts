@@ -3,7 +3,6 @@
  * from visibility, and the pipeline workflow's signals, queries and updates. Routes
  * stay thin; errors surface as the client throws them and api/errors.ts maps them.
  */
-import { pipelineStaticDetails, pipelineStaticSummary } from '../../workflows/lifecycle/summary.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
@@ -11,15 +10,14 @@ import proto, { type temporal } from '@temporalio/proto';
 import { crossFieldErrors, resolveSpec, type PipelineSpec, type PipelineSpecInput } from '../../model/spec.js';
 import { PIPELINE_PHASES, type PipelinePhase } from '../../model/status.js';
 import {
-  PIPELINE_WORKFLOW_TYPE, autoscalingUpdate, eventsQuery, metricsQuery, pipelineWorkflowId, replayControlUpdate,
+  PIPELINE_WORKFLOW_TYPE, applicationNameKey, autoscalingUpdate, pipelineIdKey, pipelinePhaseKey, pipelineStaticDetails,
+  pipelineStaticSummary, streamNameKey, eventsQuery, metricsQuery, pipelineWorkflowId, replayControlUpdate,
   replayProgressQuery, scaleOverrideUpdate, scalingHistoryQuery, startReplayUpdate, statusQuery, teardownSignal,
-  type AutoscalingChange, type ReplayControlRequest, type ReplayStartRequest, type ScaleOverrideRequest,
-} from '../../workflows/messages.js';
+  type AutoscalingChange, type PipelineWorkflow, type ReplayControlRequest, type ReplayStartRequest, type ScaleOverrideRequest,
+} from '../../workflows/contract.js';
 import { conflict, invalidRequest, pipelineClosed, type FieldError } from '../errors.js';
 import { policyParameterErrors } from '../validation.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
-import { applicationNameKey, pipelineIdKey, pipelinePhaseKey, streamNameKey } from '../../workflows/lifecycle/search-attributes.js';
-import type { pipelineWorkflow } from '../../workflows/pipeline.js';
 
 export interface PipelineGatewayOptions {
   namespace: string;
@@ -112,7 +110,7 @@ export class PipelineGateway {
     const workflowId = pipelineWorkflowId(id);
     const hash = specHash(spec);
     try {
-      const handle = await this.client.workflow.start<typeof pipelineWorkflow>(PIPELINE_WORKFLOW_TYPE, {
+      const handle = await this.client.workflow.start<PipelineWorkflow>(PIPELINE_WORKFLOW_TYPE, {
         workflowId,
         taskQueue: this.options.taskQueue,
         args: [{ spec }],

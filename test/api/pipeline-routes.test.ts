@@ -4,7 +4,7 @@
  * visibility (filtered by phase, paginated), DELETE signals teardown.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipelineIdKey } from '../../workflows/lifecycle/search-attributes.js';
+import { pipelineIdKey } from '../../workflows/contract.js';
 import { eventually, startTestApi, terminateAllOn, type TestApi } from './support/app.js';
 import { startFixtureWorker, type FixtureWorker } from './support/fixture-worker.js';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { describeStream } from '../../activities/provisioning/stream.js';
 import type { ManagedChild } from '../../scripts/processes.js';
-import { teardownSignal } from '../../workflows/messages.js';
+import { teardownSignal } from '../../workflows/contract.js';
 import { cloudWatchClient, flinkClient, kinesisClient, startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { createTestClient, runWorker, uniqueTaskQueue } from '../support/temporal.js';
 import { startWorkerProcess, until } from '../support/worker-process.js';

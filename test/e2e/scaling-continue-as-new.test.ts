@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autoscalingUpdate, metricsQuery, scaleOverrideUpdate, teardownSignal } from '../../workflows/messages.js';
+import { autoscalingUpdate, metricsQuery, scaleOverrideUpdate, teardownSignal } from '../../workflows/contract.js';
 import {
   changeCalls, kinds, settledIn, startScalingE2E, startScalingPipeline, waitForScaling, type ScalingE2E,
 } from './scaling-harness.js';

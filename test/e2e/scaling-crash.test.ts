@@ -1,7 +1,7 @@
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManagedChild } from '../../scripts/processes.js';
-import { scaleOverrideUpdate, teardownSignal } from '../../workflows/messages.js';
+import { scaleOverrideUpdate, teardownSignal } from '../../workflows/contract.js';
 import { startWorkerProcess, until } from '../support/worker-process.js';
 import {
   changeCalls, kinds, settledIn, startScalingE2E, startScalingPipeline, startWorker, waitForScaling, type ScalingE2E,

@@ -9,7 +9,7 @@ import { createActivities } from '../../activities/index.js';
 import type { EmulatorOverrides } from '../../emulator/config.js';
 import type { ScalingSpec } from '../../model/spec.js';
 import type { PipelinePhase, PipelineStatus, ScalingRecord } from '../../model/status.js';
-import { scalingHistoryQuery, statusQuery } from '../../workflows/messages.js';
+import { scalingHistoryQuery, statusQuery } from '../../workflows/contract.js';
 import { startEmulatedCloud, type EmulatedCloud } from '../activities/scaling/emulated.js';
 import { createTestClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';
 import { startPipeline, testSpec } from '../workflows/lifecycle-harness.js';

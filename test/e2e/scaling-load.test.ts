@@ -1,7 +1,7 @@
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { DescribeApplicationCommand } from '@aws-sdk/client-kinesis-analytics-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metricsQuery, teardownSignal } from '../../workflows/messages.js';
+import { metricsQuery, teardownSignal } from '../../workflows/contract.js';
 import { steadyLoad } from '../activities/scaling/emulated.js';
 import { changeCalls, settledIn, startScalingE2E, startScalingPipeline, waitForScaling, type ScalingE2E } from './scaling-harness.js';
 

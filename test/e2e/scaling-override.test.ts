@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scaleOverrideUpdate, teardownSignal } from '../../workflows/messages.js';
+import { scaleOverrideUpdate, teardownSignal } from '../../workflows/contract.js';
 import {
   changeCalls, kinds, rejectionOf, settledIn, startScalingE2E, startScalingPipeline, waitForScaling, type ScalingE2E,
 } from './scaling-harness.js';

@@ -7,7 +7,7 @@
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { DescribeApplicationCommand } from '@aws-sdk/client-kinesis-analytics-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { teardownSignal } from '../../workflows/messages.js';
+import { teardownSignal } from '../../workflows/contract.js';
 import { startPipeline, testSpec } from '../workflows/lifecycle-harness.js';
 import { changeCalls, scalingSpec, settledIn, startScalingE2E, waitForScaling, type ScalingE2E } from './scaling-harness.js';
 

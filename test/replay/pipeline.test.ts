@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import type { ReplayProgress } from '../../model/status.js';
-import { eventsQuery, replayProgressQuery, teardownSignal } from '../../workflows/messages.js';
+import { eventsQuery, replayProgressQuery, teardownSignal } from '../../workflows/contract.js';
 import { cloudWatchClient, flinkClient, kinesisClient, startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { createTestClient, runWorker } from '../support/temporal.js';
 import { startPipeline, testSpec, waitForPhase } from '../workflows/lifecycle-harness.js';

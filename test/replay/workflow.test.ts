@@ -11,7 +11,7 @@ import { resolveSpec, type PipelineSpecInput } from '../../model/spec.js';
 import type { ReplayProgress } from '../../model/status.js';
 import {
   eventsQuery, pipelineWorkflowId, replayControlUpdate, replayProgressQuery, startReplayUpdate, teardownSignal,
-} from '../../workflows/messages.js';
+} from '../../workflows/contract.js';
 import { kinesisClient, startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { createTestClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';
 import { replayChildProgressQuery, replayWorkflowId } from '../../workflows/replay/messages.js';
@@ -19,7 +19,7 @@ import { bundleHostWorkflows, createStream, quietTemporalRuntime, sampleSlice, w
 import type { replayHostWorkflow } from './fixtures/host-workflows.js';
 import { countIds, readWholeStream } from './read-back.js';
 
-describe('replay extension in a pipeline host workflow', () => {
+describe('replay controller in a pipeline host workflow', () => {
   let emulator: TestEmulator;
   let kinesis: KinesisClient;
   let client: Client;

@@ -5,10 +5,11 @@
 import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { resolveSpec, type PipelineSpec, type PipelineSpecInput } from '../../model/spec.js';
 import type { PipelinePhase, PipelineStatus } from '../../model/status.js';
-import { PIPELINE_WORKFLOW_TYPE, pipelineWorkflowId, statusQuery } from '../../workflows/messages.js';
 import type { PipelineWorkflowInput, pipelineWorkflow } from '../../workflows/pipeline.js';
-import { applicationNameKey, pipelineIdKey, pipelinePhaseKey, streamNameKey } from '../../workflows/lifecycle/search-attributes.js';
-import { pipelineStaticDetails, pipelineStaticSummary } from '../../workflows/lifecycle/summary.js';
+import {
+  PIPELINE_WORKFLOW_TYPE, applicationNameKey, pipelineIdKey, pipelinePhaseKey, pipelineStaticDetails, pipelineStaticSummary,
+  pipelineWorkflowId, statusQuery, streamNameKey,
+} from '../../workflows/contract.js';
 
 /** A small pipeline whose scaling loop stays out of the way of life-cycle tests. */
 export function testSpec(id: string, input: Partial<PipelineSpecInput> = {}): PipelineSpec {

@@ -3,7 +3,8 @@ import { resolveSpec } from '../../model/spec.js';
 import type { PipelineStatus } from '../../model/status.js';
 import { Saga } from '../../workflows/lifecycle/saga.js';
 import { EVENT_LIMIT, PipelineState } from '../../workflows/lifecycle/state.js';
-import { pipelineCurrentDetails, pipelineStaticSummary } from '../../workflows/lifecycle/summary.js';
+import { pipelineStaticSummary } from '../../workflows/contract.js';
+import { pipelineCurrentDetails } from '../../workflows/lifecycle/summary.js';
 
 function clock() {
   let second = 0;
@@ -49,17 +50,17 @@ describe('pipeline state: status, phases and the bounded event list', () => {
     expect(state.status).toMatchObject({ phase: 'FAILED', attention: 'fix the role', lastError: { step: 'ensure application', message: 'AccessDenied' } });
   });
 
-  it('carries phase, resources, events and extension snapshots through continue-as-new and counts the hops', () => {
+  it('carries phase, resources and events through continue-as-new and counts the hops', () => {
     const state = newState();
     state.status.resources.createdStream = true;
     state.setPhase('RUNNING', 'up');
-    const carried = state.toCarried({ scaling: { cooldownUntil: 42 } });
+    const carried = state.toCarried();
     expect(JSON.parse(JSON.stringify(carried))).toEqual(carried);
     const next = new PipelineState(state.status.spec, carried, { nowIso: clock(), phaseChanged: () => undefined });
     expect(next.status).toMatchObject({ phase: 'RUNNING', continuedAsNewCount: 1, createdAt: state.status.createdAt });
     expect(next.status.resources.createdStream).toBe(true);
     expect(next.events).toEqual(state.events);
-    expect(next.toCarried({}).continuedAsNewCount).toBe(2);
+    expect(next.toCarried().continuedAsNewCount).toBe(2);
   });
 
   it('describes itself in words for the Temporal UI', () => {

@@ -13,8 +13,8 @@ import type {
 /** Enough to read the whole life of a pipeline's current run without bloating history payloads. */
 export const EVENT_LIMIT = 200;
 
-/** Everything a continued run needs to pick up where the previous one stopped; plain JSON. */
-export interface CarriedState {
+/** The life cycle's slice of the carried state (lifecycle/carried.ts): plain JSON. */
+export interface PipelineCarried {
   phase: PipelinePhase;
   resources: PipelineResources;
   capacity: CapacityStatus | null;
@@ -24,8 +24,6 @@ export interface CarriedState {
   createdAt: string;
   /** How many continue-as-new hops led to the run that receives this state. */
   continuedAsNewCount: number;
-  /** What each extension's `snapshot()` returned, by extension name. */
-  extensions: Record<string, unknown>;
 }
 
 export interface StateEffects {
@@ -56,7 +54,7 @@ export class PipelineState {
 
   constructor(
     spec: PipelineSpec,
-    carried: CarriedState | undefined,
+    carried: PipelineCarried | undefined,
     private readonly effects: StateEffects,
   ) {
     const now = effects.nowIso();
@@ -127,7 +125,7 @@ export class PipelineState {
     this.status.updatedAt = this.effects.nowIso();
   }
 
-  toCarried(extensions: Record<string, unknown>): CarriedState {
+  toCarried(): PipelineCarried {
     const s = this.status;
     return {
       phase: s.phase,
@@ -138,7 +136,6 @@ export class PipelineState {
       attention: s.attention,
       createdAt: s.createdAt,
       continuedAsNewCount: s.continuedAsNewCount + 1,
-      extensions,
     };
   }
 }

@@ -7,7 +7,7 @@
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ReplayProgress } from '../../model/status.js';
-import type { ReplayControlRequest } from '../messages.js';
+import type { ReplayControlRequest } from '../contract.js';
 import type { MalformedLine, ReplayCheckpoint, ScheduleAnchor, SourceSummary, Speedup } from '../../activities/replay/index.js';
 
 export const REPLAY_WORKFLOW_TYPE = 'replayWorkflow';

@@ -10,7 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { ReplayActivities, ReplayChunkResult } from '../../activities/replay/index.js';
 import type { ReplayState } from '../../model/status.js';
-import type { ReplayControlRequest } from '../messages.js';
+import type { ReplayControlRequest } from '../contract.js';
 import {
   replayChildProgressQuery, replayCommandSignal, replayReportSignal, replayStateQuery,
   type ReplayReport, type ReplayRunState,

@@ -4,7 +4,7 @@
  */
 import { kpusFor, POLICY_NAMES, type PolicyName } from '../../model/spec.js';
 import type { AutoscalingSettings, PipelinePhase } from '../../model/status.js';
-import type { AutoscalingChange, ScaleOverrideRequest } from '../messages.js';
+import type { AutoscalingChange, ScaleOverrideRequest } from '../contract.js';
 import { SHARD_UPDATES_PER_DAY, type Capacity, type ScalingPolicy, type ScalingTarget } from '../../scaling/types.js';
 
 export const MAX_SHARDS = 10_000;

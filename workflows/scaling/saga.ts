@@ -7,7 +7,7 @@ import { isCancellation } from '@temporalio/workflow';
 import type { CapacitySnapshot, ScalingResources } from '../../activities/scaling/types.js';
 import type { ScalingRecord } from '../../model/status.js';
 import type { ActionOutcome, ScalingPolicy, ScalingTarget } from '../../scaling/types.js';
-import type { PipelineContext } from '../extension.js';
+import type { PipelineContext } from '../lifecycle/context.js';
 import type { ScalingCalls } from './activities.js';
 import { quotaViolation, shardStepViolation } from './rules.js';
 import {

@@ -1,5 +1,5 @@
 /**
- * The scaling extension's state: plain JSON, carried through continue-as-new as one
+ * The scaling controller's state (its slice of the carried state): plain JSON, carried through continue-as-new as one
  * object, plus the pure helpers that keep its bounded parts bounded.
  */
 import type { PipelineSpec } from '../../model/spec.js';
@@ -74,9 +74,22 @@ export function initialState(spec: PipelineSpec, policy: ScalingPolicy | undefin
   };
 }
 
-/** Accepts what `snapshot()` returned before continue-as-new; anything else starts fresh. */
-export function isScalingState(carried: unknown): carried is ScalingState {
-  return typeof carried === 'object' && carried !== null && (carried as { version?: unknown }).version === STATE_VERSION;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Why a carried value is not a scaling slice this build can continue from, or null. Never
+ * "start fresh" instead: a fresh state would forget the 24 h quota window, holds and history.
+ */
+export function scalingSliceProblem(v: unknown): string | null {
+  if (!isObject(v)) return 'scaling slice is not an object';
+  if (v.version !== STATE_VERSION) return `scaling slice has version ${JSON.stringify(v.version)}; this build reads version ${STATE_VERSION}`;
+  if (!isObject(v.settings)) return 'scaling slice: settings must be an object';
+  if (!isObject(v.policyState)) return 'scaling slice: policyState must be an object';
+  for (const list of ['shardUpdateTimes', 'history', 'window'] as const) {
+    if (!Array.isArray(v[list])) return `scaling slice: ${list} must be a list`;
+  }
+  if (v.attention !== null && typeof v.attention !== 'string') return 'scaling slice: attention must be text or null';
+  return null;
 }
 
 export function appendBounded<T>(list: T[], items: T[], limit: number): T[] {

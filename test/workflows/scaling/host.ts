@@ -7,7 +7,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { resolveSpec, type PipelineSpecInput, type ScalingSpec, type StreamSpec } from '../../../model/spec.js';
 import type { PipelineStatus, ScalingRecord } from '../../../model/status.js';
-import { scalingHistoryQuery, statusQuery, teardownSignal } from '../../../workflows/messages.js';
+import { scalingHistoryQuery, statusQuery, teardownSignal } from '../../../workflows/contract.js';
 import type { fixtureScalingHostWorkflow, ScalingHostResult } from '../../fixtures/scaling-host/workflow.js';
 import { createTestClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../../support/temporal.js';
 

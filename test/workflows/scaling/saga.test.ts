@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autoscalingUpdate, scaleOverrideUpdate } from '../../../workflows/messages.js';
+import { autoscalingUpdate, scaleOverrideUpdate } from '../../../workflows/contract.js';
 import { FakeCloud } from './fake-cloud.js';
 import { finish, kinds, rejection, startHost, startHostWorker, waitFor, type HostHarness } from './host.js';
 

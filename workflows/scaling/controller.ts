@@ -1,19 +1,30 @@
 /**
- * The control loop: every `intervalSeconds` read the metrics (one activity), let the
- * pure policy decide, record the decision, and run at most one action at a time.
- * Accepted overrides wake the loop at once.
+ * The scaling controller of the pipeline workflow: the control loop. Every
+ * `intervalSeconds` it reads the metrics (one activity), lets the pure policy decide,
+ * records the decision, and runs at most one action at a time (saga.ts). Its updates and
+ * queries (overrides, settings, metrics, history) are registered by handlers.ts; accepted
+ * overrides and settings changes wake the loop at once. It owns the scaling parts of the
+ * status and the `scaling` slice of the carried state (state.ts).
+ *
+ * Modes: waiting (between ticks) → observing (reading metrics, deciding) → acting (an
+ * action's saga runs) → waiting …; stopped once teardown asked it to; held (does nothing
+ * until a person resumes autoscaling) when its carried slice could not be read.
  */
 import { condition, isCancellation } from '@temporalio/workflow';
 import type { CapacitySnapshot, ScalingResources } from '../../activities/scaling/types.js';
 import { kpusFor } from '../../model/spec.js';
+import { getPolicy } from '../../scaling/index.js';
 import type { Observation, ScalingPolicy } from '../../scaling/types.js';
-import type { PipelineContext, PipelineExtension } from '../extension.js';
-import type { ScalingCalls } from './activities.js';
+import type { PipelineContext } from '../lifecycle/context.js';
+import { ScalingCalls } from './activities.js';
+import { registerScalingHandlers } from './handlers.js';
 import { boundsViolation, changingPart, type PolicyResolver } from './rules.js';
-import { ActionSaga, errorMessage } from './saga.js';
+import { ActionSaga, errorMessage, type ActionRequest } from './saga.js';
 import {
-  addRecord, appendBounded, describeTarget, policyConfig, quotaWindow, WINDOW_LIMIT, type ScalingState,
+  addRecord, appendBounded, describeTarget, initialState, policyConfig, quotaWindow, WINDOW_LIMIT, type ScalingState,
 } from './state.js';
+
+type Mode = 'held' | 'waiting' | 'observing' | 'acting' | 'stopped';
 
 function missingPolicy(name: string): ScalingPolicy {
   return {
@@ -27,27 +38,56 @@ function missingPolicy(name: string): ScalingPolicy {
   };
 }
 
-export class ScalingLoop implements PipelineExtension {
-  private stopped = false;
+/** A registry may throw for a name it does not know; here that is just "not available". */
+function lenient(registry: PolicyResolver): PolicyResolver {
+  return (name) => {
+    try {
+      return registry(name);
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+export class ScalingController {
+  private mode: Mode = 'waiting';
   /** Set by settings changes so a new interval takes effect now, not after the old one. */
   private wake = false;
-  private actionInFlight = false;
   private readonly saga: ActionSaga;
+  private readonly calls: ScalingCalls;
   readonly resources: ScalingResources;
+  readonly state: ScalingState;
+  readonly resolvePolicy: PolicyResolver;
 
-  constructor(
-    private readonly ctx: PipelineContext,
-    readonly state: ScalingState,
-    private readonly calls: ScalingCalls,
-    private readonly resolvePolicy: PolicyResolver,
-  ) {
+  /**
+   * `carried` is this controller's slice from the previous run (already migrated); absent on the first run.
+   * `registry` resolves policy names (the real registry in production; test hosts may add their own).
+   */
+  constructor(readonly ctx: PipelineContext, carried: ScalingState | undefined, registry: PolicyResolver = getPolicy) {
+    this.resolvePolicy = lenient(registry);
+    this.state = carried ?? initialState(ctx.spec, this.resolvePolicy(ctx.spec.scaling.policy));
+    this.calls = new ScalingCalls(ctx.spec.scaling);
     this.resources = { streamName: ctx.spec.stream.name, applicationName: ctx.spec.application.name };
     this.saga = new ActionSaga({
-      ctx, state, calls, resources: this.resources,
+      ctx, state: this.state, calls: this.calls, resources: this.resources,
       policy: () => this.policy(),
       nowSeconds: () => this.nowSeconds(),
       observeCapacity: (c) => this.observeCapacity(c),
     });
+    this.publishStatus();
+    registerScalingHandlers(this);
+  }
+
+  /** The scaling parts of the status, from the (carried) state. */
+  private publishStatus(): void {
+    const { ctx, state } = this;
+    ctx.status.autoscaling = { ...state.settings };
+    ctx.status.shardUpdatesLast24h = state.shardUpdateTimes.length;
+    if (state.attention !== null) ctx.status.attention = state.attention;
+    if (state.capacity !== null) {
+      const c = state.capacity;
+      ctx.status.capacity = { ...c, kpus: kpusFor(c.parallelism, c.parallelismPerKpu) };
+    }
   }
 
   /** The current policy; a name this build does not know acts as "keep capacity". */
@@ -60,7 +100,7 @@ export class ScalingLoop implements PipelineExtension {
   }
 
   isBusy(): boolean {
-    return this.actionInFlight || this.state.pendingOverride !== null;
+    return this.mode === 'acting' || this.state.pendingOverride !== null;
   }
 
   wakeUp(): void {
@@ -68,10 +108,14 @@ export class ScalingLoop implements PipelineExtension {
   }
 
   private shouldReturn(): boolean {
-    return this.stopped || this.ctx.teardownRequested() || this.ctx.continueAsNewSuggested();
+    return this.mode === 'stopped' || this.ctx.teardownRequested() || this.ctx.continueAsNewSuggested();
   }
 
   async run(): Promise<void> {
+    if (this.mode === 'held') {
+      await condition(() => this.mode !== 'held' || this.ctx.teardownRequested());
+      if (this.mode === 'held') return;
+    }
     if (this.state.lastSampleTimestamp === null) {
       // Periods before the loop started say nothing about this pipeline (it may not have existed):
       // the policy's first sample is the first full period after now.
@@ -84,7 +128,9 @@ export class ScalingLoop implements PipelineExtension {
         await this.runOverride();
         continue;
       }
+      if (this.mode !== 'stopped') this.mode = 'observing';
       await this.tick();
+      if (this.mode === 'observing') this.mode = 'waiting';
       if (this.shouldReturn()) break;
       this.wake = false;
       await condition(
@@ -94,12 +140,35 @@ export class ScalingLoop implements PipelineExtension {
     } while (!this.shouldReturn());
   }
 
-  snapshot(): unknown {
-    return JSON.parse(JSON.stringify(this.state)) as unknown;
+  /**
+   * The carried slice could not be read: nothing is decided or applied until a person resumes autoscaling,
+   * which then starts from a fresh state. The unreadable slice stays in this run's input for inspection.
+   */
+  hold(why: string): void {
+    this.mode = 'held';
+    this.state.settings.paused = true;
+    this.state.attention = `Scaling is held because ${why}. Nothing was reset: the previous run's state is in this run's ` +
+      'input (Temporal UI, first event). Deploy a shardpilot build that reads it, or resume autoscaling ' +
+      `(PUT /pipelines/${this.ctx.spec.id}/autoscaling with {"paused": false}) to start scaling from a fresh state — ` +
+      'that forgets the 24 h UpdateShardCount window and the cooldowns, so check the stream\'s recent reshards first.';
+    this.publishStatus();
   }
 
+  /** A person resumed autoscaling: a held loop starts. */
+  release(): void {
+    if (this.mode !== 'held') return;
+    this.mode = 'waiting';
+    this.ctx.record({ kind: 'scaling', message: 'Scaling starts from a fresh state: a person resumed autoscaling after the carried state could not be read' });
+  }
+
+  /** Plain JSON for continue-as-new. */
+  snapshot(): ScalingState {
+    return JSON.parse(JSON.stringify(this.state)) as ScalingState;
+  }
+
+  /** Teardown started: the loop returns at its next safe point. */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.mode = 'stopped';
   }
 
   observeCapacity(c: CapacitySnapshot): void {
@@ -117,14 +186,9 @@ export class ScalingLoop implements PipelineExtension {
   private async runOverride(): Promise<void> {
     const pending = this.state.pendingOverride;
     if (pending === null) return;
-    this.actionInFlight = true;
-    try {
-      this.state.pendingOverride = null;
-      const reasons = [pending.reason ?? 'manual override'];
-      await this.saga.run({ source: 'override', target: pending.target, reasons });
-    } finally {
-      this.actionInFlight = false;
-    }
+    this.state.pendingOverride = null;
+    const reasons = [pending.reason ?? 'manual override'];
+    await this.act({ source: 'override', target: pending.target, reasons });
   }
 
   private async tick(): Promise<void> {
@@ -177,11 +241,17 @@ export class ScalingLoop implements PipelineExtension {
       });
       return;
     }
-    this.actionInFlight = true;
+    await this.act({ source: 'policy', target, reasons: decision.reasons });
+  }
+
+  private async act(request: ActionRequest): Promise<void> {
+    const previous = this.mode;
+    this.mode = 'acting';
     try {
-      await this.saga.run({ source: 'policy', target, reasons: decision.reasons });
+      await this.saga.run(request);
     } finally {
-      this.actionInFlight = false;
+      // Teardown may have stopped the loop meanwhile; that stays.
+      if (this.mode === 'acting') this.mode = previous;
     }
   }
 
