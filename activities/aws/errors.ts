@@ -19,6 +19,8 @@ export const AWS_FAILURE_TYPES = {
   conflict: 'AwsConflict',
   notFound: 'AwsResourceNotFound',
   nonRetryable: 'AwsNonRetryable',
+  /** A per-resource quota that retrying within minutes cannot lift (UpdateShardCount's 10 calls per 24 h). */
+  quotaExhausted: 'AwsQuotaExhausted',
 } as const;
 
 export type AwsErrorKind = 'retryable' | 'conflict' | 'not-found' | 'non-retryable';
@@ -112,6 +114,24 @@ export function toFailure(err: unknown, doing: string): ApplicationFailure {
     case 'non-retryable':
       return ApplicationFailure.nonRetryable(message, AWS_FAILURE_TYPES.nonRetryable, ...details);
   }
+}
+
+/**
+ * UpdateShardCount answers LimitExceededException for its per-stream rules — 10 calls per
+ * rolling 24 h, at most 2× up or ½ down per call, the account's shard limit — which no
+ * retry lifts, and for too many concurrent stream operations, which passes. Everywhere
+ * else the name means a request rate (retryable, see RETRYABLE). Sending it back as a
+ * non-retryable failure costs at most one action (the loop asks again at a later tick);
+ * retrying it would hold the action for minutes and spend calls on a closed quota.
+ */
+export function toShardCountFailure(err: unknown, doing: string): ApplicationFailure {
+  const name = awsErrorName(err);
+  if (name !== 'LimitExceededException' || /concurrent/i.test(messageOf(err))) return toFailure(err, doing);
+  return ApplicationFailure.nonRetryable(
+    `${doing} failed: ${name}: ${messageOf(err)} (a per-stream UpdateShardCount limit; retrying does not lift it)`,
+    AWS_FAILURE_TYPES.quotaExhausted,
+    { awsError: name, requestId: shape(err).$metadata?.requestId ?? null },
+  );
 }
 
 /** A resource name is taken by something this pipeline does not own: only a person can resolve it. */

@@ -6,7 +6,7 @@
 import { UpdateShardCountCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { RollbackApplicationCommand, UpdateApplicationCommand, type KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
 import { ApplicationFailure } from '@temporalio/common';
-import { callAws } from '../aws/errors.js';
+import { callAws, toShardCountFailure } from '../aws/errors.js';
 import { describeApplication, describeStream } from './describe.js';
 import type { ApplyParallelismInput, ApplyResult, ApplyShardCountInput, RevertApplicationInput } from './types.js';
 
@@ -25,9 +25,11 @@ export async function applyShardCount(kinesis: KinesisClient, input: ApplyShardC
       `stream ${streamName} is ${stream.status}; UpdateShardCount needs it ACTIVE`, 'ResourceNotReady',
     );
   }
-  await callAws(`resharding ${streamName} to ${targetShards} shards`, () => kinesis.send(new UpdateShardCountCommand({
-    StreamName: streamName, TargetShardCount: targetShards, ScalingType: 'UNIFORM_SCALING',
-  })));
+  try {
+    await kinesis.send(new UpdateShardCountCommand({ StreamName: streamName, TargetShardCount: targetShards, ScalingType: 'UNIFORM_SCALING' }));
+  } catch (err) {
+    throw toShardCountFailure(err, `resharding ${streamName} to ${targetShards} shards`);
+  }
   return { called: true, message: `UpdateShardCount ${stream.openShards} → ${targetShards} shards on ${streamName}` };
 }
 

@@ -4,7 +4,7 @@
  * bundling takes seconds and the machine is small.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
@@ -80,7 +80,9 @@ async function bundleWorkflows(dir: string): Promise<string> {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // Inside the repository: the bundler resolves @temporalio/* from the entry file's folder.
-  const cacheDir = join(ROOT, 'node_modules', '.cache', 'shardpilot');
+  // The real path: with node_modules symlinked (worktrees sharing one install), webpack resolves the
+  // entry through the link while the bundler writes its generated entry under the link's path.
+  const cacheDir = join(await realpath(join(ROOT, 'node_modules')), '.cache', 'shardpilot');
   await mkdir(cacheDir, { recursive: true });
   const dir = await mkdtemp(join(cacheDir, 'test-run-'));
   const logs: string[] = [];
