@@ -10,7 +10,7 @@ import { inject } from 'vitest';
 let runtimeInstalled = false;
 
 /** Core's INFO logs would drown the test output; warnings and errors still show. */
-function quietRuntime(): void {
+export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {

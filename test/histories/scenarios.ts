@@ -1,0 +1,215 @@
+/**
+ * The moments whose histories are recorded: each scenario drives real pipelines (real
+ * workflow code on the dev server, project activities, the emulator) to an interesting
+ * point and captures the histories of the runs involved, finished or still running.
+ */
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { EmulatorOverrides } from '../../emulator/config.js';
+import type { PipelineStatus } from '../../model/status.js';
+import {
+  PIPELINE_WORKFLOW_TYPE, replayControlUpdate, scaleOverrideUpdate, statusQuery, teardownSignal,
+} from '../../workflows/contract.js';
+import { REPLAY_WORKFLOW_TYPE, replayWorkflowId } from '../../workflows/replay/messages.js';
+import { steadyLoad } from '../activities/scaling/emulated.js';
+import {
+  changeCalls, scalingSpec, settledIn, startScalingPipeline, waitForScaling, type ScalingE2E,
+} from '../e2e/scaling-harness.js';
+import { until } from '../support/worker-process.js';
+import { startPipeline, testSpec } from '../workflows/lifecycle-harness.js';
+import { historyToJson } from './history-json.js';
+import type { RecordedHistory } from './store.js';
+
+export interface Recorder {
+  /** Fetches the history of `runId` (default: the latest run) and keeps it under `name`. */
+  capture(name: string, handle: { workflowId: string }, moment: string, description: string, runId?: string): Promise<void>;
+}
+
+export interface Scenario {
+  name: string;
+  /** Emulator timings: slow enough that "in flight" lasts long enough to be captured. */
+  emulator?: EmulatorOverrides;
+  run(e2e: ScalingE2E, recorder: Recorder): Promise<void>;
+}
+
+export function createRecorder(client: Client, out: Map<string, RecordedHistory>): Recorder {
+  return {
+    async capture(name, { workflowId }, moment, description, runId) {
+      const handle = client.workflow.getHandle(workflowId, runId);
+      const described = await handle.describe();
+      const history = historyToJson(await handle.fetchHistory());
+      out.set(name, {
+        meta: {
+          moment, description, workflowId, runId: described.runId, workflowType: described.type,
+          partial: described.status.name === 'RUNNING',
+        },
+        history,
+      });
+    },
+  };
+}
+
+const status = (client: Client, workflowId: string): Promise<PipelineStatus> => client.workflow.getHandle(workflowId).query(statusQuery);
+
+async function tearDownAndWait(handle: WorkflowHandle): Promise<void> {
+  await handle.signal(teardownSignal, { reason: 'recording done' });
+  await handle.result();
+}
+
+async function flinkFault(e2e: ScalingE2E, application: string, fault: 'stuck-updating' | 'unhealthy-after-update'): Promise<void> {
+  const response = await fetch(`${e2e.cloud.emulator.url}/_emulator/flink/faults`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ application, fault }),
+  });
+  if (!response.ok) throw new Error(`flink fault ${fault}: HTTP ${response.status}`);
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'provisioning',
+    emulator: { kinesis: { createStreamMs: 4000 } },
+    async run(e2e, rec) {
+      const handle = await startPipeline(e2e.client, e2e.taskQueue, testSpec('hist-prov'));
+      await until('the stream to be created', () => e2e.cloud.emulator.admin.calls({ operation: 'CreateStream' }).length > 0, 30_000);
+      await rec.capture('pipeline-provisioning', handle, 'provisioning', 'CreateStream sent, waiting for the stream to be ACTIVE');
+      await tearDownAndWait(handle);
+      await rec.capture('pipeline-teardown-during-provisioning', handle, 'teardown',
+        'teardown signalled while provisioning: provisioning finishes, then everything is deleted');
+    },
+  },
+  {
+    name: 'override',
+    emulator: { kinesis: { updateShardCountMs: 4000 }, flink: { updateApplicationMs: 2000 } },
+    async run(e2e, rec) {
+      const handle = await startScalingPipeline(e2e, 'hist-act', { shards: 4, parallelism: 1, scaling: { settleTimeoutSeconds: 60 } });
+      await rec.capture('pipeline-running', handle, 'running', 'RUNNING, scaling loop ticking (policy none), no action yet');
+      await handle.executeUpdate(scaleOverrideUpdate, { args: [{ shards: 6, parallelism: 2, reason: 'recording' }] });
+      await until('UpdateShardCount to be sent', () => changeCalls(e2e, 'hist-act-trips').length > 0, 30_000);
+      await rec.capture('pipeline-mid-action', handle, 'mid-action',
+        'override 4→6 shards / parallelism 1→2 accepted; UpdateShardCount sent, waiting for the stream to settle');
+      await waitForScaling(e2e.client, handle.workflowId, (s, h) => settledIn(['RUNNING'])(s) && h.some((r) => r.kind === 'verification'),
+        'the override to be verified', 90_000);
+      await rec.capture('pipeline-after-action', handle, 'after-action', 'override applied and verified, back to RUNNING');
+      await tearDownAndWait(handle);
+      await rec.capture('pipeline-teardown', handle, 'teardown', 'a whole life: provision, override, teardown to DELETED');
+    },
+  },
+  {
+    name: 'rollback',
+    async run(e2e, rec) {
+      const handle = await startScalingPipeline(e2e, 'hist-rb', { shards: 2, parallelism: 1, scaling: { verifyTimeoutSeconds: 3 } });
+      await flinkFault(e2e, 'hist-rb-hotspots', 'unhealthy-after-update');
+      await handle.executeUpdate(scaleOverrideUpdate, { args: [{ parallelism: 2 }] });
+      await waitForScaling(e2e.client, handle.workflowId, (s, h) => settledIn(['RUNNING', 'DEGRADED'])(s) && h.some((r) => r.kind === 'rollback'),
+        'the rollback', 90_000);
+      await rec.capture('pipeline-rollback', handle, 'rollback', 'verification failed (job restarting), parallelism rolled back to 1');
+      await tearDownAndWait(handle);
+    },
+  },
+  {
+    name: 'degraded',
+    async run(e2e, rec) {
+      const handle = await startScalingPipeline(e2e, 'hist-deg', { shards: 2, parallelism: 1, scaling: { settleTimeoutSeconds: 2 } });
+      await flinkFault(e2e, 'hist-deg-hotspots', 'stuck-updating');
+      e2e.cloud.emulator.admin.injectFault({ kind: 'fail', operation: 'RollbackApplication', count: 1, errorName: 'InvalidRequestException', message: 'Injected.' });
+      await handle.executeUpdate(scaleOverrideUpdate, { args: [{ parallelism: 2 }] });
+      await waitForScaling(e2e.client, handle.workflowId, settledIn(['DEGRADED']), 'DEGRADED', 90_000);
+      await rec.capture('pipeline-degraded', handle, 'degraded', 'update stuck UPDATING, RollbackApplication failed: DEGRADED, autoscaling paused');
+      await tearDownAndWait(handle);
+      await rec.capture('pipeline-teardown-from-degraded', handle, 'teardown', 'teardown of a DEGRADED pipeline');
+    },
+  },
+  {
+    name: 'continue-as-new',
+    async run(e2e, rec) {
+      const handle = await startScalingPipeline(e2e, 'hist-can', {
+        shards: 4, parallelism: 1, scaling: { cooldownSeconds: 2 }, continueAsNewAfterHistoryEvents: 40,
+      });
+      await e2e.client.workflow.getHandle(handle.workflowId).executeUpdate(scaleOverrideUpdate, { args: [{ shards: 6, reason: 'before CAN' }] });
+      await waitForScaling(e2e.client, handle.workflowId, (s) => s.continuedAsNewCount >= 2 && s.activeAction === null, 'two continue-as-new', 90_000);
+      let runs: string[] = [];
+      await until('visibility to list three runs', async () => (runs = await runIds(e2e.client, handle.workflowId)).length >= 3, 30_000);
+      await rec.capture('pipeline-first-run-continued-as-new', handle, 'continue-as-new',
+        'the first run, closed by continue-as-new with an override in its carried state', runs[0]);
+      await rec.capture('pipeline-second-run-continued-as-new', handle, 'continue-as-new',
+        'a run started from carried state, closed by continue-as-new', runs[1]);
+      await e2e.client.workflow.getHandle(handle.workflowId).executeUpdate(scaleOverrideUpdate, { args: [{ parallelism: 2, reason: 'after CAN' }] });
+      await waitForScaling(e2e.client, handle.workflowId, (s, h) => settledIn(['RUNNING'])(s) && h.filter((r) => r.kind === 'verification').length >= 2,
+        'the second override', 90_000);
+      await rec.capture('pipeline-after-continue-as-new', handle, 'after continue-as-new', 'a later run that applied an override of its own');
+      await tearDownAndWait(e2e.client.workflow.getHandle(handle.workflowId));
+    },
+  },
+  {
+    name: 'autoscaling',
+    async run(e2e, rec) {
+      const handle = await startScalingPipeline(e2e, 'hist-auto', {
+        shards: 2, parallelism: 1, recordsPerSecondPerSubtask: 1000,
+        scaling: {
+          policy: 'article-step', cooldownSeconds: 3, parameters: { recordsPerSecondPerParallelism: 1000 },
+          limits: { minShards: 1, maxShards: 4, minParallelism: 1, maxParallelism: 4, maxKpus: 64 },
+        },
+      });
+      const load = steadyLoad(e2e.cloud.kinesis, 'hist-auto-trips', () => 1800);
+      try {
+        await waitForScaling(e2e.client, handle.workflowId,
+          (s, h) => settledIn(['RUNNING'])(s) && h.some((r) => r.kind === 'decision' && r.outcome === 'ok') && h.some((r) => r.kind === 'verification'),
+          'a policy decision applied and verified', 120_000);
+      } finally {
+        await load.stop();
+      }
+      await rec.capture('pipeline-autoscaled', handle, 'after-action', 'the article-step policy scaled out under load and verified it');
+      await tearDownAndWait(handle);
+    },
+  },
+  {
+    name: 'replay',
+    async run(e2e, rec) {
+      const spec = testSpec('hist-rpl', {
+        stream: { shardCount: 2, adopt: false, retentionHours: 24 },
+        replay: { source: 'sample', speedup: 300, startPaused: false },
+        scaling: scalingSpec({ policy: 'none' }),
+      });
+      const handle = await startPipeline(e2e.client, e2e.taskQueue, spec);
+      const child = { workflowId: replayWorkflowId('hist-rpl') };
+      await until('the replay to send events', async () => ((await status(e2e.client, handle.workflowId)).replay?.eventsSent ?? 0) > 0, 60_000);
+      await rec.capture('pipeline-replay-running', handle, 'replay running', 'RUNNING with its replay child sending events');
+      await rec.capture('replay-running', child, 'replay running', 'the replay child mid-replay (a chunk in flight)');
+      await handle.executeUpdate(replayControlUpdate, { args: [{ action: 'pause' }] });
+      await until('the replay to pause', async () => (await status(e2e.client, handle.workflowId)).replay?.state === 'paused', 30_000);
+      await handle.executeUpdate(replayControlUpdate, { args: [{ action: 'resume' }] });
+      await handle.executeUpdate(replayControlUpdate, { args: [{ action: 'speedup', speedup: 600 }] });
+      await until('the replay to run again', async () => (await status(e2e.client, handle.workflowId)).replay?.state === 'running', 30_000);
+      await handle.executeUpdate(replayControlUpdate, { args: [{ action: 'stop' }] });
+      await until('the replay to stop', async () => (await status(e2e.client, handle.workflowId)).replay?.state === 'stopped', 30_000);
+      await until('the replay child to close', async () => (await e2e.client.workflow.getHandle(child.workflowId).describe()).status.name !== 'RUNNING', 30_000);
+      await rec.capture('replay-stopped', child, 'replay stopped', 'the replay child paused, resumed, sped up and stopped');
+      await rec.capture('pipeline-replay-stopped', handle, 'replay stopped', 'the pipeline after pause/resume/speedup/stop of its replay');
+      await tearDownAndWait(handle);
+      await rec.capture('pipeline-teardown-after-replay', handle, 'teardown', 'teardown of a pipeline whose replay was stopped');
+    },
+  },
+  {
+    name: 'replay-teardown',
+    async run(e2e, rec) {
+      const spec = testSpec('hist-rpl-td', {
+        replay: { source: 'sample', speedup: 300, startPaused: false },
+        scaling: scalingSpec({ policy: 'none' }),
+      });
+      const handle = await startPipeline(e2e.client, e2e.taskQueue, spec);
+      await until('the replay to send events', async () => ((await status(e2e.client, handle.workflowId)).replay?.eventsSent ?? 0) > 0, 60_000);
+      await tearDownAndWait(handle);
+      const child = { workflowId: replayWorkflowId('hist-rpl-td') };
+      await until('the replay child to close', async () => (await e2e.client.workflow.getHandle(child.workflowId).describe()).status.name !== 'RUNNING', 30_000);
+      await rec.capture('pipeline-teardown-during-replay', handle, 'teardown', 'teardown while the replay child was running');
+      await rec.capture('replay-stopped-by-teardown', child, 'teardown', 'the replay child stopped by its pipeline\'s teardown');
+    },
+  },
+];
+
+/** Run ids of a workflow id's continue-as-new chain, oldest first. */
+async function runIds(c: Client, workflowId: string): Promise<string[]> {
+  const runs: Array<{ runId: string; startTime: Date }> = [];
+  for await (const execution of c.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push({ runId: execution.runId, startTime: execution.startTime });
+  return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime()).map((r) => r.runId);
+}
+
+export const RECORDED_WORKFLOW_TYPES = [PIPELINE_WORKFLOW_TYPE, REPLAY_WORKFLOW_TYPE];
