@@ -65,6 +65,9 @@ export function pipelineStaticDetails(spec: PipelineSpec): string {
   ].join('\n\n');
 }
 
+/** What every request arriving after teardown was requested is refused with (it would never run). */
+export const TEARDOWN_REQUESTED_MESSAGE = 'teardown was requested: the pipeline is being deleted and accepts no new requests';
+
 // --- signals -------------------------------------------------------------------
 export interface TeardownRequest {
   reason?: string;

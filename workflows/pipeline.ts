@@ -6,9 +6,10 @@
  * carried state and its migrations are ./lifecycle/carried.ts.
  */
 import {
-  allHandlersFinished, condition, makeContinueAsNewFunc, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo,
+  CancellationScope, allHandlersFinished, condition, makeContinueAsNewFunc, patched, setCurrentDetails, setHandler,
+  upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
-import type { PipelineStatus } from '../model/status.js';
+import type { PipelinePhase, PipelineStatus } from '../model/status.js';
 import {
   applicationNameKey, eventsQuery, pipelineIdKey, pipelinePhaseKey, statusQuery, streamNameKey, teardownSignal,
   type PipelineWorkflowInput, type PipelineWorkflowResult, type TeardownRequest,
@@ -16,17 +17,20 @@ import {
 import { carriedState, readCarried } from './lifecycle/carried.js';
 import type { PipelineContext } from './lifecycle/context.js';
 import { controllerFailed } from './lifecycle/failures.js';
+import { PATCHES } from './lifecycle/patches.js';
 import { provision } from './lifecycle/provision.js';
 import { PipelineState } from './lifecycle/state.js';
 import { pipelineCurrentDetails } from './lifecycle/summary.js';
 import { tearDown } from './lifecycle/teardown.js';
 import { ReplayController } from './replay/controller.js';
-import { ScalingController } from './scaling/controller.js';
+import { ScalingController, longestActionSeconds } from './scaling/controller.js';
 
 export type { PipelineWorkflowInput, PipelineWorkflowResult } from './contract.js';
 
-/** How long teardown waits for the controllers to reach a safe point after `stop()`. */
+/** How long teardown waited for the controllers before PATCHES.stopBound (runs recorded earlier keep it). */
 const STOP_GRACE = '5 minutes';
+/** Once here, only teardown moves the phase: a controller finishing late must not make a deleted pipeline look RUNNING. */
+const ENDING_PHASES: readonly PipelinePhase[] = ['TEARING_DOWN', 'DELETED', 'FAILED'];
 
 function publishPhase(status: PipelineStatus): void {
   upsertSearchAttributes([{ key: pipelinePhaseKey, value: status.phase }]);
@@ -34,6 +38,14 @@ function publishPhase(status: PipelineStatus): void {
 }
 
 export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<PipelineWorkflowResult> {
+  if (!patched(PATCHES.cancelIsTeardown)) return runPipeline(input, null);
+  // Cancellation (Temporal UI "Request Cancellation", or a client) becomes a teardown request: the
+  // body runs non-cancellable, so a scaling action is never cut off half-applied by it.
+  const root = CancellationScope.current();
+  return CancellationScope.nonCancellable(() => runPipeline(input, root.cancelRequested));
+}
+
+async function runPipeline(input: PipelineWorkflowInput, cancelRequested: Promise<never> | null): Promise<PipelineWorkflowResult> {
   const { spec } = input;
   const carried = input.carried === undefined ? undefined : readCarried(input.carried);
   let teardown: TeardownRequest | null = null;
@@ -46,6 +58,11 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Pi
     teardown = request;
     state.record({ kind: 'teardown', message: `Teardown requested${request.reason ? `: ${request.reason}` : ''}` });
   });
+  cancelRequested?.catch(() => {
+    if (teardown !== null) return;
+    teardown = { reason: 'cancellation requested (Temporal UI or client): tearing down in order' };
+    state.record({ kind: 'teardown', message: `Teardown requested: ${teardown.reason}` });
+  });
 
   const continueAsNewSuggested = (): boolean => {
     const info = workflowInfo();
@@ -55,7 +72,13 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Pi
   const ctx: PipelineContext = {
     spec,
     status: state.status,
-    setPhase: (phase, why) => state.setPhase(phase, why),
+    setPhase: (phase, why) => {
+      if (ENDING_PHASES.includes(state.phase)) {
+        state.record({ kind: 'phase', message: `Stayed ${state.phase} (a controller asked for ${phase}: ${why})` });
+        return;
+      }
+      state.setPhase(phase, why);
+    },
     record: (event) => state.record(event),
     teardownRequested: () => teardown !== null,
     continueAsNewSuggested,
@@ -88,13 +111,21 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Pi
   }
 
   let running = 0;
+  // A controller that throws leaves the pipeline DEGRADED (the rest keeps running); once a person
+  // resumes autoscaling (phase back to RUNNING), it runs again.
+  const recovered = async (): Promise<boolean> => {
+    await condition(() => state.phase !== 'DEGRADED' || teardown !== null || continueAsNewSuggested());
+    return teardown === null && state.phase !== 'DEGRADED' && patched(PATCHES.degradedRecovers);
+  };
   const supervise = (name: string, run: () => Promise<void>): void => {
     running += 1;
-    void run()
-      .catch((err: unknown) => controllerFailed(state, name, 'run', err))
-      .finally(() => {
-        running -= 1;
-      });
+    const attempt = (): Promise<void> => run().catch(async (err: unknown) => {
+      controllerFailed(state, name, 'run', err);
+      if (state.phase === 'DEGRADED' && (await recovered())) await attempt();
+    });
+    void attempt().finally(() => {
+      running -= 1;
+    });
   };
   let started = false;
   if (teardown === null) {
@@ -122,8 +153,20 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Pi
     replay.stop().catch((err: unknown) => controllerFailed(state, 'replay', 'stop', err)),
     scaling.stop().catch((err: unknown) => controllerFailed(state, 'scaling', 'stop', err)),
   ]);
-  if (started && !(await condition(() => running === 0, STOP_GRACE))) {
-    state.record({ kind: 'error', message: `Controllers still busy after ${STOP_GRACE}; tearing down anyway` });
+  if (started) {
+    // Long enough for the longest scaling action to finish or roll back; then it is cancelled (its
+    // call in flight answered first), so nothing changes capacity once the application is being stopped.
+    const bounded = patched(PATCHES.stopBound);
+    const boundSeconds = longestActionSeconds(spec.scaling);
+    if (!(await condition(() => running === 0, bounded ? boundSeconds * 1000 : STOP_GRACE))) {
+      if (bounded) {
+        state.record({ kind: 'error', message: `The scaling action still runs after ${boundSeconds} s (its longest bound); cancelling it` });
+        scaling.abort();
+        await condition(() => running === 0);
+      } else {
+        state.record({ kind: 'error', message: `Controllers still busy after ${STOP_GRACE}; tearing down anyway` });
+      }
+    }
   }
   await tearDown(state, request.reason ?? 'teardown requested');
   await condition(allHandlersFinished);

@@ -126,12 +126,40 @@ export function toFailure(err: unknown, doing: string): ApplicationFailure {
  */
 export function toShardCountFailure(err: unknown, doing: string): ApplicationFailure {
   const name = awsErrorName(err);
-  if (name !== 'LimitExceededException' || /concurrent/i.test(messageOf(err))) return toFailure(err, doing);
+  if (!isShardCountLimit(err)) return toFailure(err, doing);
   return ApplicationFailure.nonRetryable(
     `${doing} failed: ${name}: ${messageOf(err)} (a per-stream UpdateShardCount limit; retrying does not lift it)`,
     AWS_FAILURE_TYPES.quotaExhausted,
     { awsError: name, requestId: shape(err).$metadata?.requestId ?? null },
   );
+}
+
+function isShardCountLimit(err: unknown): boolean {
+  return awsErrorName(err) === 'LimitExceededException' && !/concurrent/i.test(messageOf(err));
+}
+
+interface MiddlewareStackLike {
+  addRelativeTo(middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>,
+    options: { relation: 'after'; toMiddleware: string; name: string }): void;
+}
+
+/**
+ * The SDK's standard retry takes LimitExceededException for throttling and re-sends the
+ * call (3 attempts). For UpdateShardCount's per-stream limits that only spends calls on a
+ * closed quota, so this command's limit errors leave the SDK as our non-retryable failure.
+ */
+export function withoutSdkRetryOfShardCountLimits<C extends { middlewareStack: unknown }>(command: C, doing: string): C {
+  (command.middlewareStack as MiddlewareStackLike).addRelativeTo(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        throw isShardCountLimit(err) ? toShardCountFailure(err, doing) : err;
+      }
+    },
+    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'shardpilotShardCountLimits' },
+  );
+  return command;
 }
 
 /** A resource name is taken by something this pipeline does not own: only a person can resolve it. */

@@ -6,7 +6,7 @@
 import { UpdateShardCountCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { RollbackApplicationCommand, UpdateApplicationCommand, type KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
 import { ApplicationFailure } from '@temporalio/common';
-import { callAws, toShardCountFailure } from '../aws/errors.js';
+import { callAws, toShardCountFailure, withoutSdkRetryOfShardCountLimits } from '../aws/errors.js';
 import { describeApplication, describeStream } from './describe.js';
 import type { ApplyParallelismInput, ApplyResult, ApplyShardCountInput, RevertApplicationInput } from './types.js';
 
@@ -25,10 +25,13 @@ export async function applyShardCount(kinesis: KinesisClient, input: ApplyShardC
       `stream ${streamName} is ${stream.status}; UpdateShardCount needs it ACTIVE`, 'ResourceNotReady',
     );
   }
+  const doing = `resharding ${streamName} to ${targetShards} shards`;
   try {
-    await kinesis.send(new UpdateShardCountCommand({ StreamName: streamName, TargetShardCount: targetShards, ScalingType: 'UNIFORM_SCALING' }));
+    await kinesis.send(withoutSdkRetryOfShardCountLimits(
+      new UpdateShardCountCommand({ StreamName: streamName, TargetShardCount: targetShards, ScalingType: 'UNIFORM_SCALING' }), doing,
+    ));
   } catch (err) {
-    throw toShardCountFailure(err, `resharding ${streamName} to ${targetShards} shards`);
+    throw toShardCountFailure(err, doing);
   }
   return { called: true, message: `UpdateShardCount ${stream.openShards} → ${targetShards} shards on ${streamName}` };
 }

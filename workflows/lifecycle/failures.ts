@@ -14,7 +14,11 @@ export function controllerFailed(state: PipelineState, name: string, what: strin
   state.recordError(`${name} ${what}`, message);
   const phase = state.phase;
   if (phase === 'RUNNING' || phase === 'SCALING' || phase === 'ROLLING_BACK') {
-    state.status.attention = `The ${name} controller stopped with an error (${message}); the pipeline keeps running without it.`;
+    const id = state.status.spec.id;
+    state.status.attention = `The ${name} controller stopped with an error: ${message}. The stream and the application keep ` +
+      `running; nothing is ${name === 'scaling' ? 'scaled' : 'replayed'} meanwhile. Fix the cause (e.g. choose another policy ` +
+      `or its parameters with PUT /pipelines/${id}/autoscaling), then resume with PUT /pipelines/${id}/autoscaling and ` +
+      `{"paused": false}: the ${name} controller starts again and the pipeline returns to RUNNING.`;
     state.setPhase('DEGRADED', `${name} controller failed`);
   }
 }

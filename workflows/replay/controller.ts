@@ -22,7 +22,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ReplayProgress } from '../../model/status.js';
 import {
-  replayControlUpdate, replayProgressQuery, startReplayUpdate, pipelineWorkflowId,
+  TEARDOWN_REQUESTED_MESSAGE, replayControlUpdate, replayProgressQuery, startReplayUpdate, pipelineWorkflowId,
   type ReplayControlRequest, type ReplayStartRequest,
 } from '../contract.js';
 import type { PipelineContext } from '../lifecycle/context.js';
@@ -245,6 +245,7 @@ export class ReplayController {
 
   private validateStart(req: ReplayStartRequest): void {
     if (CLOSED_PHASES.includes(this.ctx.status.phase)) throw rejected(`the pipeline is ${this.ctx.status.phase}`);
+    if (this.ctx.teardownRequested()) throw rejected(TEARDOWN_REQUESTED_MESSAGE);
     if (this.isReplayActive()) throw rejected(`a replay is already ${this.progress!.state}; stop it first`);
     if (req.speedup !== undefined && !isValidSpeedup(req.speedup)) throw rejected('speedup must be a number above 0 and at most 1000000, or "max"');
     if (req.source !== undefined && (typeof req.source !== 'string' || req.source.length === 0 || req.source.length > 1024)) {
@@ -269,6 +270,8 @@ export class ReplayController {
 
   private validateControl(req: ReplayControlRequest): void {
     if (!['pause', 'resume', 'stop', 'speedup'].includes(req.action)) throw rejected('action must be pause, resume, stop or speedup');
+    // Teardown stops the replay itself; a stop asked for meanwhile is harmless, anything else would not hold.
+    if (req.action !== 'stop' && this.ctx.teardownRequested()) throw rejected(TEARDOWN_REQUESTED_MESSAGE);
     if (!this.isReplayActive()) throw rejected(this.progress ? `the replay is ${this.progress.state}` : 'no replay has been started');
     if (req.action === 'speedup' && !isValidSpeedup(req.speedup)) {
       throw rejected('speedup must be a number above 0 and at most 1000000, or "max"');

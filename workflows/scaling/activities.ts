@@ -4,7 +4,7 @@
  * heartbeat, so a lost worker is noticed in seconds. Each call carries a one-line
  * summary, so the Temporal UI tells the story of an action.
  */
-import { proxyActivities, type ActivityInterfaceFor, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, type ActivityInterfaceFor, type ActivityOptions } from '@temporalio/workflow';
 import type { ScalingActivities } from '../../activities/scaling/index.js';
 import type {
   ApplyParallelismInput, ApplyResult, ApplyShardCountInput, CapacitySnapshot, ReadMetricsInput, ReadMetricsResult,
@@ -19,13 +19,19 @@ export class ScalingCalls {
   private readonly waitOptions: ActivityOptions;
 
   constructor(scaling: ScalingSpec) {
+    // A cancelled action (teardown, after its bound) waits for a call already sent to AWS to
+    // answer, so teardown never overlaps a capacity change still in flight. Not part of the
+    // scheduled command (histories are unaffected).
+    const cancellationType = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
     this.fastOptions = {
+      cancellationType,
       startToCloseTimeout: '30s',
       retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 },
     };
     // The deadline travels inside the input, so retries cannot stretch a wait past its bound.
     const longest = Math.max(scaling.settleTimeoutSeconds, scaling.verifyTimeoutSeconds);
     this.waitOptions = {
+      cancellationType,
       startToCloseTimeout: `${longest + 60}s`,
       heartbeatTimeout: '10s',
       retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 20 },

@@ -10,11 +10,12 @@
  * action's saga runs) → waiting …; stopped once teardown asked it to; held (does nothing
  * until a person resumes autoscaling) when its carried slice could not be read.
  */
-import { condition, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
 import type { CapacitySnapshot, ScalingResources } from '../../activities/scaling/types.js';
 import { kpusFor } from '../../model/spec.js';
 import { getPolicy } from '../../scaling/index.js';
 import type { Observation, ScalingPolicy } from '../../scaling/types.js';
+import type { ScalingSpec } from '../../model/spec.js';
 import type { PipelineContext } from '../lifecycle/context.js';
 import { ScalingCalls } from './activities.js';
 import { registerScalingHandlers } from './handlers.js';
@@ -38,6 +39,16 @@ function missingPolicy(name: string): ScalingPolicy {
   };
 }
 
+/**
+ * The longest one action can take: forward and rollback each settle up to three times (each
+ * step, plus a wait for the stream before a Flink step) and verify once, plus a margin for the
+ * quick calls between (describe/apply with their retries). Teardown waits this long for an
+ * action to finish or roll back before it cancels it.
+ */
+export function longestActionSeconds(scaling: Pick<ScalingSpec, 'settleTimeoutSeconds' | 'verifyTimeoutSeconds'>): number {
+  return 2 * (3 * scaling.settleTimeoutSeconds + scaling.verifyTimeoutSeconds) + 120;
+}
+
 /** A registry may throw for a name it does not know; here that is just "not available". */
 function lenient(registry: PolicyResolver): PolicyResolver {
   return (name) => {
@@ -51,6 +62,8 @@ function lenient(registry: PolicyResolver): PolicyResolver {
 
 export class ScalingController {
   private mode: Mode = 'waiting';
+  /** The running action's scope: teardown cancels it once the action outlives its bound. */
+  private actionScope: CancellationScope | null = null;
   /** Set by settings changes so a new interval takes effect now, not after the old one. */
   private wake = false;
   private readonly saga: ActionSaga;
@@ -166,9 +179,21 @@ export class ScalingController {
     return JSON.parse(JSON.stringify(this.state)) as ScalingState;
   }
 
-  /** Teardown started: the loop returns at its next safe point. */
+  /** Teardown started: the loop returns at its next safe point (a running action finishes or rolls back first). */
   async stop(): Promise<void> {
     this.mode = 'stopped';
+  }
+
+  private isStopped(): boolean {
+    return this.mode === 'stopped';
+  }
+
+  /**
+   * Teardown waited `longestActionSeconds` and the action still runs: cancel it. A call already
+   * sent to AWS is waited for; no further call is made (the loop has stopped).
+   */
+  abort(): void {
+    this.actionScope?.cancel();
   }
 
   observeCapacity(c: CapacitySnapshot): void {
@@ -248,8 +273,15 @@ export class ScalingController {
     const previous = this.mode;
     this.mode = 'acting';
     try {
-      await this.saga.run(request);
+      const scope = new CancellationScope();
+      this.actionScope = scope;
+      await scope.run(() => this.saga.run(request));
+    } catch (err) {
+      // Cancelled by teardown (abort after stop): the saga recorded it; the loop returns.
+      if (isCancellation(err) && this.isStopped()) return;
+      throw err;
     } finally {
+      this.actionScope = null;
       // Teardown may have stopped the loop meanwhile; that stays.
       if (this.mode === 'acting') this.mode = previous;
     }

@@ -3,12 +3,13 @@
  * settings (pause/resume, policy, bounds), the metrics window and the action history.
  * Registered when the controller is built, so they exist from the first workflow task.
  */
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, patched, setHandler } from '@temporalio/workflow';
 import {
   autoscalingUpdate, metricsQuery, scaleOverrideUpdate, scalingHistoryQuery,
-  type AutoscalingChange, type ScaleOverrideRequest, type ScaleOverrideResult,
+  TEARDOWN_REQUESTED_MESSAGE, type AutoscalingChange, type ScaleOverrideRequest, type ScaleOverrideResult,
 } from '../contract.js';
 import type { Capacity } from '../../scaling/types.js';
+import { PATCHES } from '../lifecycle/patches.js';
 import type { ScalingController } from './controller.js';
 import { applyAutoscalingChange, overrideViolation } from './rules.js';
 import { addRecord, describeTarget, policyConfig, quotaWindow } from './state.js';
@@ -25,7 +26,8 @@ export function registerScalingHandlers(controller: ScalingController): void {
     if (state.capacity !== null || fromStatus === null) return state.capacity;
     return { shards: fromStatus.shards, parallelism: fromStatus.parallelism, parallelismPerKpu: fromStatus.parallelismPerKpu };
   };
-  const overrideProblem = (req: ScaleOverrideRequest): string | null => overrideViolation(req, {
+  // Accepted after teardown was requested, a request would never run (the loop has stopped).
+  const overrideProblem = (req: ScaleOverrideRequest): string | null => ctx.teardownRequested() ? TEARDOWN_REQUESTED_MESSAGE : overrideViolation(req, {
     phase: ctx.status.phase,
     capacity: knownCapacity(),
     actionInFlight: controller.isBusy(),
@@ -67,11 +69,15 @@ export function registerScalingHandlers(controller: ScalingController): void {
       const policyChanged = settings.policy !== state.settings.policy;
       state.settings = settings;
       if (policyChanged) state.policyState = controller.policy().initialState(policyConfig(settings));
-      const resumedFromDegraded = state.attention !== null && change.paused === false;
+      // Whatever made the pipeline DEGRADED (a failed rollback, a controller's error, unreadable carried
+      // state), a person resuming autoscaling after fixing the cause brings it back to RUNNING.
+      const resumedFromDegraded = change.paused === false &&
+        (state.attention !== null || (ctx.status.phase === 'DEGRADED' && patched(PATCHES.degradedRecovers)));
       if (resumedFromDegraded) {
+        const was = ctx.status.attention;
         state.attention = null;
         ctx.status.attention = null;
-        if (ctx.status.phase === 'DEGRADED') ctx.setPhase('RUNNING', 'Autoscaling resumed by a person after a failed rollback');
+        if (ctx.status.phase === 'DEGRADED') ctx.setPhase('RUNNING', `Autoscaling resumed by a person${was ? ` after: ${was}` : ''}`);
         controller.release();
       }
       ctx.status.autoscaling = { ...settings };
@@ -85,6 +91,7 @@ export function registerScalingHandlers(controller: ScalingController): void {
     },
     {
       validator: (change) => {
+        if (ctx.teardownRequested()) throw ApplicationFailure.nonRetryable(`Autoscaling change rejected: ${TEARDOWN_REQUESTED_MESSAGE}`, 'SettingsRejected');
         const { problems } = applyAutoscalingChange(state.settings, change, resolvePolicy);
         if (problems.length > 0) throw ApplicationFailure.nonRetryable(`Autoscaling change rejected: ${problems.join('; ')}`, 'SettingsRejected');
       },

@@ -75,11 +75,20 @@ export class ActionSaga {
     ctx.status.activeAction = { source: request.source, target: request.target, startedAt: ctx.nowIso() };
     ctx.setPhase('SCALING', `${who}: scaling to ${describeTarget(request.target)}`);
     let degradedBecause: string | null = null;
+    let cancelled = false;
     try {
       degradedBecause = await this.runSteps(request);
+    } catch (err) {
+      cancelled = isCancellation(err);
+      throw err;
     } finally {
       ctx.status.activeAction = null;
-      if (degradedBecause !== null) ctx.setPhase('DEGRADED', degradedBecause);
+      if (cancelled) {
+        // Only teardown cancels an action (after its bound): the phase is teardown's to set next.
+        this.record('action', request, null, null, 'failed', [
+          ...request.reasons, 'cancelled by teardown before it finished: capacity is what AWS reports now',
+        ]);
+      } else if (degradedBecause !== null) ctx.setPhase('DEGRADED', degradedBecause);
       else ctx.setPhase('RUNNING', `${who}: scaling action finished`);
     }
   }

@@ -1,0 +1,123 @@
+/**
+ * Issue 10 behaviours of pipelines left under shardpilot for months, on the real pipeline
+ * workflow (dev server + Worker) against the emulator: how a pipeline ends while an action
+ * runs, requests that arrive after teardown, cancellation from the Temporal UI, AWS's
+ * 24-hour UpdateShardCount quota, and carried state this build cannot read.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  autoscalingUpdate, eventsQuery, scaleOverrideUpdate, startReplayUpdate, statusQuery, teardownSignal,
+} from '../../workflows/contract.js';
+import { createPipeline } from '../activities/scaling/emulated.js';
+import { startPipeline, testSpec, waitForPhase } from '../workflows/lifecycle-harness.js';
+import {
+  kinds, rejectionOf, scalingSpec, settledIn, startScalingE2E, startScalingPipeline, waitForScaling, type ScalingE2E,
+} from './scaling-harness.js';
+
+let e2e: ScalingE2E;
+
+beforeAll(async () => {
+  e2e = await startScalingE2E();
+});
+afterAll(async () => {
+  await e2e?.close();
+});
+
+async function emulatorFault(path: string, body: object): Promise<void> {
+  const response = await fetch(`${e2e.cloud.emulator.url}${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  expect(response.ok).toBe(true);
+}
+
+/** The emulator's log of capacity changes and application stops for one pipeline, in arrival order. */
+function lifecycleCalls(id: string): string[] {
+  const watched = ['UpdateShardCount', 'UpdateApplication', 'RollbackApplication', 'StopApplication', 'DeleteApplication'];
+  return e2e.cloud.emulator.admin.calls()
+    .filter((c) => watched.includes(c.operation) && JSON.stringify(c.params).includes(`"${id}-`))
+    .map((c) => `${c.operation}:${c.outcome}`);
+}
+
+/** Phases the pipeline went through, from its event list. */
+async function phaseTrail(handle: WorkflowHandle): Promise<string[]> {
+  return (await handle.query(eventsQuery)).flatMap((e) => (e.kind === 'phase' && typeof e.data?.to === 'string' ? [e.data.to] : []));
+}
+
+describe('a long-lived pipeline ends in order', () => {
+  it('teardown during a scaling action lets it roll back first, refuses later requests, and nothing changes capacity once stopping began', { timeout: 120_000 }, async () => {
+    const handle = await startScalingPipeline(e2e, 'll-end', { shards: 2, parallelism: 1, scaling: { settleTimeoutSeconds: 4, verifyTimeoutSeconds: 3 } });
+    await emulatorFault('/_emulator/flink/faults', { application: 'll-end-hotspots', fault: 'stuck-updating' });
+    await handle.executeUpdate(scaleOverrideUpdate, { args: [{ parallelism: 2, reason: 'before the teardown' }] });
+    await waitForScaling(e2e.client, handle.workflowId, (s) => s.phase === 'SCALING', 'the action to run');
+    await handle.signal(teardownSignal, { reason: 'decommissioned' });
+
+    // Accepted now, these would never run: they are refused, saying why.
+    expect(await rejectionOf(handle.executeUpdate(startReplayUpdate, { args: [{}] }))).toMatch(/teardown was requested/);
+    expect(await rejectionOf(handle.executeUpdate(autoscalingUpdate, { args: [{ cooldownSeconds: 5 }] }))).toMatch(/teardown was requested/);
+    expect(await rejectionOf(handle.executeUpdate(scaleOverrideUpdate, { args: [{ shards: 3 }] }))).toMatch(/teardown was requested/);
+
+    expect(await handle.result()).toMatchObject({ phase: 'DELETED' });
+    // The stuck update was rolled back before the application was stopped, and nothing came after.
+    expect(lifecycleCalls('ll-end')).toEqual(['UpdateApplication:ok', 'RollbackApplication:ok', 'StopApplication:ok', 'DeleteApplication:ok']);
+    const trail = await phaseTrail(handle);
+    expect(trail.slice(trail.indexOf('TEARING_DOWN'))).toEqual(['TEARING_DOWN', 'DELETED']);
+  });
+
+  it('cancellation from the Temporal UI or a client tears down in order, after the running action has rolled back', { timeout: 120_000 }, async () => {
+    const handle = await startScalingPipeline(e2e, 'll-cancel', { shards: 2, parallelism: 1, scaling: { settleTimeoutSeconds: 3, verifyTimeoutSeconds: 3 } });
+    await emulatorFault('/_emulator/flink/faults', { application: 'll-cancel-hotspots', fault: 'stuck-updating' });
+    await handle.executeUpdate(scaleOverrideUpdate, { args: [{ parallelism: 2 }] });
+    await waitForScaling(e2e.client, handle.workflowId, (s) => s.phase === 'SCALING', 'the action to run');
+    await handle.cancel();
+    expect(await handle.result()).toMatchObject({ phase: 'DELETED' });
+    expect(lifecycleCalls('ll-cancel')).toEqual(['UpdateApplication:ok', 'RollbackApplication:ok', 'StopApplication:ok', 'DeleteApplication:ok']);
+    const events = await handle.query(eventsQuery);
+    expect(events.map((e) => e.message)).toContain('Teardown requested: cancellation requested (Temporal UI or client): tearing down in order');
+  });
+});
+
+describe('AWS quotas over a long life', () => {
+  it('does not retry an UpdateShardCount refused for the 10-per-24-hours quota; the action fails once and says why', { timeout: 120_000 }, async () => {
+    const handle = await startScalingPipeline(e2e, 'll-quota', { shards: 2, parallelism: 1, scaling: {} });
+    await emulatorFault('/_emulator/faults', {
+      kind: 'fail', operation: 'UpdateShardCount', count: 10, errorName: 'LimitExceededException',
+      message: 'Rate exceeded for stream ll-quota-trips under account 000000000000. UpdateShardCount can be called 10 times per rolling 24-hour period.',
+    });
+    await handle.executeUpdate(scaleOverrideUpdate, { args: [{ shards: 3 }] });
+    const { history } = await waitForScaling(e2e.client, handle.workflowId, (s, h) => settledIn(['RUNNING'])(s) && h.some((r) => r.kind === 'rollback'), 'the failed action');
+    expect(kinds(history)).toEqual(['override:ok', 'action:failed', 'rollback:ok']);
+    expect(history.find((r) => r.kind === 'action')?.reasons.join('; ')).toMatch(/24-hour period.*retrying does not lift it/);
+    expect(lifecycleCalls('ll-quota').filter((c) => c.startsWith('UpdateShardCount'))).toEqual(['UpdateShardCount:error']);
+    await handle.signal(teardownSignal, {});
+    await handle.result();
+  });
+});
+
+describe('carried state this build cannot read', () => {
+  it('leaves the pipeline DEGRADED and explained, keeps its resources, and returns to RUNNING when a person resumes autoscaling', { timeout: 120_000 }, async () => {
+    const spec = testSpec('ll-carry', { scaling: scalingSpec({ intervalSeconds: 1, periodSeconds: 1 }) });
+    await createPipeline(e2e.cloud, { streamName: spec.stream.name, applicationName: spec.application.name }, 2, 1);
+    // A continue-as-new input from before versioning whose scaling slice has a version no build knows.
+    const carried = JSON.parse(readFileSync(resolve(import.meta.dirname, '../workflows/fixtures/carried-v1.json'), 'utf8'));
+    carried.resources = { ...carried.resources, streamName: spec.stream.name, applicationName: spec.application.name };
+    carried.extensions.replay = { pendingStart: null, childActive: false, progress: null, malformedRecorded: 0 };
+    carried.extensions.scaling.version = 0;
+    const handle = await startPipeline(e2e.client, e2e.taskQueue, spec, { carried });
+
+    const degraded = await waitForPhase(handle, ['DEGRADED']);
+    expect(degraded.attention).toMatch(/carried state could not be read: scaling slice has version 0; this build reads version 1/);
+    expect(degraded.attention).toMatch(/Nothing was reset.*resume autoscaling \(PUT \/pipelines\/ll-carry\/autoscaling with \{"paused": false\}\)/);
+    expect(degraded.autoscaling.paused).toBe(true);
+    expect(degraded.resources).toMatchObject({ createdStream: true, createdApplication: true });
+
+    await handle.executeUpdate(autoscalingUpdate, { args: [{ paused: false }] });
+    const { status } = await waitForScaling(e2e.client, handle.workflowId, (s) => s.phase === 'RUNNING' && s.capacity?.shards === 2, 'RUNNING again');
+    expect(status.attention).toBeNull();
+    expect((await handle.query(statusQuery)).autoscaling.paused).toBe(false);
+    await handle.signal(teardownSignal, {});
+    expect(await handle.result()).toMatchObject({ phase: 'DELETED' });
+  });
+});

@@ -1,0 +1,13 @@
+/**
+ * Ids of `patched()` calls: each gates a change of the pipeline workflow's command
+ * sequence, so runs recorded by earlier code replay unchanged (docs/upgrades.md). Never
+ * rename or reuse one; remove one only after no open run can lack its marker.
+ */
+export const PATCHES = {
+  /** Workflow cancellation (Temporal UI / client) means an orderly teardown; the body runs non-cancellable. */
+  cancelIsTeardown: 'lifecycle-cancel-is-teardown',
+  /** Teardown waits as long as the longest scaling action, then cancels it, instead of a fixed 5 minutes. */
+  stopBound: 'lifecycle-stop-bound',
+  /** A controller that failed (DEGRADED) runs again once a person resumes autoscaling. */
+  degradedRecovers: 'lifecycle-degraded-recovers',
+} as const;
