@@ -99,6 +99,12 @@ export interface StreamReader {
   streamExists(streamName: string): boolean;
   /** All shards of the stream, open and closed, in creation order. */
   shards(streamName: string): ShardView[];
-  /** Records after `afterSequenceNumber` (null: from the trim horizon), at most `limit`. */
+  /** Records after `afterSequenceNumber` (null: from the trim horizon), at most `limit`; a peek, not counted. */
   readShard(streamName: string, shardId: string, afterSequenceNumber: string | null, limit: number): ShardReadResult;
+  /**
+   * The same read as one GetRecords call: counted against the shard's read limits (shared
+   * with every other consumer) and in the `GetRecords.*` metrics. `throttled`: the shard's
+   * budget is spent, nothing was read. Absent: reads are free (test doubles).
+   */
+  fetchShard?(streamName: string, shardId: string, afterSequenceNumber: string | null, limit: number, nowMs: number): ShardReadResult & { throttled: boolean };
 }

@@ -224,6 +224,8 @@ export class FlinkEngine {
         checkpointIntervalMs: v.checkpoint.checkpointIntervalMs,
         checkpointingEnabled: v.checkpoint.checkpointingEnabled,
         unhealthy: app.faults.unhealthy,
+        runtime: v.runtime,
+        metricsLevel: v.monitoring.metricsLevel,
       });
       if (app.status === 'RUNNING' && v.parallelism.autoScalingEnabled) this.autoscale(app, report.cpuUtilization, nowMs);
     }

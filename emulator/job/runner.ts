@@ -6,10 +6,12 @@
  *
  * Dimensions published: every metric with `Application`; `millisBehindLatest` also with
  * `Application` + `Flow=Input` + `Id=<input stream, non-alphanumerics as _>`, the form
- * AWS uses for the Kinesis source's lag.
+ * AWS uses for the Kinesis source's lag, and — at MetricsLevel PARALLELISM — per shard
+ * with `ShardId` added. Names follow the runtime (see `metricNames.ts`).
  */
 import type { MetricSink } from '../core/types.js';
 import { KpuReport } from './kpuReport.js';
+import { restartMetricName } from './metricNames.js';
 import type { JobCheckpoint, TaxiJob } from './taxiJob.js';
 
 export interface RunConditions {
@@ -22,6 +24,10 @@ export interface RunConditions {
   checkpointingEnabled: boolean;
   /** Fault: the job keeps failing and restarting. */
   unhealthy: boolean;
+  /** `RuntimeEnvironment`, e.g. `FLINK-1_20`: Flink 2.x publishes `numRestarts`, not `fullRestarts`. */
+  runtime?: string;
+  /** `MetricsLevel`: per-shard `millisBehindLatest` is a PARALLELISM-level metric. */
+  metricsLevel?: string;
 }
 
 export interface TickReport {
@@ -95,6 +101,7 @@ export class JobRunner {
     let processed = 0;
     let emitted = 0;
     let lagMs: number;
+    let shardLagMs: Map<string, number>;
     const capacityPerSubtask = (c.recordsPerSecondPerSubtask * elapsedMs) / 1000;
     const healthy = c.running && !c.unhealthy && this.job.inputExists();
     if (healthy) {
@@ -105,14 +112,16 @@ export class JobRunner {
       processed = step.processed;
       emitted = step.emitted;
       lagMs = step.lagMs;
+      shardLagMs = step.shardLagMs;
       this.maybeCheckpoint(nowMs, c);
     } else {
       if (c.running) this.restartLoop(nowMs, c);
       lagMs = this.job.inputExists() ? this.job.lag(nowMs) : 0;
+      shardLagMs = this.job.inputExists() ? this.job.shardLags(nowMs) : new Map();
     }
     const capacity = capacityPerSubtask * c.parallelism;
     const cpu = capacity > 0 ? Math.min(100, (100 * processed) / capacity) : 0;
-    this.publish(nowMs, elapsedMs, c, { processed, emitted, lagMs, cpu });
+    this.publish(nowMs, elapsedMs, c, { processed, emitted, lagMs, cpu, shardLagMs });
     return { cpuUtilization: cpu, processed, lagMs };
   }
 
@@ -139,7 +148,7 @@ export class JobRunner {
     nowMs: number,
     elapsedMs: number,
     c: RunConditions,
-    t: { processed: number; emitted: number; lagMs: number; cpu: number },
+    t: { processed: number; emitted: number; lagMs: number; cpu: number; shardLagMs: Map<string, number> },
   ): void {
     const app = { Application: this.applicationName };
     const perSecond = elapsedMs > 0 ? 1000 / elapsedMs : 0;
@@ -151,7 +160,7 @@ export class JobRunner {
     const values: Record<string, [number, string]> = {
       downtime: [this.outageStartMs === null ? 0 : nowMs - this.outageStartMs, 'Milliseconds'],
       uptime: [this.runningSinceMs === null ? 0 : nowMs - this.runningSinceMs, 'Milliseconds'],
-      fullRestarts: [this.fullRestarts, 'Count'],
+      [restartMetricName(c.runtime)]: [this.fullRestarts, 'Count'],
       numRecordsInPerSecond: [t.processed * perSecond, 'Count/Second'],
       numRecordsOutPerSecond: [t.emitted * perSecond, 'Count/Second'],
       cpuUtilization: [t.cpu, 'Percent'],
@@ -164,13 +173,12 @@ export class JobRunner {
     for (const [metricName, [value, unit]] of Object.entries(values)) {
       this.metrics.record({ namespace: NAMESPACE, metricName, dimensions: app, value, timestampMs: nowMs, unit });
     }
-    this.metrics.record({
-      namespace: NAMESPACE,
-      metricName: 'millisBehindLatest',
-      dimensions: { ...app, Flow: 'Input', Id: this.job.inputStream.replace(/[^a-zA-Z0-9_]/g, '_') },
-      value: t.lagMs,
-      timestampMs: nowMs,
-      unit: 'Milliseconds',
-    });
+    const input = { ...app, Flow: 'Input', Id: this.job.inputStream.replace(/[^a-zA-Z0-9_]/g, '_') };
+    this.metrics.record({ namespace: NAMESPACE, metricName: 'millisBehindLatest', dimensions: input, value: t.lagMs, timestampMs: nowMs, unit: 'Milliseconds' });
+    if (c.metricsLevel === 'PARALLELISM') {
+      for (const [shardId, lag] of t.shardLagMs) {
+        this.metrics.record({ namespace: NAMESPACE, metricName: 'millisBehindLatest', dimensions: { ...input, ShardId: shardId }, value: lag, timestampMs: nowMs, unit: 'Milliseconds' });
+      }
+    }
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { StreamReader } from '../core/types.js';
 import { parseTrip } from './trip.js';
-import { copyPosition, emptyPosition, KinesisSource, type SourcePosition } from './source.js';
+import { copyPosition, emptyPosition, identityExpander, KinesisSource, type RecordExpander, type SourcePosition } from './source.js';
 import {
   addTrip, copyWindowState, emptyWindowState, fireWindows, openCells, watermark,
   type PickupCount, type TripDuration, type WindowState,
@@ -31,6 +31,8 @@ export interface JobStepResult {
   processed: number;
   emitted: number;
   lagMs: number;
+  /** millisBehindLatest per shard of the input. */
+  shardLagMs: Map<string, number>;
   /** Source subtasks that had a shard to read. */
   busySubtasks: number;
 }
@@ -66,8 +68,9 @@ export class TaxiJob {
   constructor(
     streams: StreamReader,
     readonly inputStream: string,
+    expand: RecordExpander = identityExpander,
   ) {
-    this.source = new KinesisSource(streams, inputStream);
+    this.source = new KinesisSource(streams, inputStream, expand);
   }
 
   inputExists(): boolean {
@@ -81,12 +84,17 @@ export class TaxiJob {
     const read = this.source.read(this.position, budgetPerSubtask * busySubtasks, nowMs);
     for (const record of read.records) this.process(record.data);
     const emitted = this.emit();
-    return { processed: read.records.length, emitted, lagMs: read.lagMs, busySubtasks };
+    return { processed: read.records.length, emitted, lagMs: read.lagMs, shardLagMs: read.shardLagMs, busySubtasks };
   }
 
   /** Lag without reading (while the job is down). */
   lag(nowMs: number): number {
-    return this.source.read(this.position, 0, nowMs).lagMs;
+    return this.source.lag(this.position, nowMs).lagMs;
+  }
+
+  /** Per-shard lag without reading. */
+  shardLags(nowMs: number): Map<string, number> {
+    return this.source.lag(this.position, nowMs).shardLagMs;
   }
 
   checkpoint(): JobCheckpoint {
@@ -94,6 +102,7 @@ export class TaxiJob {
   }
 
   restore(cp: JobCheckpoint): void {
+    this.source.discardBuffers();
     this.position = copyPosition(cp.position);
     this.windows = copyWindowState(cp.windows);
     this.counters = { ...cp.counters };

@@ -10,15 +10,18 @@ import { decreaseStreamRetentionPeriod } from './operations/decreaseStreamRetent
 import { deleteStream } from './operations/deleteStream.js';
 import { describeStream } from './operations/describeStream.js';
 import { describeStreamSummary } from './operations/describeStreamSummary.js';
+import { disableEnhancedMonitoring, enableEnhancedMonitoring } from './operations/enhancedMonitoring.js';
 import { getRecords } from './operations/getRecords.js';
 import { getShardIterator } from './operations/getShardIterator.js';
 import { increaseStreamRetentionPeriod } from './operations/increaseStreamRetentionPeriod.js';
 import { listShards } from './operations/listShards.js';
 import { listStreams } from './operations/listStreams.js';
 import { listTagsForStream } from './operations/listTagsForStream.js';
+import { mergeShards } from './operations/mergeShards.js';
 import { putRecord } from './operations/putRecord.js';
 import { putRecords } from './operations/putRecords.js';
 import { removeTagsFromStream } from './operations/removeTagsFromStream.js';
+import { splitShard } from './operations/splitShard.js';
 import { updateShardCount } from './operations/updateShardCount.js';
 import { createStreamReader } from './reader.js';
 import { StreamStore } from './store.js';
@@ -55,6 +58,10 @@ export function createKinesisService(deps: KinesisServiceDeps): KinesisService {
       GetShardIterator: getShardIterator(store),
       GetRecords: getRecords(store),
       UpdateShardCount: updateShardCount(store),
+      SplitShard: splitShard(store),
+      MergeShards: mergeShards(store),
+      EnableEnhancedMonitoring: enableEnhancedMonitoring(store),
+      DisableEnhancedMonitoring: disableEnhancedMonitoring(store),
       AddTagsToStream: addTagsToStream(store),
       ListTagsForStream: listTagsForStream(store),
       RemoveTagsFromStream: removeTagsFromStream(store),

@@ -47,6 +47,8 @@ export interface Stream {
   tags: Map<string, string>;
   /** Epoch ms of accepted UpdateShardCount calls (rolling 24-hour quota). */
   shardCountUpdates: number[];
+  /** Shard-level metrics switched on by EnableEnhancedMonitoring. */
+  shardLevelMetrics: Set<string>;
 }
 
 export function isOpen(shard: Shard): boolean {

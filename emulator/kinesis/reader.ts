@@ -1,11 +1,13 @@
 /**
  * In-process read access for the simulated Flink job: the same shards, positions and
- * end-of-closed-shard rule as GetRecords, without the wire, limits or iterators.
+ * end-of-closed-shard rule as GetRecords, without the wire or iterators. `fetchShard`
+ * is a GetRecords call in all but transport (limits and metrics); `readShard` a free peek.
  */
 import type { ShardReadResult, ShardView, StreamReader } from '../core/types.js';
-import { isOpen } from './model.js';
-import { readFrom } from './records.js';
+import { isOpen, type Shard } from './model.js';
+import { readFrom, type ShardRead } from './records.js';
 import { formatSequenceNumber, parseSequenceNumber } from './sequenceNumbers.js';
+import { readShardMetered } from './shardReads.js';
 import type { StreamStore } from './store.js';
 
 export function createStreamReader(store: StreamStore): StreamReader {
@@ -26,18 +28,33 @@ export function createStreamReader(store: StreamStore): StreamReader {
     readShard(name, shardId, afterSequenceNumber, limit): ShardReadResult {
       const shard = readable(name)?.shards.find((s) => s.id === shardId);
       if (shard === undefined) return { records: [], endOfClosedShard: false, latestArrivalMs: null };
-      const after = afterSequenceNumber === null ? null : parseSequenceNumber(afterSequenceNumber);
-      const read = readFrom(shard, after === null ? 0 : after.counter + 1, limit);
-      return {
-        records: read.records.map((r) => ({
-          sequenceNumber: formatSequenceNumber(r.counter, shard.index),
-          partitionKey: r.partitionKey,
-          data: Buffer.from(r.dataBase64, 'base64'),
-          arrivalMs: r.arrivalMs,
-        })),
-        endOfClosedShard: read.endOfClosedShard,
-        latestArrivalMs: shard.log.lastArrivalMs(),
-      };
+      return view(shard, readFrom(shard, positionAfter(afterSequenceNumber), limit));
     },
+    fetchShard(name, shardId, afterSequenceNumber, limit, nowMs) {
+      const stream = readable(name);
+      const shard = stream?.shards.find((s) => s.id === shardId);
+      if (stream === undefined || shard === undefined) return { records: [], endOfClosedShard: false, latestArrivalMs: null, throttled: false };
+      const read = readShardMetered(store, stream, shard, positionAfter(afterSequenceNumber), limit, nowMs);
+      if (read.throttled) return { records: [], endOfClosedShard: false, latestArrivalMs: shard.log.lastArrivalMs(), throttled: true };
+      return { ...view(shard, read), throttled: false };
+    },
+  };
+}
+
+function positionAfter(afterSequenceNumber: string | null): number {
+  const after = afterSequenceNumber === null ? null : parseSequenceNumber(afterSequenceNumber);
+  return after === null ? 0 : after.counter + 1;
+}
+
+function view(shard: Shard, read: ShardRead): ShardReadResult {
+  return {
+    records: read.records.map((r) => ({
+      sequenceNumber: formatSequenceNumber(r.counter, shard.index),
+      partitionKey: r.partitionKey,
+      data: Buffer.from(r.dataBase64, 'base64'),
+      arrivalMs: r.arrivalMs,
+    })),
+    endOfClosedShard: read.endOfClosedShard,
+    latestArrivalMs: shard.log.lastArrivalMs(),
   };
 }

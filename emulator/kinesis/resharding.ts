@@ -20,14 +20,14 @@ function close(stream: Stream, shard: Shard): void {
   shard.endingCounter = stream.counter;
 }
 
-function splitAt(stream: Stream, shard: Shard, boundary: bigint, openShard: OpenShard): [Shard, Shard] {
+export function splitAt(stream: Stream, shard: Shard, boundary: bigint, openShard: OpenShard): [Shard, Shard] {
   close(stream, shard);
   const left = openShard(stream, { startHex: shard.startHex, endHex: toHex(boundary - 1n) }, shard.id, null);
   const right = openShard(stream, { startHex: toHex(boundary), endHex: shard.endHex }, shard.id, null);
   return [left, right];
 }
 
-function merge(stream: Stream, lower: Shard, upper: Shard, openShard: OpenShard): Shard {
+export function merge(stream: Stream, lower: Shard, upper: Shard, openShard: OpenShard): Shard {
   close(stream, lower);
   close(stream, upper);
   return openShard(stream, { startHex: lower.startHex, endHex: upper.endHex }, lower.id, upper.id);

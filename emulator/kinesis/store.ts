@@ -8,7 +8,7 @@ import type { Clock, MetricSink } from '../core/types.js';
 import { streamAlreadyExists, streamNotFound } from './errors.js';
 import { toHex, uniformRanges } from './hashKeys.js';
 import type { Shard, Stream, StreamMode } from './model.js';
-import { reshardUniformly } from './resharding.js';
+import { reshardUniformly, type OpenShard } from './resharding.js';
 import { ShardLog } from './shardLog.js';
 import { SlidingWindow } from './slidingWindow.js';
 
@@ -72,6 +72,7 @@ export class StreamStore {
       counter: 0,
       tags: new Map(Object.entries(tags)),
       shardCountUpdates: [],
+      shardLevelMetrics: new Set(),
     };
     for (const [start, end] of uniformRanges(shardCount)) {
       this.openShard(stream, { startHex: toHex(start), endHex: toHex(end) }, null, null);
@@ -100,6 +101,17 @@ export class StreamStore {
     this.after(this.options.updateShardCountMs, () => {
       if (this.streams.get(stream.name) !== stream || stream.status !== 'UPDATING') return;
       reshardUniformly(stream, target, (s, range, parent, adjacent) => this.openShard(s, range, parent, adjacent));
+      stream.status = 'ACTIVE';
+    });
+  }
+
+  /** SplitShard / MergeShards: UPDATING now, the lineage change after the configured delay. */
+  reshard(stream: Stream, change: (open: OpenShard) => void): void {
+    stream.status = 'UPDATING';
+    this.after(this.options.updateShardCountMs, () => {
+      if (this.streams.get(stream.name) !== stream || stream.status !== 'UPDATING') return;
+      change((s, range, parent, adjacent) => this.openShard(s, range, parent, adjacent));
+      stream.routing = stream.shards.filter((shard) => shard.endingCounter === null).sort((a, b) => (a.startHex < b.startHex ? -1 : 1));
       stream.status = 'ACTIVE';
     });
   }

@@ -73,7 +73,7 @@ export function toStreamDescriptionSummary(stream: Stream): Record<string, unkno
   return {
     ...toStreamSummary(stream),
     RetentionPeriodHours: stream.retentionHours,
-    EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
+    EnhancedMonitoring: [{ ShardLevelMetrics: [...stream.shardLevelMetrics] }],
     EncryptionType: 'NONE',
     OpenShardCount: openShards(stream).length,
     ConsumerCount: 0,

@@ -29,7 +29,7 @@ export function describeStream(store: StreamStore): Operation<DescribeStreamInpu
           Shards: remaining.slice(0, limit).map(toWireShard),
           HasMoreShards: remaining.length > limit,
           RetentionPeriodHours: stream.retentionHours,
-          EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
+          EnhancedMonitoring: [{ ShardLevelMetrics: [...stream.shardLevelMetrics] }],
           EncryptionType: 'NONE',
         },
       };

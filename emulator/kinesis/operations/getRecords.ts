@@ -1,9 +1,8 @@
 import type { Operation } from '../../core/types.js';
 import { expiredIterator, invalidArgument, readThroughputExceeded, shardNotFound } from '../errors.js';
 import { decodeIterator, encodeIterator } from '../iterators.js';
-import { publish } from '../metrics.js';
-import { readFrom } from '../records.js';
 import { formatSequenceNumber } from '../sequenceNumbers.js';
+import { readShardMetered } from '../shardReads.js';
 import type { StreamStore } from '../store.js';
 import { childShardsOf } from '../wire.js';
 
@@ -32,25 +31,9 @@ export function getRecords(store: StreamStore): Operation<GetRecordsInput, unkno
         throw shardNotFound(shardId, state.streamName, ctx.accountId);
       }
 
-      const options = store.options;
-      if (options.limitsEnabled) {
-        const usage = shard.reads.usage(ctx.nowMs);
-        if (usage.count + 1 > options.readCallsPerSecond || usage.bytes >= options.readBytesPerSecond) {
-          publish(store, stream, 'ReadProvisionedThroughputExceeded', 1, ctx.nowMs);
-          throw readThroughputExceeded(shard.id, stream.name, ctx.accountId);
-        }
-      }
-      const read = readFrom(shard, state.position, input.Limit ?? 10000);
-      const bytes = read.records.reduce((sum, r) => sum + r.size, 0);
-      if (options.limitsEnabled) shard.reads.add(ctx.nowMs, 1, bytes);
-
-      const last = read.records[read.records.length - 1];
-      const latest = shard.log.lastArrivalMs();
+      const read = readShardMetered(store, stream, shard, state.position, input.Limit ?? 10000, ctx.nowMs);
+      if (read.throttled) throw readThroughputExceeded(shard.id, stream.name, ctx.accountId);
       const nextUnread = read.caughtUp ? null : shard.log.read(read.nextPosition, 1, Infinity)[0];
-      publish(store, stream, 'GetRecords.Records', read.records.length, ctx.nowMs);
-      publish(store, stream, 'GetRecords.Bytes', bytes, ctx.nowMs);
-      publish(store, stream, 'GetRecords.IteratorAgeMilliseconds', last === undefined || latest === null ? 0 : ctx.nowMs - last.arrivalMs, ctx.nowMs);
-      publish(store, stream, 'ReadProvisionedThroughputExceeded', 0, ctx.nowMs);
 
       return {
         Records: read.records.map((r) => ({
