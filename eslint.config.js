@@ -95,4 +95,14 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // The dashboard's plain browser modules (served as they are, no build step).
+    files: ['api/dashboard/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries([
+        'document', 'window', 'location', 'history', 'sessionStorage', 'fetch', 'confirm', 'setTimeout', 'clearTimeout',
+        'URLSearchParams', 'HTMLElement', 'Intl', 'CSS',
+      ].map((name) => [name, 'readonly'])),
+    },
+  },
 );

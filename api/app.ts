@@ -11,6 +11,7 @@ import problemsPlugin from './plugins/problems.js';
 import temporalPlugin, { type TemporalSource } from './plugins/temporal.js';
 import dashboardRoutes from './routes/dashboard.js';
 import healthRoutes from './routes/health.js';
+import hotspotRoutes from './routes/hotspots.js';
 import pipelineRoutes from './routes/pipelines.js';
 import replayRoutes from './routes/replay.js';
 import scalingRoutes from './routes/scaling.js';
@@ -52,6 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(pipelineRoutes, { temporal: config.temporal });
   await app.register(scalingRoutes);
   await app.register(replayRoutes);
+  await app.register(hotspotRoutes, { config });
   await app.register(dashboardRoutes);
   return app;
 }

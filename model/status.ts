@@ -19,6 +19,8 @@ export interface PipelineResources {
   /** True when this pipeline created the resource (and may delete it); false when adopted. */
   createdStream: boolean;
   createdApplication: boolean;
+  /** The CloudWatch dashboard this pipeline created; absent for pipelines provisioned before dashboards existed. */
+  dashboardName?: string | null;
 }
 
 export interface CapacityStatus {

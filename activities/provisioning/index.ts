@@ -4,10 +4,12 @@
  */
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import * as dashboard from './dashboard.js';
 import * as app from './application.js';
 import * as stream from './stream.js';
 import type {
-  ApplicationState, EnsureApplicationInput, EnsureResult, EnsureStreamInput, EnsureStreamRetentionInput, StopApplicationInput,
+  ApplicationState, EnsureApplicationInput, PipelineDashboardInput, EnsureResult, EnsureStreamInput, EnsureStreamRetentionInput, StopApplicationInput,
   StreamState, StepResult, WaitApplicationInput, WaitStreamInput,
 } from './types.js';
 import { DEFAULT_POLL_TIMING, type PollTiming } from './wait.js';
@@ -15,12 +17,13 @@ import { DEFAULT_POLL_TIMING, type PollTiming } from './wait.js';
 export interface ProvisioningDeps {
   kinesis: KinesisClient;
   flink: KinesisAnalyticsV2Client;
+  cloudwatch: CloudWatchClient;
   /** How often waits poll; defaults suit AWS and the emulator alike. */
   pollTiming?: PollTiming;
 }
 
 export function createProvisioningActivities(deps: ProvisioningDeps) {
-  const { kinesis, flink } = deps;
+  const { kinesis, flink, cloudwatch } = deps;
   const timing = deps.pollTiming ?? DEFAULT_POLL_TIMING;
   return {
     ensureStream: (input: EnsureStreamInput): Promise<EnsureResult<StreamState>> => stream.ensureStream(kinesis, input),
@@ -38,6 +41,8 @@ export function createProvisioningActivities(deps: ProvisioningDeps) {
       app.describeApplication(flink, applicationName),
     stopApplication: (input: StopApplicationInput): Promise<StepResult> => app.stopApplication(flink, timing, input),
     deleteApplication: (input: WaitApplicationInput): Promise<StepResult> => app.deleteApplication(flink, timing, input),
+    putPipelineDashboard: (input: PipelineDashboardInput): Promise<StepResult> => dashboard.putPipelineDashboard(cloudwatch, input),
+    deletePipelineDashboard: (dashboardName: string): Promise<StepResult> => dashboard.deletePipelineDashboard(cloudwatch, dashboardName),
   };
 }
 

@@ -78,3 +78,10 @@ export interface StepResult {
   acted: boolean;
   message: string;
 }
+
+export interface PipelineDashboardInput {
+  pipelineId: string;
+  dashboardName: string;
+  streamName: string;
+  applicationName: string;
+}

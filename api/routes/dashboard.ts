@@ -1,6 +1,7 @@
 /**
- * The dashboard: one static HTML page and its script, no build step. The page reads
- * the API's JSON (status, metrics, scaling, replay) and draws inline SVG.
+ * The dashboard: one static HTML page and its browser modules, no build step. The page
+ * reads the API's JSON (status, metrics, scaling, replay, hot spots) and draws inline SVG;
+ * the borough outline of the hot-spot map ships as a small JSON file (no map tiles).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,9 +11,20 @@ import { PipelineParams } from '../schemas/common.js';
 
 const DASHBOARD_DIR = join(import.meta.dirname, '..', 'dashboard');
 
+const JS = 'text/javascript; charset=utf-8';
+/** Every file the page loads, and nothing else from its folder. */
 const ASSETS: Record<string, string> = {
-  'dashboard.js': 'text/javascript; charset=utf-8',
+  'dashboard.js': JS,
+  'api-client.js': JS,
+  'format.js': JS,
+  'charts.js': JS,
+  'geo.js': JS,
+  'list-page.js': JS,
+  'create-form.js': JS,
+  'pipeline-page.js': JS,
+  'hotspot-map.js': JS,
   'dashboard.css': 'text/css; charset=utf-8',
+  'nyc-outline.json': 'application/json; charset=utf-8',
 };
 
 const HtmlPage = Type.String({ description: 'text/html' });

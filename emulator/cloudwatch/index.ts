@@ -6,6 +6,7 @@
 import type { CloudWatchOptions } from '../config.js';
 import type { Clock, MetricSink, Operation, ServiceModule } from '../core/types.js';
 import { deleteAlarms } from './operations/deleteAlarms.js';
+import { deleteDashboards } from './operations/deleteDashboards.js';
 import { describeAlarms } from './operations/describeAlarms.js';
 import { getDashboard } from './operations/getDashboard.js';
 import { getMetricData } from './operations/getMetricData.js';
@@ -56,6 +57,7 @@ export function createCloudWatchService(options: CloudWatchServiceOptions = {}):
     PutDashboard: putDashboard(state),
     GetDashboard: getDashboard(state),
     ListDashboards: listDashboards(state),
+    DeleteDashboards: deleteDashboards(state),
   } as Record<string, Operation<never, unknown>>;
   return {
     targetPrefix: 'GraniteServiceVersion20100801',

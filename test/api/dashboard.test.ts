@@ -21,12 +21,40 @@ describe('dashboard routes', () => {
     expect(response.body).toContain('href="/dashboard/assets/dashboard.css"');
   });
 
-  it('serves the script and the style with their content types', async () => {
-    const js = await api.app.inject({ method: 'GET', url: '/dashboard/assets/dashboard.js' });
-    expect(js.headers['content-type']).toMatch(/^text\/javascript/);
-    expect(js.body).toContain('/pipelines/${pipelineId}/metrics');
+  it('serves every module the page imports, the style and the borough outline with their content types', async () => {
+    const entry = await api.app.inject({ method: 'GET', url: '/dashboard/assets/dashboard.js' });
+    expect(entry.headers['content-type']).toMatch(/^text\/javascript/);
+    // Every relative import of every module resolves to an asset the API serves.
+    const pending = ['dashboard.js'];
+    const seen = new Set<string>();
+    while (pending.length > 0) {
+      const name = pending.pop() as string;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const js = await api.app.inject({ method: 'GET', url: `/dashboard/assets/${name}` });
+      expect(js.statusCode, name).toBe(200);
+      expect(js.headers['content-type']).toMatch(/^text\/javascript/);
+      for (const match of js.body.matchAll(/from '\.\/([\w-]+\.js)'/g)) pending.push(match[1] as string);
+    }
+    expect([...seen]).toEqual(expect.arrayContaining(['pipeline-page.js', 'hotspot-map.js', 'create-form.js', 'list-page.js']));
     const css = await api.app.inject({ method: 'GET', url: '/dashboard/assets/dashboard.css' });
     expect(css.headers['content-type']).toMatch(/^text\/css/);
+    const outline = await api.app.inject({ method: 'GET', url: '/dashboard/assets/nyc-outline.json' });
+    const names = (outline.json() as { features: Array<{ properties: { name: string } }> }).features.map((f) => f.properties.name);
+    expect(names).toEqual(expect.arrayContaining(['Manhattan', 'Brooklyn', 'Queens', 'Bronx', 'Staten Island', 'JFK', 'LGA']));
+  });
+
+  it('never contains the API token, even when one is configured', async () => {
+    const secured = await startTestApi({ env: { API_TOKEN: 'sekret-token-123' } });
+    try {
+      for (const url of ['/dashboard', '/dashboard/x', '/dashboard/assets/api-client.js', '/dashboard/assets/dashboard.js']) {
+        const response = await secured.app.inject({ method: 'GET', url });
+        expect(response.statusCode, url).toBe(200);
+        expect(response.body).not.toContain('sekret-token-123');
+      }
+    } finally {
+      await secured.close();
+    }
   });
 
   it('serves no other file from its folder', async () => {

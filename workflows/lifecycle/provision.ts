@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure, CancellationScope, condition, isCancellation } from '@temporalio/workflow';
 import { WAIT_BOUNDS, awsCall, waitCall } from './activities.js';
+import { provisionDashboard } from './dashboard.js';
 import { failureMessage } from './failures.js';
 import { Saga, type CompensationOutcome } from './saga.js';
 import { capacityOf, type PipelineState } from './state.js';
@@ -115,6 +116,8 @@ export async function provision(state: PipelineState, teardownRequested: () => b
         run: () => removeApplication(res.applicationName, 'undo provisioning'),
       });
     }
+    step = 'create CloudWatch dashboard';
+    await provisionDashboard(state, saga);
     if (teardownRequested()) return 'teardown';
 
     state.setPhase('STARTING', `starting Flink application ${res.applicationName}`);

@@ -5,6 +5,7 @@
  * finds some resources already gone and moves on.
  */
 import { ApplicationFailure, CancellationScope } from '@temporalio/workflow';
+import { tearDownDashboard } from './dashboard.js';
 import { failureMessage } from './failures.js';
 import { PIPELINE_FAILED, removeApplication, removeStream } from './provision.js';
 import type { PipelineState } from './state.js';
@@ -32,6 +33,8 @@ async function tearDownResources(state: PipelineState, reason: string): Promise<
     } else {
       state.record({ kind: 'step', message: await removeStream(res.streamName, 'teardown') });
     }
+    step = 'remove CloudWatch dashboard';
+    await tearDownDashboard(state);
   } catch (err) {
     const message = failureMessage(err);
     state.fail(step, message, `Teardown stopped at "${step}": ${message}. Remove what is left by hand.`);

@@ -1,5 +1,5 @@
 import {
-  DashboardInvalidInputError, DeleteAlarmsCommand, DescribeAlarmsCommand, GetDashboardCommand,
+  DashboardInvalidInputError, DeleteAlarmsCommand, DeleteDashboardsCommand, DescribeAlarmsCommand, GetDashboardCommand,
   InvalidParameterCombinationException, ListDashboardsCommand, PutDashboardCommand, PutMetricAlarmCommand, ResourceNotFound,
   type CloudWatchClient, type PutMetricAlarmCommandInput,
 } from '@aws-sdk/client-cloudwatch';
@@ -67,6 +67,17 @@ describe('dashboards', () => {
     expect(got.DashboardArn).toMatch(new RegExp(`^arn:aws:cloudwatch::\\d{12}:dashboard/${name}$`));
     const list = await cloudwatch.send(new ListDashboardsCommand({ DashboardNamePrefix: name }));
     expect(list.DashboardEntries?.map((d) => d.DashboardName)).toEqual([name]);
+  });
+
+  it('deletes dashboards all or nothing: an unknown name among them deletes none', async () => {
+    const name = target.name('deldash');
+    await cloudwatch.send(new PutDashboardCommand({ DashboardName: name, DashboardBody: '{"widgets":[]}' }));
+    await expect(cloudwatch.send(new DeleteDashboardsCommand({ DashboardNames: [name, target.name('nodash')] })))
+      .rejects.toBeInstanceOf(ResourceNotFound);
+    expect((await cloudwatch.send(new GetDashboardCommand({ DashboardName: name }))).DashboardName).toBe(name);
+    await cloudwatch.send(new DeleteDashboardsCommand({ DashboardNames: [name] }));
+    const list = await cloudwatch.send(new ListDashboardsCommand({ DashboardNamePrefix: name }));
+    expect(list.DashboardEntries ?? []).toEqual([]);
   });
 
   it('answers ResourceNotFound (the query code DashboardNotFoundError shares) for an unknown dashboard', async () => {

@@ -1,0 +1,64 @@
+// Hand-drawn SVG line charts: a y axis with its unit, a time axis, a legend. Each series
+// path carries data-points (how many values it drew), which tests and tooltips read.
+import { esc, fmt } from './format.js';
+
+const W = 1000;
+const H = 250;
+const M = { top: 30, right: 16, bottom: 40, left: 78 };
+
+function niceMax(v) {
+  if (!(v > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  return [1, 2, 2.5, 5, 10].map((m) => m * p).find((c) => c >= v);
+}
+
+function pathOf(s, x, y, tEnd) {
+  let d = '';
+  let open = false;
+  s.points.forEach(([t, v], i) => {
+    if (v === null || v === undefined) { open = false; return; }
+    if (!open) { d += `M${x(t).toFixed(1)},${y(v).toFixed(1)}`; open = true; }
+    else d += s.step ? `H${x(t).toFixed(1)}V${y(v).toFixed(1)}` : `L${x(t).toFixed(1)},${y(v).toFixed(1)}`;
+    if (s.step && i === s.points.length - 1) d += `H${x(tEnd).toFixed(1)}`;
+  });
+  return d;
+}
+
+/**
+ * series: [{ name, color, points: [[epochSeconds, value|null]], step?, dashed? }]
+ * axis: { y: 'records/s', format?: (v) => string }
+ */
+export function lineChart(series, axis, title) {
+  const all = series.flatMap((s) => s.points).filter(([, v]) => v !== null && v !== undefined);
+  if (all.length === 0) return '<p class="muted">No data yet: the control loop has not read a complete CloudWatch period.</p>';
+  const ts = series.flatMap((s) => s.points.map(([t]) => t));
+  const t0 = Math.min(...ts);
+  const t1 = Math.max(...ts, t0 + 60);
+  const yMax = niceMax(Math.max(1, ...all.map(([, v]) => v)) * 1.1);
+  const x = (t) => M.left + ((t - t0) / (t1 - t0)) * (W - M.left - M.right);
+  const y = (v) => H - M.bottom - (v / yMax) * (H - M.top - M.bottom);
+  const label = axis.format || ((v) => fmt(v, yMax < 10 ? 2 : 0));
+  let svg = `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="system-ui, sans-serif">`;
+  for (let i = 0; i <= 4; i++) {
+    const v = (yMax / 4) * i;
+    svg += `<line x1="${M.left}" x2="${W - M.right}" y1="${y(v)}" y2="${y(v)}" stroke="#e3e6ee"/>`;
+    svg += `<text x="${M.left - 6}" y="${y(v) + 4}" text-anchor="end" fill="#4b5366">${esc(label(v))}</text>`;
+  }
+  // The y axis names its unit; the x axis says whose clock.
+  svg += `<text transform="translate(14 ${(H - M.bottom + M.top) / 2}) rotate(-90)" text-anchor="middle" fill="#1d2433">${esc(axis.y)}</text>`;
+  for (let i = 0; i <= 5; i++) {
+    const t = t0 + ((t1 - t0) / 5) * i;
+    const tick = new Date(t * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    svg += `<line x1="${x(t)}" x2="${x(t)}" y1="${H - M.bottom}" y2="${H - M.bottom + 4}" stroke="#9aa1b2"/>`;
+    svg += `<text x="${x(t)}" y="${H - M.bottom + 16}" text-anchor="middle" fill="#4b5366">${tick}</text>`;
+  }
+  svg += `<text x="${(M.left + W - M.right) / 2}" y="${H - 4}" text-anchor="middle" fill="#1d2433">time (your clock, hh:mm:ss)</text>`;
+  let legendX = M.left;
+  for (const s of series) {
+    const drawn = s.points.filter(([, v]) => v !== null && v !== undefined).length;
+    svg += `<path class="series" data-series="${esc(s.name)}" data-points="${drawn}" d="${pathOf(s, x, y, t1)}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`;
+    svg += `<rect x="${legendX}" y="9" width="14" height="3" fill="${s.color}"/><text x="${legendX + 18}" y="14" fill="#1d2433">${esc(s.name)}</text>`;
+    legendX += 34 + s.name.length * 6.6;
+  }
+  return `${svg}</svg>`;
+}
