@@ -19,6 +19,13 @@ let lastStatus = null;
 let links = null;
 let hotspotsReadAt = 0;
 
+function targetText(target) {
+  const parts = [];
+  if (target.shards !== undefined) parts.push(`${target.shards} shards`);
+  if (target.parallelism !== undefined) parts.push(`parallelism ${target.parallelism}`);
+  return parts.join(' and ') || 'no change';
+}
+
 function card(label, value, extra = '') {
   return `<div class="card"${extra}><div class="label">${esc(label)}</div><div class="value">${value}</div></div>`;
 }
@@ -170,7 +177,7 @@ export async function renderPipeline() {
   ].join('');
   $('toggle-autoscaling').textContent = status.autoscaling?.paused ? 'Resume autoscaling' : 'Pause autoscaling';
   $('active-action').textContent = status.activeAction
-    ? `Under way: ${status.activeAction.source} → ${JSON.stringify(status.activeAction.target)} since ${ago(status.activeAction.startedAt)}`
+    ? `Under way: ${status.activeAction.source === 'override' ? 'manual override' : 'policy action'} to ${targetText(status.activeAction.target)}, started ${ago(status.activeAction.startedAt)}`
     : '';
 
   const history = scaling.history || [];

@@ -171,7 +171,8 @@ describe('the dashboard in Chromium, against a pipeline that replays and scales 
     // The replay's peak exceeds one shard: the policy reshards while the page is open.
     await expect.poll(async () => page.locator('#history tr[data-source="policy"][data-kind="verification"]').count(), { timeout: 120_000 })
       .toBeGreaterThan(0);
-    expect(await page.locator('#shard-budget .value').innerText()).toMatch(/^[1-9]\d* of 10$/);
+    // …and its resharding counts against the day's UpdateShardCount budget.
+    await expect.poll(() => page.locator('#shard-budget .value').innerText(), { timeout: 120_000 }).toMatch(/^[1-9]\d* of 10$/);
     expect(await page.locator('#links').innerText()).toContain('pipeline workflow');
     const listed = await e2e.cloud.cloudwatch.send(new ListDashboardsCommand({ DashboardNamePrefix: `shardpilot-${REPLAYING}` }));
     expect(listed.DashboardEntries?.map((d) => d.DashboardName)).toEqual([`shardpilot-${REPLAYING}`]);
