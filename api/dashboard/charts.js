@@ -32,8 +32,9 @@ export function lineChart(series, axis, title) {
   const all = series.flatMap((s) => s.points).filter(([, v]) => v !== null && v !== undefined);
   if (all.length === 0) return '<p class="muted">No data yet: the control loop has not read a complete CloudWatch period.</p>';
   const ts = series.flatMap((s) => s.points.map(([t]) => t));
-  const t0 = Math.min(...ts);
-  const t1 = Math.max(...ts, t0 + 60);
+  // At least a minute wide, ending at the newest point: young pipelines fill from the right.
+  const t1 = Math.max(...ts);
+  const t0 = Math.min(...ts, t1 - 60);
   const yMax = niceMax(Math.max(1, ...all.map(([, v]) => v)) * 1.1);
   const x = (t) => M.left + ((t - t0) / (t1 - t0)) * (W - M.left - M.right);
   const y = (v) => H - M.bottom - (v / yMax) * (H - M.top - M.bottom);
