@@ -15,6 +15,8 @@ import type { MetricsSample, ScalingTarget } from '../scaling/types.js';
 
 export const PIPELINE_WORKFLOW_TYPE = 'pipelineWorkflow';
 export const pipelineWorkflowId = (pipelineId: string): string => `pipeline-${pipelineId}`;
+/** The replay child's id (one at a time per pipeline); links in the dashboard point at it. */
+export { replayWorkflowId } from './replay/messages.js';
 
 // --- start ---------------------------------------------------------------------
 export interface PipelineWorkflowInput {

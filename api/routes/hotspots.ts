@@ -6,8 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppConfig } from '../../config/index.js';
 import { pipelineDashboardName } from '../../model/dashboard.js';
-import { pipelineWorkflowId } from '../../workflows/messages.js';
-import { replayWorkflowId } from '../../workflows/replay/messages.js';
+import { pipelineWorkflowId, replayWorkflowId } from '../../workflows/contract.js';
 import { readHotspots } from '../hotspots/results.js';
 import { PipelineParams, problemResponses } from '../schemas/common.js';
 import { HotspotsResponse, WorkflowLinksResponse } from '../schemas/hotspots.js';

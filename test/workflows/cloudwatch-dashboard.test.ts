@@ -6,7 +6,7 @@ import { GetDashboardCommand, ListDashboardsCommand, type CloudWatchClient } fro
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
-import { eventsQuery, statusQuery, teardownSignal } from '../../workflows/messages.js';
+import { eventsQuery, statusQuery, teardownSignal } from '../../workflows/contract.js';
 import { cloudWatchClient, flinkClient, kinesisClient, startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { createTestClient, runWorker } from '../support/temporal.js';
 import { startPipeline, testSpec, waitForPhase } from './lifecycle-harness.js';
