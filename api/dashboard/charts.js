@@ -26,15 +26,15 @@ function pathOf(s, x, y, tEnd) {
 
 /**
  * series: [{ name, color, points: [[epochSeconds, value|null]], step?, dashed? }]
- * axis: { y: 'records/s', format?: (v) => string }
+ * axis: { y: 'records/s', format?: (v) => string, minSpan?: seconds }
  */
 export function lineChart(series, axis, title) {
   const all = series.flatMap((s) => s.points).filter(([, v]) => v !== null && v !== undefined);
   if (all.length === 0) return '<p class="muted">No data yet: the control loop has not read a complete CloudWatch period.</p>';
   const ts = series.flatMap((s) => s.points.map(([t]) => t));
-  // At least a minute wide, ending at the newest point: young pipelines fill from the right.
+  // At least `minSpan` seconds wide (20 periods), ending at the newest point: young pipelines fill from the right.
   const t1 = Math.max(...ts);
-  const t0 = Math.min(...ts, t1 - 60);
+  const t0 = Math.min(...ts, t1 - (axis.minSpan ?? 60));
   const yMax = niceMax(Math.max(1, ...all.map(([, v]) => v)) * 1.1);
   const x = (t) => M.left + ((t - t0) / (t1 - t0)) * (W - M.left - M.right);
   const y = (v) => H - M.bottom - (v / yMax) * (H - M.top - M.bottom);

@@ -101,25 +101,26 @@ function renderCharts(status, samples, history) {
   const tStart = samples.length ? samples[0].timestamp : Date.now() / 1000 - 600;
   const tEnd = samples.length ? mid(samples[samples.length - 1]) : Date.now() / 1000;
   const steps = capacitySteps(history, cap, tStart);
+  const minSpan = 20 * (samples[0]?.periodSeconds ?? 60);
   const stepPoints = (f) => [...steps.map((s) => [s.t, f(s)]), [tEnd, f(steps[steps.length - 1])]];
   $('capacity-chart').innerHTML = lineChart([
     { name: 'IncomingRecords/s (demand)', color: '#2f6fde', points: samples.map((s) => [mid(s), s.incomingRecords === null ? null : s.incomingRecords / s.periodSeconds]) },
     { name: `Stream capacity (shards × ${fmt(RECORDS_PER_SHARD)})`, color: '#2b8a3e', step: true, points: samples.length ? stepPoints((s) => s.shards * RECORDS_PER_SHARD) : [] },
     { name: `Flink capacity (parallelism × ${fmt(perParallelism)})`, color: '#b7791f', step: true, dashed: true, points: samples.length ? stepPoints((s) => s.parallelism * perParallelism) : [] },
-  ], { y: 'records/s' }, 'Capacity vs demand, records per second');
+  ], { y: 'records/s', minSpan }, 'Capacity vs demand, records per second');
   $('lag-chart').innerHTML = lineChart([
     { name: 'millisBehindLatest (Flink)', color: '#c8362e', points: samples.map((s) => [mid(s), s.millisBehindLatest === null ? null : s.millisBehindLatest / 1000]) },
     { name: 'IteratorAge (Kinesis)', color: '#7b61c9', dashed: true, points: samples.map((s) => [mid(s), s.iteratorAgeMs === null ? null : s.iteratorAgeMs / 1000]) },
-  ], { y: 'lag, seconds', format: (v) => `${fmt(v, v < 10 ? 1 : 0)} s` }, 'Consumer lag in seconds');
+  ], { y: 'lag, seconds', minSpan, format: (v) => `${fmt(v, v < 10 ? 1 : 0)} s` }, 'Consumer lag in seconds');
   $('cpu-chart').innerHTML = lineChart([
     { name: 'cpuUtilization (Flink)', color: '#2b8a3e', points: samples.map((s) => [mid(s), s.cpuUtilization]) },
-  ], { y: 'CPU, %', format: (v) => `${fmt(v)} %` }, 'Flink CPU utilisation in percent');
+  ], { y: 'CPU, %', minSpan, format: (v) => `${fmt(v)} %` }, 'Flink CPU utilisation in percent');
   $('throttle-chart').innerHTML = lineChart([
     {
       name: 'WriteProvisionedThroughputExceeded/s (Kinesis)', color: '#c8362e',
       points: samples.map((s) => [mid(s), s.writeProvisionedThroughputExceeded === null ? null : s.writeProvisionedThroughputExceeded / s.periodSeconds]),
     },
-  ], { y: 'throttled records/s' }, 'Write throttling in records per second');
+  ], { y: 'throttled records/s', minSpan }, 'Write throttling in records per second');
 }
 
 function replayHtml(replay) {
