@@ -22,9 +22,14 @@ export type Point = {
   parallelism: number | null;
 };
 
-export function toPoint(s: MetricsSample, parallelism: number | null): Point {
+/**
+ * `throttledShare`: the share of throttled puts counted as new demand. Producers retry
+ * throttled records, so under a sustained throttle WriteProvisionedThroughputExceeded
+ * counts the same records again: taking all of it would size Flink for twice the demand.
+ */
+export function toPoint(s: MetricsSample, parallelism: number | null, throttledShare = 1): Point {
   const incoming = (s.incomingRecords ?? 0) / s.periodSeconds;
-  const throttled = (s.writeProvisionedThroughputExceeded ?? 0) / s.periodSeconds;
+  const throttled = (throttledShare * (s.writeProvisionedThroughputExceeded ?? 0)) / s.periodSeconds;
   return {
     t: s.timestamp,
     seconds: s.periodSeconds,

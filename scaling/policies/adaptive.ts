@@ -43,11 +43,13 @@ const DEFAULTS = {
   shardTargetUtilization: 0.9,
   shardHighUtilization: 0.95,
   /** Shards are cheap and the quota is scarce: a scale-in leaves room for surges. */
-  shardScaleInUtilization: 0.75,
+  shardScaleInUtilization: 0.65,
   /** Smallest relative changes worth an UpdateShardCount call: calls are a scarce daily quota. */
   shardMinGrowth: 0,
   shardMinShrink: 0,
   flinkTargetUtilization: 0.9,
+  /** Target utilisation of a Flink scale-out when a restart takes longer than `lagTargetSeconds`. */
+  slowRestartUtilization: 0.9,
   flinkHighUtilization: 0.97,
   /** A smaller parallelism must carry the recent peak (and the trend) at this utilisation, so its restart backlog drains. */
   flinkScaleInUtilization: 0.9,
@@ -58,7 +60,12 @@ const DEFAULTS = {
   flinkLeadSeconds: 240,
   /** …and sized for this far ahead when capacity grows, so one action lasts. */
   sizingHorizonSeconds: 300,
+  maxProjectedGrowth: 0.25,
+  /** Share of throttled puts counted as demand (the rest are retries of the same records). */
+  throttledShare: 0.5,
   catchUpSeconds: 300,
+  /** Catch-up after a scale-out spans at least this many restart downtimes. */
+  catchUpRestarts: 5,
   /** How long a scale-out of the stream keeps Flink from changing (UPDATING, then verified). */
   reshardSeconds: 240,
   backlogThresholdMs: 10_000,
@@ -66,6 +73,28 @@ const DEFAULTS = {
   lagTargetSeconds: 55,
   /** Scale-in looks at the peak demand of this window. */
   flinkLowWindowSeconds: 120,
+  /**
+   * Hysteresis sized by the restart's cost: a Flink scale-in needs a low lasting at least
+   * this many restart downtimes (a restart costs its downtime in lag; a low shorter than
+   * that is not worth two restarts), and at least `flinkMinLowSeconds`.
+   */
+  hysteresisRestarts: 12,
+  flinkMinLowSeconds: 600,
+  /** Restart budget: scale-ins only while fewer than this many Flink restarts happened in the last hour. */
+  restartBudgetPerHour: 4,
+  /**
+   * …and a downtime budget: a scale-in restart waits until the last restart is at least
+   * restart × 3,600 ÷ this many seconds ago (45 s restarts: 15 min apart; 3 min: an hour; 10 min: 3 h 20).
+   */
+  restartBudgetSecondsPerHour: 180,
+  /** Demand noise: sizing and triggers add this many standard deviations of the minute-to-minute noise. */
+  noiseSigmas: 2,
+  /**
+   * Cliff fast path: a drop by at least `cliffDrop` (a share of the window's peak) that has
+   * persisted `cliffSeconds` may scale Flink in before the hysteresis window has passed.
+   */
+  cliffDrop: 0.4,
+  cliffSeconds: 480,
   shardLowWindowSeconds: 1800,
   /**
    * A rise towards a peak seen within this window, after which demand fell by at least
@@ -83,6 +112,10 @@ const DEFAULTS = {
   /** Restart downtime assumed until one is observed in the `downtime` metric. */
   restartDowntimeSeconds: 45,
   maxCostPerHour: 0,
+  /** What one minute above the lag target is worth avoiding, in dollars: a slow restart's breach is weighed against its saving. */
+  sloMinuteDollars: 1,
+  /** How long a stable low is expected to last when weighing a scale-in's saving (no rising trend). */
+  scaleInHorizonSeconds: 14_400,
   shardHourPrice: 0.015,
   kpuHourPrice: 0.11,
   defaultBytesPerRecord: 350,
@@ -95,6 +128,7 @@ const RULES: Record<keyof typeof DEFAULTS, { min: number; max: number; integer?:
   shardMinGrowth: { min: 0, max: 1 },
   shardMinShrink: { min: 0, max: 1 },
   flinkTargetUtilization: { min: 0.1, max: 1 },
+  slowRestartUtilization: { min: 0.1, max: 1 },
   flinkHighUtilization: { min: 0.1, max: 1 },
   flinkScaleInUtilization: { min: 0.1, max: 1 },
   trendWindowSeconds: { min: 0, max: 86_400 },
@@ -102,11 +136,21 @@ const RULES: Record<keyof typeof DEFAULTS, { min: number; max: number; integer?:
   shardLeadSeconds: { min: 0, max: 86_400 },
   flinkLeadSeconds: { min: 0, max: 86_400 },
   sizingHorizonSeconds: { min: 0, max: 86_400 },
+  maxProjectedGrowth: { min: 0, max: 100 },
+  throttledShare: { min: 0, max: 1 },
   catchUpSeconds: { min: 1, max: 86_400 },
+  catchUpRestarts: { min: 0, max: 1000 },
   reshardSeconds: { min: 0, max: 86_400 },
   lagTargetSeconds: { min: 1, max: 86_400 },
   backlogThresholdMs: { min: 0, max: 86_400_000 },
   flinkLowWindowSeconds: { min: 0, max: 86_400 },
+  hysteresisRestarts: { min: 0, max: 1000 },
+  flinkMinLowSeconds: { min: 0, max: 86_400 },
+  restartBudgetPerHour: { min: 0, max: 60, integer: true },
+  restartBudgetSecondsPerHour: { min: 1, max: 3600 },
+  noiseSigmas: { min: 0, max: 10 },
+  cliffDrop: { min: 0, max: 1 },
+  cliffSeconds: { min: 0, max: 86_400 },
   shardLowWindowSeconds: { min: 0, max: 86_400 },
   recurrenceWindowSeconds: { min: 0, max: 86_400 },
   recurrenceDrop: { min: 0, max: 1 },
@@ -117,6 +161,8 @@ const RULES: Record<keyof typeof DEFAULTS, { min: number; max: number; integer?:
   minBusyForLearning: { min: 0.01, max: 1 },
   restartDowntimeSeconds: { min: 0, max: 3600 },
   maxCostPerHour: { min: 0, max: 1_000_000 },
+  sloMinuteDollars: { min: 0, max: 1_000_000 },
+  scaleInHorizonSeconds: { min: 60, max: 7 * 86_400 },
   shardHourPrice: { min: 0, max: 1000 },
   kpuHourPrice: { min: 0, max: 1000 },
   defaultBytesPerRecord: { min: 1, max: 1_048_576 },
@@ -138,6 +184,8 @@ export type AdaptiveState = {
   interval: number | null;
   pending: { target: ScalingTarget; from: { shards: number; parallelism: number } } | null;
   holds: { shardsUp: number; shardsDown: number; flinkUp: number; flinkDown: number };
+  /** Epoch seconds of Flink restarts this policy caused in the last hour (absent in state carried by older code). */
+  restartTimes?: number[];
 };
 
 type Plan = { shards: number; parallelism: number; reasons: string[] };
@@ -205,6 +253,25 @@ function windowPeak(points: Point[], latest: Point, seconds: number): { peak: nu
   return { peak: maxOf(window.map((x) => x.demand)), covered: window.reduce((a, x) => a + x.seconds, 0) >= seconds };
 }
 
+/** The scale-in hysteresis window for Flink: long enough that the low pays for the restart (seconds). */
+function flinkLowWindow(state: AdaptiveState, params: Params): number {
+  const restart = state.restartSeconds ?? params.restartDowntimeSeconds;
+  return Math.max(params.flinkLowWindowSeconds, params.flinkMinLowSeconds, params.hysteresisRestarts * restart);
+}
+
+/**
+ * Minute-to-minute demand noise (records/s, one standard deviation): the median absolute
+ * first difference, scaled for a normal distribution (÷ √2 for differencing). Robust to
+ * steps and ramps, which move the mean, not the typical difference.
+ */
+function demandNoise(points: Point[]): number {
+  const diffs: number[] = [];
+  for (let i = 1; i < points.length; i++) diffs.push(Math.abs(points[i]!.demand - points[i - 1]!.demand));
+  if (diffs.length < 4) return 0;
+  diffs.sort((a, b) => a - b);
+  return (1.4826 * diffs[diffs.length >> 1]!) / Math.SQRT2;
+}
+
 /** The capacity this policy wants now, before AWS constraints and holds. */
 function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, params: Params): Plan {
   const { shards, parallelism: p, parallelismPerKpu: ppk } = obs.capacity;
@@ -221,7 +288,8 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
   const peakAt = recent.reduce((best, x, i) => (x.demand > recent[best]!.demand ? i : best), 0);
   const risingNow = Math.max(0, demandSlope(recent.slice(peakAt)), demandSlope(pts.filter((x) => x.t > latest.t - params.shortTrendWindowSeconds)));
   const d0 = latest.demand;
-  const ahead = (seconds: number) => d0 + rising * seconds;
+  // A trend is extrapolated at most `maxProjectedGrowth` above today's demand: the slope right after a jump is not a ramp.
+  const ahead = (seconds: number) => Math.min(d0 + rising * seconds, d0 * (1 + params.maxProjectedGrowth));
   // The stream is sized pre-emptively over minutes: a rise towards a peak that has already come and gone stops there.
   const recurring = params.recurrenceWindowSeconds > 0
     ? recurringPeak(pts.filter((x) => x.t > latest.t - params.recurrenceWindowSeconds), params.recurrenceDrop, params.recurrenceMargin)
@@ -279,6 +347,8 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
   // expected by the time the *next* tick's action would take effect still leaves room for it.
   const staleness = Math.max(0, obs.now - (latest.t + latest.seconds));
   const restart = state.restartSeconds ?? params.restartDowntimeSeconds;
+  const lowWindow = flinkLowWindow(state, params);
+  const headroom = params.noiseSigmas * demandNoise(recent);
   // A reshard decided now keeps Flink waiting until the stream is ACTIVE again: the next chance to act comes after it.
   const reshardWait = wantShards > shards ? params.reshardSeconds : 0;
   const nextTickDone = staleness + intervalOf(state) + reshardWait + restart;
@@ -290,26 +360,51 @@ function plan(state: AdaptiveState, obs: Observation, config: PolicyConfig, para
   if (stalled) {
     reasons.push(`Flink processes ${fmt(latest.processed ?? 0)} rec/s at CPU ${fmt(latest.cpu ?? 0)} %: stalled, not short of capacity; holding`);
   } else if ((short && lagThen + restart > params.lagTargetSeconds) || (catchUp > 0 && (projected > capacity || growing))) {
-    const sized = cap(ahead(params.flinkLeadSeconds + params.sizingHorizonSeconds)) + catchUp;
-    wantP = Math.max(p + 1, Math.ceil(sized / (unit * params.flinkTargetUtilization) - 1e-9));
+    // Sized once for what the next hysteresis window is likely to bring: the projection plus the noise, and at least
+    // the window's own peak (which a scale-in would keep anyway), so a recurring swing is not chased step by step.
+    const recentPeak = windowPeak(pts, latest, lowWindow).peak;
+    const base = Math.max(cap(ahead(params.flinkLeadSeconds + params.sizingHorizonSeconds)) + headroom, cap(recentPeak));
+    // The restart this scale-out causes leaves its own backlog (demand × downtime) to catch up, as DS2 sizes it.
+    // With slow restarts the size sticks for hours (scale-in must pay for a breach): catch up over longer, size less for it.
+    const catchUpTime = Math.max(params.catchUpSeconds, params.catchUpRestarts * restart);
+    const sized = base + (catchUp * params.catchUpSeconds) / catchUpTime + (base * restart) / catchUpTime;
+    // A restart longer than the lag target breaches the SLO by itself: buy more headroom with each one.
+    const util = restart > params.lagTargetSeconds ? Math.min(params.flinkTargetUtilization, params.slowRestartUtilization) : params.flinkTargetUtilization;
+    wantP = Math.max(p + 1, Math.ceil(sized / (unit * util) - 1e-9));
     reasons.push(`Flink: lag expected ${fmt(lagThen)} s by the next chance to act (+ ${fmt(restart)} s restart, target ${fmt(params.lagTargetSeconds)} s); `
       + `projected ${fmt(projected)} rec/s vs ${fmt(capacity)} (parallelism ${p}) → ${wantP} for ${fmt(sized)} rec/s`);
   } else if (throttled) {
     reasons.push('Flink: producers are still retrying throttled records; no scale-in until they have caught up');
   } else if (evidence && lagMs <= params.backlogThresholdMs) {
-    const low = windowPeak(pts, latest, params.flinkLowWindowSeconds);
-    const need = Math.max(low.peak, cap(d0 + risingNow * (params.flinkLeadSeconds + params.sizingHorizonSeconds)));
+    const long = windowPeak(pts, latest, lowWindow);
+    // Cliff fast path: a deep drop that has persisted is a new level, not a trough; it need not wait out the window.
+    const recentLow = windowPeak(pts, latest, params.cliffSeconds);
+    const cliff = recentLow.covered && long.peak > 0 && recentLow.peak <= (1 - params.cliffDrop) * long.peak && risingNow * params.cliffSeconds < headroom + 1;
+    const low = cliff ? recentLow : long;
+    const need = Math.max(low.peak, cap(d0 + risingNow * (params.flinkLeadSeconds + params.sizingHorizonSeconds))) + headroom;
     const fit = Math.max(1, Math.ceil(need / (unit * params.flinkScaleInUtilization) - 1e-9));
-    if (low.covered && fit < p) {
+    const restartTimes = state.restartTimes ?? [];
+    const restartsLastHour = restartTimes.filter((t) => t > obs.now - 3600).length;
+    const spacing = (restart * 3600) / params.restartBudgetSecondsPerHour;
+    const sinceLast = restartTimes.length ? obs.now - restartTimes[restartTimes.length - 1]! : Infinity;
+    if (low.covered && fit < p && restartsLastHour >= params.restartBudgetPerHour) {
+      reasons.push(`Flink: parallelism ${fit} would do, but ${restartsLastHour} restarts in the last hour used the budget of ${params.restartBudgetPerHour}; holding`);
+    } else if (low.covered && fit < p && sinceLast < spacing) {
+      reasons.push(`Flink: parallelism ${fit} would do, but the last restart was ${fmt(sinceLast)} s ago; at ${fmt(restart)} s per restart the downtime budget (${fmt(params.restartBudgetSecondsPerHour)} s per hour) allows the next scale-in in ${fmt(spacing - sinceLast)} s`);
+    } else if (low.covered && fit < p) {
+      if (cliff) reasons.push(`Flink: demand ${fmt(recentLow.peak)} rec/s for ${fmt(params.cliffSeconds)} s, ≥ ${fmt(params.cliffDrop * 100)} % below the ${fmt(long.peak)} peak: a lasting drop`);
       // Worth it when the saving until demand is projected to need p again beats paying for the downtime.
-      const lowFor = risingNow > 0 ? Math.min(3600, Math.max(0, (fit * unit - d0) / risingNow)) : 3600;
+      const horizon = params.scaleInHorizonSeconds;
+      const lowFor = risingNow > 0 ? Math.min(horizon, Math.max(0, (fit * unit - d0) / risingNow)) : horizon;
       const saving = ((kpus(p, ppk) - kpus(fit, ppk)) * params.kpuHourPrice * lowFor) / 3600;
-      const downtime = (costPerHour(shards, p, ppk, params) * restart) / 3600;
+      // A restart longer than the lag target costs SLO minutes too, valued at `sloMinuteDollars` each.
+      const breachMinutes = Math.max(0, restart - params.lagTargetSeconds) / 60;
+      const downtime = (costPerHour(shards, p, ppk, params) * restart) / 3600 + breachMinutes * params.sloMinuteDollars;
       // A restart longer than the lag target breaches the SLO by itself: only a lasting low is worth one.
       const breaches = restart >= params.lagTargetSeconds;
-      if (saving > downtime && (!breaches || lowFor >= 3600)) {
+      if (saving > downtime && (!breaches || lowFor >= horizon)) {
         wantP = fit;
-        reasons.push(`Flink: peak ${fmt(low.peak)} rec/s over ${fmt(params.flinkLowWindowSeconds)} s fits parallelism ${fit}; saves $${saving.toFixed(3)} over ${fmt(lowFor)} s > $${downtime.toFixed(3)} of downtime`);
+        reasons.push(`Flink: peak ${fmt(low.peak)} rec/s over ${fmt(cliff ? params.cliffSeconds : lowWindow)} s (+ ${fmt(headroom)} noise) fits parallelism ${fit}; saves $${saving.toFixed(3)} over ${fmt(lowFor)} s > $${downtime.toFixed(3)} of downtime`);
       } else {
         reasons.push(`Flink: parallelism ${fit} would do, but saves only $${saving.toFixed(3)} before demand returns (downtime worth $${downtime.toFixed(3)})`);
       }
@@ -428,12 +523,13 @@ export const adaptivePolicy: ScalingPolicy<AdaptiveState> = {
     restartPeakMs: 0,
     pending: null,
     holds: { shardsUp: 0, shardsDown: 0, flinkUp: 0, flinkDown: 0 },
+    restartTimes: [],
   }),
   decide(state, obs, config): DecideResult<AdaptiveState> {
     const params = parametersOf(DEFAULTS, config);
     const fresh = newSamples(obs.samples, state.lastSampleTimestamp);
-    const horizon = Math.max(params.shardLowWindowSeconds, params.flinkLowWindowSeconds, params.trendWindowSeconds, params.recurrenceWindowSeconds) + 600;
-    const freshPoints = fresh.map((s) => toPoint(s, s.timestamp >= state.settledAt ? obs.capacity.parallelism : null));
+    const horizon = Math.max(params.shardLowWindowSeconds, flinkLowWindow(state, params), params.trendWindowSeconds, params.recurrenceWindowSeconds) + 600;
+    const freshPoints = fresh.map((s) => toPoint(s, s.timestamp >= state.settledAt ? obs.capacity.parallelism : null, params.throttledShare));
     const points = [...state.points, ...freshPoints].filter((x) => x.t >= obs.now - horizon);
     const withPoints: AdaptiveState = {
       ...state,
@@ -463,7 +559,11 @@ export const adaptivePolicy: ScalingPolicy<AdaptiveState> = {
       if (outcome.target.shards !== undefined) holds[outcome.target.shards > from.shards ? 'shardsUp' : 'shardsDown'] = until;
       if (outcome.target.parallelism !== undefined) holds[outcome.target.parallelism > from.parallelism ? 'flinkUp' : 'flinkDown'] = until;
     }
+    const restarted = outcome.result === 'applied' && outcome.target.parallelism !== undefined;
+    // The last restart is always kept (the downtime budget's spacing may exceed an hour); older ones only for the hour.
+    const all = [...(state.restartTimes ?? []), ...(restarted ? [outcome.at] : [])];
+    const restartTimes = all.filter((t, i) => t > outcome.at - 3600 || i === all.length - 1);
     // Periods that overlap the action describe the old capacity or the restart: not evidence for the new one.
-    return { ...state, holds, pending: null, settledAt: Math.max(state.settledAt, outcome.at) };
+    return { ...state, holds, pending: null, settledAt: Math.max(state.settledAt, outcome.at), restartTimes };
   },
 };

@@ -71,7 +71,7 @@ const RESTART_MEMORY = 10;
  * only once the previous one's backlog has drained (processing capacity since that
  * restart ≥ arrivals since), so lag never stacks above one downtime.
  */
-function planParallelism(demand: number[], unitRate: number[], need: number[], initial: number, max: number, ppk: number, restartSeconds: number): number[] {
+function planParallelism(demand: number[], unitRate: number[], need: number[], initial: number, max: number, ppk: number, restartSeconds: number, restartPenalty = 0): number[] {
   const M = need.length;
   const K = RESTART_MEMORY + 1;
   const kpu = (p: number) => Math.ceil(p / ppk) + 1;
@@ -110,7 +110,7 @@ function planParallelism(demand: number[], unitRate: number[], need: number[], i
         for (let k = 1; k < K; k++) {
           const before = cost[idx(q, k)]!;
           if (before === Infinity || !drained(q, m, k)) continue;
-          const c = before + kpu(p) + 1e-6 + ((kpu(Math.max(p, q)) - kpu(p)) * restartSeconds) / 60;
+          const c = before + kpu(p) + 1e-6 + restartPenalty + ((kpu(Math.max(p, q)) - kpu(p)) * restartSeconds) / 60;
           if (c < next[idx(p, 0)]!) {
             next[idx(p, 0)] = c;
             from[idx(p, 0)] = idx(q, k);
@@ -187,6 +187,20 @@ function backtrack(cost: Float64Array, parent: ArrayLike<number>[]): number[] {
   return states;
 }
 
+/**
+ * What the oracle charges for a restart that breaches the SLO by itself (downtime longer
+ * than the SLO), in KPU-minutes: the SLO minutes it causes (the downtime beyond the SLO,
+ * plus a minute to drain) valued at ORACLE_SLO_MINUTE_DOLLARS each. The oracle then puts
+ * the SLO first and restarts only where the saving clearly pays for the breach; with
+ * restarts shorter than the SLO it costs nothing and the plan is simply the cheapest.
+ */
+export const ORACLE_SLO_MINUTE_DOLLARS = 1;
+function restartPenalty(options: SimOptions): number {
+  if (options.restartSeconds <= options.sloSeconds) return 0;
+  const sloMinutes = (options.restartSeconds - options.sloSeconds) / 60 + 1;
+  return (sloMinutes * ORACLE_SLO_MINUTE_DOLLARS * 60) / options.prices.kpuHour;
+}
+
 export function planOracle(trace: Trace, options: SimOptions): OraclePlan {
   const minutes = perMinute(trace, options.configuredUnitRate);
   const { limits } = options.config;
@@ -206,7 +220,7 @@ export function planOracle(trace: Trace, options: SimOptions): OraclePlan {
   const quota = SHARD_UPDATES_PER_DAY * Math.ceil(trace.durationSeconds / DAY_SECONDS);
   return {
     shards: planShards(shardNeed, options.initial.shards, limits.minShards, limits.maxShards, quota, options.reshardSeconds),
-    parallelism: planParallelism(demand, minutes.map((x) => x.unitRate), pNeed, options.initial.parallelism, maxP, ppk, options.restartSeconds),
+    parallelism: planParallelism(demand, minutes.map((x) => x.unitRate), pNeed, options.initial.parallelism, maxP, ppk, options.restartSeconds, restartPenalty(options)),
   };
 }
 
