@@ -6,10 +6,9 @@
 import { patched } from '@temporalio/workflow';
 import { pipelineDashboardName } from '../../model/dashboard.js';
 import { awsCall } from './activities.js';
+import { PATCHES } from './patches.js';
 import type { Saga } from './saga.js';
 import type { PipelineState } from './state.js';
-
-export const CLOUDWATCH_DASHBOARD_PATCH = 'cloudwatch-dashboard';
 
 export async function removeDashboard(name: string, why: string): Promise<string> {
   const deleted = await awsCall(`Delete CloudWatch dashboard ${name} (${why})`).deletePipelineDashboard(name);
@@ -18,7 +17,7 @@ export async function removeDashboard(name: string, why: string): Promise<string
 
 /** Creates the dashboard (when this workflow's code has the step) and pushes its removal onto the saga. */
 export async function provisionDashboard(state: PipelineState, saga: Saga): Promise<void> {
-  if (!patched(CLOUDWATCH_DASHBOARD_PATCH)) return;
+  if (!patched(PATCHES.cloudwatchDashboard)) return;
   const res = state.status.resources;
   const name = pipelineDashboardName(state.status.spec.id);
   const created = await awsCall(`Create CloudWatch dashboard ${name} (the article's panels)`).putPipelineDashboard({
@@ -35,7 +34,7 @@ export async function provisionDashboard(state: PipelineState, saga: Saga): Prom
 /** Teardown's last step; a pipeline provisioned without a dashboard has nothing to remove. */
 export async function tearDownDashboard(state: PipelineState): Promise<void> {
   const name = state.status.resources.dashboardName;
-  if (name === undefined || name === null || !patched(CLOUDWATCH_DASHBOARD_PATCH)) return;
+  if (name === undefined || name === null || !patched(PATCHES.cloudwatchDashboard)) return;
   state.record({ kind: 'step', message: await removeDashboard(name, 'teardown') });
   state.status.resources.dashboardName = null;
 }

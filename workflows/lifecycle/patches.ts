@@ -10,4 +10,6 @@ export const PATCHES = {
   stopBound: 'lifecycle-stop-bound',
   /** A controller that failed (DEGRADED) runs again once a person resumes autoscaling. */
   degradedRecovers: 'lifecycle-degraded-recovers',
+  /** Provisioning creates the pipeline's CloudWatch dashboard (a saga step); teardown deletes it. */
+  cloudwatchDashboard: 'cloudwatch-dashboard',
 } as const;
