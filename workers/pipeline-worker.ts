@@ -3,6 +3,7 @@
  * config: Temporal connection (TLS / API key for a cluster or Temporal Cloud), AWS
  * clients (emulator endpoints and dummy credentials when local), and the Worker itself.
  */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { AppConfig, TemporalConfig } from '../config/index.js';
@@ -11,6 +12,20 @@ import { createAwsClients, destroyAwsClients } from '../activities/aws/clients.j
 
 /** The bundler follows the `.js` specifiers of our TypeScript sources to the `.ts` files. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/**
+ * Compiled (`npm run build`, this module is `dist/workers/pipeline-worker.js`): the
+ * workflow code was bundled at build time, so the worker starts without webpack and runs
+ * exactly the bundle that was built and shipped. From TypeScript (tsx): bundle at start.
+ */
+const COMPILED = import.meta.url.endsWith('.js');
+export const PREBUILT_BUNDLE = fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
+
+function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  if (!COMPILED) return { workflowsPath: WORKFLOWS_PATH };
+  if (!existsSync(PREBUILT_BUNDLE)) throw new Error(`${PREBUILT_BUNDLE} is missing: run \`npm run build\`.`);
+  return { workflowBundle: { codePath: PREBUILT_BUNDLE } };
+}
 
 export async function connectTemporal(temporal: TemporalConfig): Promise<NativeConnection> {
   return NativeConnection.connect({
@@ -35,7 +50,7 @@ export async function createPipelineWorker(config: AppConfig): Promise<PipelineW
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      workflowsPath: WORKFLOWS_PATH,
+      ...workflowSource(),
       activities: createActivities({ ...clients, dataDir: config.dataDir }),
       // Long waits heartbeat and resume elsewhere; no need to hold a shutdown for them.
       shutdownGraceTime: '10 seconds',
