@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppConfig } from '../config/index.js';
 import authPlugin from './plugins/auth.js';
+import logContextPlugin from './plugins/log-context.js';
 import openapiPlugin from './plugins/openapi.js';
 import problemsPlugin from './plugins/problems.js';
 import temporalPlugin, { type TemporalSource } from './plugins/temporal.js';
@@ -40,6 +41,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
 
   await app.register(problemsPlugin);
+  await app.register(logContextPlugin);
   await app.register(authPlugin, { token: config.api.token });
   await app.register(temporalPlugin, {
     source: deps.temporalClient,

@@ -2,6 +2,7 @@
  * The one place that reads the environment. Every other module receives a typed
  * `AppConfig` (or a part of it) as an argument, so tests build their own.
  */
+import { readFileSync } from 'node:fs';
 
 export class ConfigError extends Error {
   constructor(
@@ -22,6 +23,12 @@ export interface TemporalConfig {
   uiUrl: string;
   tls: boolean;
   apiKey: string | undefined;
+  /** mTLS client certificate and key (PEM files), e.g. for Temporal Cloud; implies TLS. */
+  clientCert?: { certPath: string; keyPath: string } | undefined;
+  /** CA (PEM file) that signed the server's certificate, for a private CA; implies TLS. */
+  serverCaPath?: string | undefined;
+  /** Name to verify the server's certificate against, when it differs from the address's host. */
+  serverName?: string | undefined;
 }
 
 export interface AwsEndpoints {
@@ -49,6 +56,17 @@ export interface EmulatorConfig {
   port: number;
 }
 
+export interface ObservabilityConfig {
+  /** `json` (one object per line, for log shippers) or `text` (for people at a terminal). */
+  logFormat: 'json' | 'text';
+  /** The worker's Prometheus endpoint (Temporal runtime metrics and shardpilot's own); undefined = off. */
+  metrics: { host: string; port: number } | undefined;
+  /** The worker's `/healthz` port (200 while it polls), on the metrics host; undefined = off. */
+  workerHealthPort: number | undefined;
+  /** Address the worker's metrics and health endpoints listen on (METRICS_HOST). */
+  host: string;
+}
+
 export interface AppConfig {
   temporal: TemporalConfig;
   aws: AwsConfig;
@@ -56,6 +74,8 @@ export interface AppConfig {
   emulator: EmulatorConfig;
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Optional so configs built by hand (tests) need not spell it out; loadConfig always sets it. */
+  observability?: ObservabilityConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -118,6 +138,48 @@ function hostPort(env: Env, name: string, fallback: string): string {
   return raw;
 }
 
+/** A PEM file the process will read at start: checked now so a typo fails fast, naming the variable. */
+function pemFile(env: Env, name: string): string | undefined {
+  const path = optionalText(env, name);
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(name, 'must name a readable PEM file', path);
+  }
+  if (!text.includes('-----BEGIN ')) throw new ConfigError(name, 'must name a PEM file (no -----BEGIN line found)', path);
+  return path;
+}
+
+function temporalTls(env: Env): Pick<TemporalConfig, 'clientCert' | 'serverCaPath' | 'serverName'> {
+  const certPath = pemFile(env, 'TEMPORAL_TLS_CERT');
+  const keyPath = pemFile(env, 'TEMPORAL_TLS_KEY');
+  if ((certPath === undefined) !== (keyPath === undefined)) {
+    const missing = certPath === undefined ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY';
+    throw new ConfigError(missing, 'must be set together with ' + (missing === 'TEMPORAL_TLS_CERT' ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT') + ' (mTLS needs both)', '');
+  }
+  return {
+    clientCert: certPath !== undefined && keyPath !== undefined ? { certPath, keyPath } : undefined,
+    serverCaPath: pemFile(env, 'TEMPORAL_TLS_CA'),
+    serverName: optionalText(env, 'TEMPORAL_TLS_SERVER_NAME'),
+  };
+}
+
+function observability(env: Env): ObservabilityConfig {
+  const logFormat = text(env, 'LOG_FORMAT', 'json');
+  if (logFormat !== 'json' && logFormat !== 'text') throw new ConfigError('LOG_FORMAT', 'must be json or text', logFormat);
+  const metricsPort = optionalText(env, 'METRICS_PORT') === undefined ? undefined : readPort(env, 'METRICS_PORT', 0);
+  const healthPort = optionalText(env, 'WORKER_HEALTH_PORT') === undefined ? undefined : readPort(env, 'WORKER_HEALTH_PORT', 0);
+  const host = text(env, 'METRICS_HOST', '127.0.0.1');
+  return {
+    logFormat,
+    metrics: metricsPort === undefined ? undefined : { host, port: metricsPort },
+    workerHealthPort: healthPort,
+    host,
+  };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Reads and validates the whole configuration; throws `ConfigError` naming the first bad variable. */
@@ -146,6 +208,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       uiUrl: url(env, 'TEMPORAL_UI_URL') ?? 'http://127.0.0.1:8233',
       tls: bool(env, 'TEMPORAL_TLS', false),
       apiKey: optionalText(env, 'TEMPORAL_API_KEY'),
+      ...temporalTls(env),
     },
     aws: {
       region,
@@ -166,6 +229,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     dataDir: text(env, 'SHARDPILOT_DATA_DIR', '.data'),
     logLevel: logLevel as AppConfig['logLevel'],
+    observability: observability(env),
   };
 }
 

@@ -5,6 +5,8 @@
  */
 import { createServer } from 'node:net';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
+import type { TemporalConfig } from '../config/index.js';
+import { temporalAuthOptions } from '../config/temporal-connection.js';
 
 /** The custom search attributes the pipeline workflow keeps current (DESIGN.md, Visibility). */
 export const SEARCH_ATTRIBUTES = {
@@ -55,8 +57,8 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** What a connection to a (possibly remote, TLS, API-key) Temporal frontend needs. */
-export interface TemporalTarget {
+/** What a connection to a (possibly remote, TLS, API-key, mTLS) Temporal frontend needs. */
+export interface TemporalTarget extends Partial<Pick<TemporalConfig, 'clientCert' | 'serverCaPath' | 'serverName'>> {
   address: string;
   tls?: boolean;
   apiKey?: string | undefined;
@@ -66,8 +68,7 @@ export function connectionOptions(target: TemporalTarget): ConnectionOptions {
   return {
     address: target.address,
     connectTimeout: 1000,
-    ...(target.tls ? { tls: true } : {}),
-    ...(target.apiKey !== undefined ? { apiKey: target.apiKey } : {}),
+    ...temporalAuthOptions({ ...target, tls: target.tls ?? false, apiKey: target.apiKey }),
   };
 }
 

@@ -1,19 +1,20 @@
 /**
- * `npm run worker`: config → Temporal connection and AWS clients → Worker on the task
- * queue. Prints "worker ready" once it polls; SIGINT/SIGTERM drain it and exit 0, a
- * second signal exits at once.
+ * `npm run worker` (or `node dist/workers/main.js`): config → Temporal connection and
+ * AWS clients → Worker on the task queue. Logs one line "worker ready" once it polls;
+ * SIGINT/SIGTERM drain it and exit 0, a second signal exits at once. With METRICS_PORT
+ * the Temporal runtime serves Prometheus metrics (its own and shardpilot's counters);
+ * with WORKER_HEALTH_PORT a `/healthz` answers 200 while the worker polls.
  */
+import type { Server } from 'node:http';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
-import { loadConfigOrExit, type AppConfig } from '../config/index.js';
+import { loadConfigOrExit, type AppConfig, type ObservabilityConfig } from '../config/index.js';
+import { startHealthServer } from './health.js';
+import { formatLogLine, sdkLogFunction } from './logging.js';
 import { createPipelineWorker } from './pipeline-worker.js';
 
 const SDK_LOG_LEVEL: Record<AppConfig['logLevel'], LogLevel> = {
   fatal: 'ERROR', error: 'ERROR', warn: 'WARN', info: 'INFO', debug: 'DEBUG', trace: 'TRACE', silent: 'ERROR',
 };
-
-function log(message: string): void {
-  process.stdout.write(`${new Date().toISOString()} ${message}\n`);
-}
 
 async function waitUntilPolling(isRunning: () => boolean): Promise<void> {
   while (!isRunning()) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -21,11 +22,27 @@ async function waitUntilPolling(isRunning: () => boolean): Promise<void> {
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  const observability: ObservabilityConfig = config.observability ?? { logFormat: 'json', metrics: undefined, workerHealthPort: undefined, host: '127.0.0.1' };
+  // The worker's own lines are always shown (they say when it is ready or stopping), in the same format as the SDK's.
+  const log = (message: string, meta: Record<string, unknown> = {}): void => {
+    process.stdout.write(`${formatLogLine(observability.logFormat, { time: new Date(), level: 'INFO', message, meta })}\n`);
+  };
   // Shutdown is ours to drive (below), so the runtime must not act on signals itself.
-  Runtime.install({ logger: new DefaultLogger(SDK_LOG_LEVEL[config.logLevel]), shutdownSignals: [] });
+  Runtime.install({
+    logger: new DefaultLogger(SDK_LOG_LEVEL[config.logLevel], sdkLogFunction(observability.logFormat)),
+    shutdownSignals: [],
+    ...(observability.metrics === undefined ? {} : {
+      telemetryOptions: { metrics: { prometheus: { bindAddress: `${observability.metrics.host}:${observability.metrics.port}` } } },
+    }),
+  });
   const t = config.temporal;
   log(`connecting to Temporal at ${t.address} (namespace ${t.namespace}); AWS region ${config.aws.region}${config.aws.local ? ' via the local emulator' : ''}`);
   const { worker, close } = await createPipelineWorker(config);
+
+  let health: Server | undefined;
+  if (observability.workerHealthPort !== undefined) {
+    health = await startHealthServer(observability.host, observability.workerHealthPort, () => worker.getState());
+  }
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -42,10 +59,16 @@ async function main(): Promise<void> {
 
   const running = worker.run();
   await Promise.race([waitUntilPolling(() => worker.getState() === 'RUNNING'), running]);
-  if (worker.getState() === 'RUNNING') log(`worker ready: polling task queue ${t.taskQueue}`);
+  if (worker.getState() === 'RUNNING') {
+    log(`worker ready: polling task queue ${t.taskQueue}`, {
+      taskQueue: t.taskQueue,
+      ...(observability.metrics ? { metrics: `http://${observability.metrics.host}:${observability.metrics.port}/metrics` } : {}),
+    });
+  }
   try {
     await running;
   } finally {
+    health?.close();
     await close();
   }
   log('worker stopped');

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { AppConfig, TemporalConfig } from '../config/index.js';
+import { temporalAuthOptions } from '../config/temporal-connection.js';
 import { createActivities } from '../activities/index.js';
 import { createAwsClients, destroyAwsClients } from '../activities/aws/clients.js';
 
@@ -28,12 +29,7 @@ function workflowSource(): { workflowBundle: { codePath: string } } | { workflow
 }
 
 export async function connectTemporal(temporal: TemporalConfig): Promise<NativeConnection> {
-  return NativeConnection.connect({
-    address: temporal.address,
-    // An API key is only ever sent over TLS.
-    tls: temporal.tls || temporal.apiKey !== undefined,
-    ...(temporal.apiKey === undefined ? {} : { apiKey: temporal.apiKey }),
-  });
+  return NativeConnection.connect({ address: temporal.address, ...temporalAuthOptions(temporal) });
 }
 
 export interface PipelineWorker {

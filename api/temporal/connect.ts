@@ -6,12 +6,12 @@
  */
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { TemporalConfig } from '../../config/index.js';
+import { temporalAuthOptions } from '../../config/temporal-connection.js';
 
 export function createTemporalClient(config: TemporalConfig): Client {
   const connection = Connection.lazy({
     address: config.address,
-    tls: config.tls ? {} : undefined,
-    apiKey: config.apiKey,
+    ...temporalAuthOptions(config),
     interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 3, initialIntervalMs: () => 100 }))],
   });
   return new Client({ connection, namespace: config.namespace });

@@ -16,7 +16,7 @@ import { ensureNamespace } from './namespace.js';
 import { PostgresInstance } from './postgres.js';
 import { ensureSchemas } from './schema.js';
 import {
-  TEMPORAL_SERVICES, writeTemporalConfig, writeUiConfig, type ClusterPorts, type TemporalService,
+  DYNAMIC_CONFIG_FILE, TEMPORAL_SERVICES, writeTemporalConfig, writeUiConfig, type ClusterPorts, type TemporalService,
 } from './temporal-config.js';
 import type { ClusterTools } from './tools.js';
 
@@ -113,7 +113,7 @@ export class LocalCluster {
       configDir: join(dir, 'temporal-config'),
       ports,
       postgresPassword: postgres.password,
-      dynamicConfigFile: join(dir, 'dynamic-config.yaml'),
+      dynamicConfigFile: DYNAMIC_CONFIG_FILE,
       numHistoryShards: 4,
       logLevel: 'warn',
     });

@@ -5,7 +5,7 @@
  * metrics port. JSON is valid YAML, so no YAML library is needed here.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DATABASES } from './schema.js';
 import { POSTGRES_USER } from './postgres.js';
 
@@ -31,6 +31,7 @@ export interface TemporalConfigInput {
   configDir: string;
   ports: ClusterPorts;
   postgresPassword: string;
+  /** Absolute path of the server's dynamic config (DYNAMIC_CONFIG_FILE). */
   dynamicConfigFile: string;
   /**
    * Fixed for the life of the cluster's database: Temporal cannot change it later.
@@ -104,17 +105,8 @@ export function renderServiceConfig(ports: ServicePorts): object {
   };
 }
 
-/**
- * Dynamic config: what shardpilot relies on beyond the server defaults (updates and
- * deployment versions are on by default in this server version). The build-id based
- * Worker Versioning APIs are on so workers with a build id can be routed
- * (docs/upgrades.md); the id length limit matches the dev server's.
- */
-export const DYNAMIC_CONFIG: Record<string, Array<{ value: unknown; constraints: object }>> = {
-  'frontend.workerVersioningDataAPIs': [{ value: true, constraints: {} }],
-  'frontend.workerVersioningWorkflowAPIs': [{ value: true, constraints: {} }],
-  'limit.maxIDLength': [{ value: 255, constraints: {} }],
-};
+/** Shared with docker-compose.yml, so both clusters run with the same dynamic config. */
+export const DYNAMIC_CONFIG_FILE = resolve(import.meta.dirname, '../../config/temporal/dynamic-config.yaml');
 
 export async function writeTemporalConfig(input: TemporalConfigInput): Promise<void> {
   await mkdir(input.configDir, { recursive: true });
@@ -122,7 +114,6 @@ export async function writeTemporalConfig(input: TemporalConfigInput): Promise<v
   for (const name of TEMPORAL_SERVICES) {
     await writeFile(join(input.configDir, `${name}.yaml`), `${JSON.stringify(renderServiceConfig(input.ports.services[name]), null, 2)}\n`);
   }
-  await writeFile(input.dynamicConfigFile, `${JSON.stringify(DYNAMIC_CONFIG, null, 2)}\n`);
 }
 
 /** The UI server's config (its own loader: base.yaml + <env>.yaml in a folder). */

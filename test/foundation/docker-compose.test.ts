@@ -1,7 +1,9 @@
 /**
- * No Docker engine runs in CI, so docker-compose.yml is checked as a file: the services
- * exist, every component's environment is a valid configuration, and the addresses they
- * use to reach each other agree with the ports those services listen on.
+ * No Docker engine runs in CI, so docker-compose.yml is checked as a file: the
+ * production shape (Temporal on PostgreSQL, UI, search attributes, emulator, worker,
+ * API from the compiled build), health checks on every long-running service, every
+ * component's environment a valid configuration, and the addresses they use to reach
+ * each other agreeing with the ports those services listen on.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -16,12 +18,15 @@ interface Service {
   command?: string[];
   environment?: Record<string, string>;
   ports?: string[];
+  volumes?: string[];
+  healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
 }
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const compose = parse(readFileSync(resolve(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service> };
+const compose = parse(readFileSync(resolve(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
 const services = compose.services;
+const PROJECT_SERVICES = ['emulator', 'worker', 'api'];
 
 function service(name: string): Service {
   const found = services[name];
@@ -41,74 +46,127 @@ function publishedPorts(name: string): Array<{ host: number; container: number }
   });
 }
 
-function commandFlag(name: string, flag: string): string[] {
-  return (service(name).command ?? []).filter((arg) => arg.startsWith(`${flag}=`)).map((arg) => arg.slice(flag.length + 1));
+/** The port a health check probes (`http://127.0.0.1:<port>/…` or `--address host:<port>`). */
+function probedPort(name: string): number {
+  const test = (service(name).healthcheck?.test ?? []).join(' ');
+  const match = /127\.0\.0\.1:(\d+)/.exec(test) ?? /--address[ =]\S+:(\d+)/.exec(test);
+  return Number(match?.[1]);
+}
+
+function flagValues(args: string[] | undefined, flag: string): string[] {
+  return (args ?? []).filter((arg) => arg.startsWith(`${flag}=`)).map((arg) => arg.slice(flag.length + 1));
 }
 
 describe('docker-compose.yml', () => {
-  it('defines the Temporal server and UI from official images and the three project services from the Dockerfile', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'emulator', 'temporal', 'temporal-ui', 'worker']);
-    expect(service('temporal').image).toMatch(/^temporalio\/temporal:\d+\.\d+\.\d+$/);
-    expect(service('temporal-ui').image).toMatch(/^temporalio\/ui:\d+\.\d+\.\d+$/);
-    for (const name of ['emulator', 'worker', 'api']) expect(service(name).build, name).toBe('.');
+  it('runs Temporal on PostgreSQL and the UI from official images at the versions the pinned CLI embeds', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'emulator', 'postgresql', 'temporal', 'temporal-setup', 'temporal-ui', 'worker']);
+    expect(service('postgresql').image).toMatch(/^postgres:\d+/);
+    expect(service('temporal').image).toBe('temporalio/auto-setup:1.29.1');
+    expect(env('temporal')).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
+    expect(env('temporal').POSTGRES_USER).toBe(env('postgresql').POSTGRES_USER);
+    expect(env('temporal').POSTGRES_PWD).toBe(env('postgresql').POSTGRES_PASSWORD);
+    expect(service('temporal-ui').image).toBe('temporalio/ui:2.42.1');
+    const setup = readFileSync(resolve(ROOT, 'scripts/setup.sh'), 'utf8');
+    expect(setup).toContain('TEMPORAL_CLI_VERSION=v1.5.1');
   });
 
-  it('runs each project service from the entry point the local stack uses', () => {
-    expect(service('emulator').command).toEqual(['node', '--import', 'tsx', 'emulator/main.ts']);
-    expect(service('worker').command).toEqual(['node', '--import', 'tsx', 'workers/main.ts']);
-    expect(service('api').command).toEqual(['node', '--import', 'tsx', 'api/server.ts']);
+  it('mounts the same dynamic config as the local cluster', () => {
+    const mount = (service('temporal').volumes ?? []).find((v) => v.startsWith('./config/temporal/dynamic-config.yaml:'));
+    expect(mount).toBeDefined();
+    expect(mount?.split(':')[1]).toBe(env('temporal').DYNAMIC_CONFIG_FILE_PATH);
   });
 
-  it('registers the same custom search attributes as the local dev server and persists to a volume', () => {
-    const registered = commandFlag('temporal', '--search-attribute').sort();
-    expect(registered).toEqual(Object.entries(SEARCH_ATTRIBUTES).map(([k, v]) => `${k}=${v}`).sort());
-    expect(commandFlag('temporal', '--db-filename')).toHaveLength(1);
-    expect(commandFlag('temporal', '--ip')).toEqual(['0.0.0.0']);
+  it('registers the custom search attributes the workflow uses, after Temporal is healthy, before the worker and API start', () => {
+    const command = service('temporal-setup').command ?? [];
+    expect(command.slice(0, 3)).toEqual(['operator', 'search-attribute', 'create']);
+    const names = flagValues(command, '--name');
+    const types = flagValues(command, '--type');
+    expect(Object.fromEntries(names.map((n, i) => [n, types[i]]))).toEqual(SEARCH_ATTRIBUTES);
+    expect(flagValues(command, '--address')).toEqual([`temporal:${publishedPorts('temporal')[0]?.container}`]);
+    expect(service('temporal-setup').depends_on).toEqual({ temporal: { condition: 'service_healthy' } });
+    for (const name of ['worker', 'api']) {
+      expect(service(name).depends_on, name).toMatchObject({ 'temporal-setup': { condition: 'service_completed_successfully' } });
+    }
+  });
+
+  it('builds the project services from the Dockerfile and runs them compiled with plain node', () => {
+    for (const name of PROJECT_SERVICES) expect(service(name).build, name).toBe('.');
+    expect(service('emulator').command).toEqual(['node', 'dist/emulator/main.js']);
+    expect(service('worker').command).toEqual(['node', 'dist/workers/main.js']);
+    expect(service('api').command).toEqual(['node', 'dist/api/server.js']);
   });
 
   it('gives every project service an environment that config/index.ts accepts', () => {
-    for (const name of ['emulator', 'worker', 'api']) expect(() => loadConfig(env(name)), name).not.toThrow();
+    for (const name of PROJECT_SERVICES) expect(() => loadConfig(env(name)), name).not.toThrow();
   });
 
-  it('points the worker and the API at the temporal service port, and the worker at the emulator port', () => {
-    const temporalPort = Number(commandFlag('temporal', '--port')[0]);
-    for (const name of ['worker', 'api']) {
-      expect(loadConfig(env(name)).temporal.address, name).toBe(`temporal:${temporalPort}`);
-    }
-    expect(env('temporal-ui').TEMPORAL_ADDRESS).toBe(`temporal:${temporalPort}`);
-
+  it('points the worker, the API and the UI at the Temporal frontend, and the worker at the emulator', () => {
+    const frontend = `temporal:${publishedPorts('temporal')[0]?.container}`;
+    for (const name of ['worker', 'api']) expect(loadConfig(env(name)).temporal.address, name).toBe(frontend);
+    expect(env('temporal-ui').TEMPORAL_ADDRESS).toBe(frontend);
     const emulator = loadConfig(env('emulator')).emulator;
     expect(emulator.host).toBe('0.0.0.0');
-    const endpoints = loadConfig(env('worker')).aws.endpoints;
-    expect(endpoints).toEqual({
-      kinesis: `http://emulator:${emulator.port}`,
-      flink: `http://emulator:${emulator.port}`,
-      cloudwatch: `http://emulator:${emulator.port}`,
-    });
+    const url = `http://emulator:${emulator.port}`;
+    expect(loadConfig(env('worker')).aws.endpoints).toEqual({ kinesis: url, flink: url, cloudwatch: url });
     expect(env('worker').AWS_ACCESS_KEY_ID).toBeTruthy();
-    expect(env('worker').AWS_SECRET_ACCESS_KEY).toBeTruthy();
   });
 
-  it('agrees on task queue, namespace and region between the worker and the API', () => {
+  it('agrees on task queue, namespace and region between the worker and the API, and logs JSON', () => {
     const worker = loadConfig(env('worker'));
     const api = loadConfig(env('api'));
     expect(api.temporal.taskQueue).toBe(worker.temporal.taskQueue);
     expect(api.temporal.namespace).toBe(worker.temporal.namespace);
     expect(api.aws.region).toBe(worker.aws.region);
+    expect(worker.observability?.logFormat).toBe('json');
   });
 
-  it('publishes the same host ports as the local stack (API 3000, emulator 4566, Temporal 7233, UI 8233)', () => {
+  it('publishes the local stack\'s host ports plus the worker\'s metrics', () => {
     const api = loadConfig(env('api'));
+    const worker = loadConfig(env('worker'));
     expect(api.api.host).toBe('0.0.0.0');
     expect(publishedPorts('api')).toEqual([{ host: 3000, container: api.api.port }]);
     expect(publishedPorts('emulator')).toEqual([{ host: 4566, container: loadConfig(env('emulator')).emulator.port }]);
-    expect(publishedPorts('temporal')).toEqual([{ host: 7233, container: Number(commandFlag('temporal', '--port')[0]) }]);
+    expect(publishedPorts('temporal')).toEqual([{ host: 7233, container: 7233 }]);
     expect(publishedPorts('temporal-ui')).toEqual([{ host: 8233, container: Number(env('temporal-ui').TEMPORAL_UI_PORT) }]);
+    expect(worker.observability?.metrics).toEqual({ host: '0.0.0.0', port: 9464 });
+    expect(publishedPorts('worker')).toEqual([{ host: 9464, container: 9464 }]);
     expect(api.temporal.uiUrl).toBe('http://127.0.0.1:8233');
   });
 
-  it('starts services only after what they depend on is healthy', () => {
-    expect(service('worker').depends_on).toMatchObject({ temporal: { condition: 'service_healthy' }, emulator: { condition: 'service_healthy' } });
-    expect(service('api').depends_on).toMatchObject({ temporal: { condition: 'service_healthy' } });
+  it('health-checks every long-running service on the port it listens on', () => {
+    expect(probedPort('api')).toBe(loadConfig(env('api')).api.port);
+    expect(probedPort('emulator')).toBe(loadConfig(env('emulator')).emulator.port);
+    expect(probedPort('worker')).toBe(loadConfig(env('worker')).observability?.workerHealthPort);
+    expect(service('worker').healthcheck?.test.join(' ')).toContain('/healthz');
+    expect(probedPort('temporal')).toBe(7233);
+    expect(probedPort('temporal-ui')).toBe(Number(env('temporal-ui').TEMPORAL_UI_PORT));
+    expect(service('postgresql').healthcheck?.test).toContain('pg_isready');
+  });
+
+  it('starts each service only after what it depends on is healthy', () => {
+    expect(service('temporal').depends_on).toEqual({ postgresql: { condition: 'service_healthy' } });
+    expect(service('worker').depends_on).toMatchObject({ emulator: { condition: 'service_healthy' } });
+    expect(service('api').depends_on).toMatchObject({ worker: { condition: 'service_healthy' } });
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(resolve(ROOT, 'Dockerfile'), 'utf8');
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+
+  it('builds in one stage, installs production dependencies in another, and runs neither tsx nor dev dependencies', () => {
+    expect(stages.map((s) => s.split('\n')[0])).toEqual(['${NODE_IMAGE} AS build', '${NODE_IMAGE} AS deps', '${NODE_IMAGE} AS runtime']);
+    expect(stages[0]).toContain('RUN npm run build');
+    expect(stages[1]).toContain('npm ci --omit=dev');
+    const runtime = stages[2] ?? '';
+    expect(runtime).toContain('COPY --from=deps /app/node_modules node_modules');
+    expect(runtime).toContain('COPY --from=build /src/dist dist');
+    expect(runtime).not.toMatch(/npm (ci|install)|tsx/);
+  });
+
+  it('runs as a non-root user', () => {
+    const user = /^USER (\S+)/m.exec(stages[2] ?? '')?.[1];
+    expect(user).toBeDefined();
+    expect(user).not.toMatch(/^(0|root)(:|$)/);
   });
 });
