@@ -81,7 +81,7 @@ describe.each(['tsx', 'compiled'] as const)('a pipeline on the Temporal cluster 
     const history = await until('the action to be verified on the surviving worker',
       async () => (await api(services, 'GET', `/pipelines/${id}/scaling`)).json?.history as Array<{ kind: string; outcome: string }> | undefined,
       (h) => h !== undefined && h.some((r) => (r.kind === 'verification' || r.kind === 'rollback')), 300_000);
-    expect(history.map((r) => `${r.kind}:${r.outcome}`)).toEqual(['override:ok', 'action:ok', 'verification:ok']);
+    expect((history ?? []).map((r) => `${r.kind}:${r.outcome}`)).toEqual(['override:ok', 'action:ok', 'verification:ok']);
     const status = (await api(services, 'GET', `/pipelines/${id}`)).json;
     expect(status).toMatchObject({ phase: 'RUNNING', capacity: { shards: 2, parallelism: 2 } });
 

@@ -19,7 +19,9 @@ export async function until(what: string, check: () => boolean | Promise<boolean
 }
 
 /** Starts the worker on `taskQueue` against the emulator at `emulatorUrl`; resolves once it polls. */
-export async function startWorkerProcess(taskQueue: string, emulatorUrl: string, lines: string[]): Promise<ManagedChild> {
+export async function startWorkerProcess(
+  taskQueue: string, emulatorUrl: string, lines: string[], extraEnv: Record<string, string> = {},
+): Promise<ManagedChild> {
   const child = new ManagedChild({
     name: 'worker',
     command: process.execPath,
@@ -34,6 +36,7 @@ export async function startWorkerProcess(taskQueue: string, emulatorUrl: string,
       AWS_ENDPOINT_URL: emulatorUrl,
       AWS_REGION: TEST_REGION,
       LOG_LEVEL: 'warn',
+      ...extraEnv,
     },
     onLine: (line) => lines.push(line),
   });

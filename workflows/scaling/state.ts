@@ -7,6 +7,7 @@ import type { AutoscalingSettings, ScalingRecord } from '../../model/status.js';
 import {
   DAY_SECONDS, type Capacity, type MetricsSample, type PolicyConfig, type PolicyState, type ScalingPolicy, type ScalingTarget,
 } from '../../scaling/types.js';
+import { countScalingRecord } from './metrics.js';
 
 /** Enough for the last few hours of actions without letting history payloads grow. */
 export const HISTORY_LIMIT = 200;
@@ -98,6 +99,7 @@ export function appendBounded<T>(list: T[], items: T[], limit: number): T[] {
 }
 
 export function addRecord(state: ScalingState, record: ScalingRecord): void {
+  countScalingRecord(record, state.settings.policy);
   const last = state.history[state.history.length - 1];
   // A quiet pipeline would otherwise fill the history with identical "keep capacity" entries:
   // consecutive no-change decisions collapse into the newest one.
