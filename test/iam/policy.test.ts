@@ -1,7 +1,7 @@
 /**
  * docs/iam-policy.json is exactly what shardpilot needs on AWS: a full run through the
- * API (provision with a longer retention, adopt a stream with a shorter one, refuse a
- * stream someone else owns, replay, scale, roll back a stuck update, tear down) against
+ * API (provision with a longer retention, adopt an existing stream, refuse a stream
+ * someone else owns, replay, scale, roll back a stuck update, tear down) against
  * the emulator, whose call log then says which AWS actions were called on which
  * resources. Every call must be allowed by the policy (action and resource ARN), and
  * every action in the policy must have been needed (called, or required by a call, such
@@ -109,6 +109,8 @@ describe('the IAM policy in docs/iam-policy.json', () => {
 
   it('allows every call of a full run and holds no action that run did not need', { timeout: 240_000 }, async () => {
     // Streams that exist before shardpilot runs; their set-up calls are not shardpilot's.
+    // (An adopted stream keeps its retention: shardpilot sets retention only on streams it
+    // created, which start at AWS's minimum of 24 h, so it never needs DecreaseStreamRetentionPeriod.)
     const adoptable = `iam-adopt-${suffix}-trips`;
     const taken = `iam-taken-${suffix}-trips`;
     await createActiveStream(adoptable, 72);
