@@ -26,6 +26,15 @@ interface Component {
 }
 
 export class Components {
+  private static readonly everyChild = new Set<ManagedChild>();
+
+  /** with-parent.sh covers a killed parent; one exit handler for all children covers an ordinary exit that skipped stop(). */
+  private static killOnExit(child: ManagedChild): void {
+    if (Components.everyChild.size === 0) process.once('exit', () => Components.everyChild.forEach((c) => c.killNow()));
+    Components.everyChild.add(child);
+    void child.exited.then(() => Components.everyChild.delete(child));
+  }
+
   private readonly running = new Map<string, Component>();
   private stopping = false;
   /** Called when a component exits without being stopped. */
@@ -53,8 +62,7 @@ export class Components {
         onLine?.(line);
       },
     });
-    // with-parent.sh covers a killed parent; this covers an ordinary exit that skipped stop().
-    process.once('exit', () => child.killNow());
+    Components.killOnExit(child);
     const component = { child, log, tail };
     this.running.set(name, component);
     void child.exited.then((exit) => {

@@ -8,6 +8,7 @@
  * Server logs go to `<dir>/logs/<component>.log`, not to the console: start-up prints
  * one line per component when it is ready, and a failure prints the tail of its log.
  */
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { SEARCH_ATTRIBUTES, freePort, waitForTemporal } from '../dev-server.js';
 import { portInUse } from '../readiness.js';
@@ -47,8 +48,22 @@ export function defaultPorts(frontend: number, ui: number): ClusterPorts {
   };
 }
 
+/** A port free right now below 32768: Temporal stores membership ports in a PostgreSQL smallint. */
+async function freeMembershipPort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port found between 20000 and 32000 for Temporal membership');
+}
+
 export async function freePorts(): Promise<ClusterPorts> {
-  const service = async () => ({ grpc: await freePort(), membership: await freePort(), metrics: await freePort() });
+  const service = async () => ({ grpc: await freePort(), membership: await freeMembershipPort(), metrics: await freePort() });
   return {
     postgres: await freePort(),
     frontendHttp: await freePort(),
@@ -145,7 +160,8 @@ export class LocalCluster {
       env: { PATH: process.env.PATH },
       cwd: dir,
     });
-    const port = ports.services[service].grpc;
+    // The worker service (Temporal's internal system workflows) serves no gRPC: it is up once it joins the membership ring.
+    const port = service === 'worker' ? ports.services[service].membership : ports.services[service].grpc;
     await this.components.waitUntil(service, () => portInUse('127.0.0.1', port), this.options.readyTimeoutMs);
     this.options.onReady?.(service, `Temporal ${service} ${tools.serverVersion} on 127.0.0.1:${port}, metrics http://127.0.0.1:${ports.services[service].metrics}/metrics`);
   }

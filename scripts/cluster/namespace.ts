@@ -29,24 +29,8 @@ export async function ensureNamespace(target: TemporalTarget, namespace: string,
   try {
     while (Date.now() < deadline) {
       try {
-        await connection.workflowService.registerNamespace({
-          namespace,
-          workflowExecutionRetentionPeriod: msToTs(RETENTION_SECONDS * 1000),
-        }).catch((err: unknown) => {
-          if (grpcCode(err) !== ALREADY_EXISTS) throw err;
-        });
-        const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-        const missing = Object.keys(SEARCH_ATTRIBUTES).filter((name) => !(customAttributes && name in customAttributes));
-        if (missing.length > 0) {
-          await connection.operatorService.addSearchAttributes({
-            namespace,
-            searchAttributes: Object.fromEntries(missing.map((name) => [name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
-          }).catch((err: unknown) => {
-            if (grpcCode(err) !== ALREADY_EXISTS) throw err;
-          });
-        }
-        // A namespace is usable once the frontend lists workflows in it (its caches know it).
-        await connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 });
+        // Each attempt is bounded: a frontend that is still joining the cluster may hold a call.
+        await connection.withDeadline(Date.now() + 10_000, () => attempt(connection, namespace));
         return;
       } catch (err) {
         last = err instanceof Error ? err.message : String(err);
@@ -57,4 +41,25 @@ export async function ensureNamespace(target: TemporalTarget, namespace: string,
     await connection.close();
   }
   throw new Error(`namespace ${namespace} not ready after ${timeoutMs} ms: ${last}`);
+}
+
+async function attempt(connection: Connection, namespace: string): Promise<void> {
+  await connection.workflowService.registerNamespace({
+    namespace,
+    workflowExecutionRetentionPeriod: msToTs(RETENTION_SECONDS * 1000),
+  }).catch((err: unknown) => {
+    if (grpcCode(err) !== ALREADY_EXISTS) throw err;
+  });
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+  const missing = Object.keys(SEARCH_ATTRIBUTES).filter((name) => !(customAttributes && name in customAttributes));
+  if (missing.length > 0) {
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((name) => [name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+    }).catch((err: unknown) => {
+      if (grpcCode(err) !== ALREADY_EXISTS) throw err;
+    });
+  }
+  // A namespace is usable once the frontend lists workflows in it (its caches know it).
+  await connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 });
 }

@@ -3,7 +3,7 @@
  * temporary folder) and shardpilot's processes beside it, driven only through the HTTP
  * API, the emulator's admin API and Temporal's own gRPC API — as an operator would.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -26,6 +26,7 @@ export async function startTestCluster(): Promise<TestCluster> {
   const tools = readClusterTools();
   // /tmp, not the repository: when we are root, PostgreSQL runs as `postgres` and must reach the folder.
   const dir = await mkdtemp(join(tmpdir(), 'shardpilot-cluster-'));
+  await chmod(dir, 0o755);
   const components = new Components(join(dir, 'logs'));
   const cluster = await LocalCluster.start({
     tools, dir, ports: await freePorts(), namespace: NAMESPACE, ui: true, readyTimeoutMs: READY_TIMEOUT_MS,
