@@ -27,10 +27,12 @@ interface Component {
 
 export class Components {
   private static readonly everyChild = new Set<ManagedChild>();
+  private static exitHandler = false;
 
   /** with-parent.sh covers a killed parent; one exit handler for all children covers an ordinary exit that skipped stop(). */
   private static killOnExit(child: ManagedChild): void {
-    if (Components.everyChild.size === 0) process.once('exit', () => Components.everyChild.forEach((c) => c.killNow()));
+    if (!Components.exitHandler) process.once('exit', () => Components.everyChild.forEach((c) => c.killNow()));
+    Components.exitHandler = true;
     Components.everyChild.add(child);
     void child.exited.then(() => Components.everyChild.delete(child));
   }
