@@ -53,7 +53,7 @@ const determinism = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', 'out/**', 'coverage/**', 'bench/out/**'] },
+  { ignores: ['node_modules/**', '.data/**', 'out/**', 'dist/**', 'coverage/**', 'bench/out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

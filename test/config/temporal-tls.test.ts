@@ -41,7 +41,7 @@ describe('Temporal TLS configuration', () => {
     expect(options.tls?.serverNameOverride).toBe('frontend.internal');
     expect(options.apiKey).toBeUndefined();
     // The scripts' readiness checks use the same options.
-    expect(connectionOptions({ address: temporal.address, ...temporal }).tls).toEqual(options.tls);
+    expect(connectionOptions(temporal).tls).toEqual(options.tls);
   });
 
   it('sends an API key only over TLS, with the system CAs', () => {
