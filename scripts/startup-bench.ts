@@ -7,7 +7,7 @@
  * Prints a table and writes bench/out/startup.json (with the machine's load).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { devServerArgs, freePort, sleep, waitForTemporal } from './dev-server.js';
 import { ManagedChild } from './processes.js';
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
       const mine = samples.filter((s) => s.service === service && s.runtime === runtime);
       return { service, runtime, readyMs: Math.round(median(mine.map((s) => s.readyMs))), rssMiB: Math.round(median(mine.map((s) => s.rssMiB))) };
     }));
-    process.stdout.write(`start-up, median of ${RUNS} runs (1-minute load average at start: ${load} on ${navigator.hardwareConcurrency} cores)\n`);
+    process.stdout.write(`start-up, median of ${RUNS} runs (1-minute load average at start: ${load} on ${availableParallelism()} cores)\n`);
     for (const r of rows) process.stdout.write(`  ${r.service.padEnd(7)} ${r.runtime.padEnd(9)} ready in ${String(r.readyMs).padStart(6)} ms, RSS ${r.rssMiB} MiB\n`);
     await mkdir(join(ROOT, 'bench/out'), { recursive: true });
     await writeFile(join(ROOT, 'bench/out/startup.json'), `${JSON.stringify({ at: new Date().toISOString(), loadAverage1m: Number(load), runs: RUNS, rows, samples }, null, 2)}\n`);
