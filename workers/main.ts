@@ -5,6 +5,8 @@
  * the Temporal runtime serves Prometheus metrics (its own and shardpilot's counters);
  * with WORKER_HEALTH_PORT a `/healthz` answers 200 while the worker polls.
  */
+// First: turns process warnings into log lines before any library can emit one.
+import { setWarningFormat } from './process-warnings.js';
 import type { Server } from 'node:http';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { loadConfigOrExit, type AppConfig, type ObservabilityConfig } from '../config/index.js';
@@ -23,6 +25,7 @@ async function waitUntilPolling(isRunning: () => boolean): Promise<void> {
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const observability: ObservabilityConfig = config.observability ?? { logFormat: 'json', metrics: undefined, workerHealthPort: undefined, host: '127.0.0.1' };
+  setWarningFormat(observability.logFormat);
   // The worker's own lines are always shown (they say when it is ready or stopping), in the same format as the SDK's.
   const log = (message: string, meta: Record<string, unknown> = {}): void => {
     process.stdout.write(`${formatLogLine(observability.logFormat, { time: new Date(), level: 'INFO', message, meta })}\n`);

@@ -90,7 +90,7 @@ describe('worker observability', () => {
     expect(metrics).toContain(`task_queue="${taskQueue}"`);
 
     const json = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.filter((l) => l.trim() !== '' && !l.startsWith('{')), 'worker log lines that are not JSON').toEqual([]);
+    expect(lines.filter((l) => l.trim() !== '' && !l.startsWith('{')), 'worker log lines that are not JSON (stdout and stderr)').toEqual([]);
     expect(json.some((l) => l.msg !== undefined && typeof l.time === 'string' && typeof l.level === 'string')).toBe(true);
     const aboutPipeline = json.filter((l) => l.pipelineId === id);
     expect(aboutPipeline.length).toBeGreaterThan(0);
