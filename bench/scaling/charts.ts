@@ -5,7 +5,7 @@
 import type { TraceBenchmark } from './benchmark.js';
 
 const COLORS: Record<string, string> = {
-  'article-step': '#d62728', 'aws-cpu': '#ff7f0e', ds2: '#9467bd', adaptive: '#2ca02c', none: '#7f7f7f', oracle: '#1f77b4',
+  'article-step': '#d62728', 'aws-cpu': '#ff7f0e', ds2: '#9467bd', adaptive: '#2ca02c', none: '#7f7f7f', 'on-demand': '#8c564b', oracle: '#1f77b4',
 };
 const W = 960;
 const PANEL = 260;
