@@ -13,7 +13,7 @@ import { reportProgress } from '../aws/progress.js';
 import { waitUntil } from '../aws/waiter.js';
 import { applicationGone, applicationRunning, applicationStopped } from './acceptors.js';
 import {
-  PIPELINE_TAG_KEY, type ApplicationState, type EnsureApplicationInput, type EnsureResult, type StopApplicationInput,
+  CREATOR_RUN_TAG_KEY, PIPELINE_TAG_KEY, type ApplicationState, type EnsureApplicationInput, type EnsureResult, type StopApplicationInput,
   type StepResult, type WaitApplicationInput,
 } from './types.js';
 import { waitFor, type PollTiming } from './wait.js';
@@ -53,7 +53,8 @@ function createRequest(input: EnsureApplicationInput) {
   const app = input.application;
   return {
     ApplicationName: app.name,
-    ApplicationDescription: `Taxi hot spots of shardpilot pipeline ${input.pipelineId} ${ownershipMark(input.pipelineId)}`,
+    ApplicationDescription: `Taxi hot spots of shardpilot pipeline ${input.pipelineId} ${ownershipMark(input.pipelineId)}` +
+      (input.creatorRunId ? ` (${CREATOR_RUN_TAG_KEY}=${input.creatorRunId})` : ''),
     RuntimeEnvironment: app.runtime as never,
     ServiceExecutionRole: app.serviceExecutionRole,
     ApplicationMode: 'STREAMING' as const,
@@ -76,7 +77,10 @@ function createRequest(input: EnsureApplicationInput) {
       },
       ApplicationSnapshotConfiguration: { SnapshotsEnabled: app.snapshotsEnabled },
     },
-    Tags: [{ Key: PIPELINE_TAG_KEY, Value: input.pipelineId }],
+    Tags: [
+      { Key: PIPELINE_TAG_KEY, Value: input.pipelineId },
+      ...(input.creatorRunId ? [{ Key: CREATOR_RUN_TAG_KEY, Value: input.creatorRunId }] : []),
+    ],
   };
 }
 
@@ -88,8 +92,11 @@ function ownershipMark(pipelineId: string): string {
   return `(${PIPELINE_TAG_KEY}=${pipelineId})`;
 }
 
-function ownedBy(detail: ApplicationDetail, pipelineId: string): boolean {
-  return (detail.ApplicationDescription ?? '').includes(ownershipMark(pipelineId));
+/** Created by this pipeline — and by this very run when both the mark and the run are known. */
+function ownedBy(detail: ApplicationDetail, pipelineId: string, runId: string | undefined): boolean {
+  const description = detail.ApplicationDescription ?? '';
+  const creatorRun = new RegExp(`\\(${CREATOR_RUN_TAG_KEY}=([^)]+)\\)`).exec(description)?.[1];
+  return description.includes(ownershipMark(pipelineId)) && (creatorRun === undefined || runId === undefined || creatorRun === runId);
 }
 
 export async function ensureApplication(
@@ -113,10 +120,11 @@ export async function ensureApplication(
     throw ApplicationFailure.retryable(`Application ${name} exists but cannot be described yet`, AWS_FAILURE_TYPES.conflict);
   }
   const state = toState(detail);
-  if (input.application.adopt) return { created: false, state, message: `Adopted existing application ${name}` };
-  if (ownedBy(detail, input.pipelineId)) {
+  // Ownership before adoption: an application an earlier attempt created (then crashed) stays ours to delete.
+  if (ownedBy(detail, input.pipelineId, input.creatorRunId)) {
     return { created: true, state, message: `Application ${name} was already created by an earlier attempt of this pipeline` };
   }
+  if (input.application.adopt) return { created: false, state, message: `Adopted existing application ${name}` };
   throw ownershipConflict(
     `An application named ${name} already exists and does not belong to pipeline ${input.pipelineId}; ` +
       'choose another application name or set application.adopt to use it',

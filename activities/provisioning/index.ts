@@ -6,6 +6,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import * as dashboard from './dashboard.js';
+import { Context } from '@temporalio/activity';
 import * as app from './application.js';
 import * as stream from './stream.js';
 import type {
@@ -13,6 +14,15 @@ import type {
   StreamState, StepResult, WaitApplicationInput, WaitStreamInput,
 } from './types.js';
 import { DEFAULT_POLL_TIMING, type PollTiming } from './wait.js';
+
+/** The workflow run this activity works for (it tags what it creates); none outside a workflow. */
+function creatorRunId(): string | undefined {
+  try {
+    return Context.current().info.workflowExecution?.runId;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface ProvisioningDeps {
   kinesis: KinesisClient;
@@ -26,14 +36,15 @@ export function createProvisioningActivities(deps: ProvisioningDeps) {
   const { kinesis, flink, cloudwatch } = deps;
   const timing = deps.pollTiming ?? DEFAULT_POLL_TIMING;
   return {
-    ensureStream: (input: EnsureStreamInput): Promise<EnsureResult<StreamState>> => stream.ensureStream(kinesis, input),
+    ensureStream: (input: EnsureStreamInput): Promise<EnsureResult<StreamState>> =>
+      stream.ensureStream(kinesis, { creatorRunId: creatorRunId(), ...input }),
     waitStreamActive: (input: WaitStreamInput): Promise<StreamState> => stream.waitStreamActive(kinesis, timing, input),
     ensureStreamRetention: (input: EnsureStreamRetentionInput): Promise<StepResult> =>
       stream.ensureStreamRetention(kinesis, input),
     describeStream: (streamName: string): Promise<StreamState | null> => stream.describeStream(kinesis, streamName),
     deleteStream: (input: WaitStreamInput): Promise<StepResult> => stream.deleteStream(kinesis, timing, input),
     ensureApplication: (input: EnsureApplicationInput): Promise<EnsureResult<ApplicationState>> =>
-      app.ensureApplication(flink, input),
+      app.ensureApplication(flink, { creatorRunId: creatorRunId(), ...input }),
     startApplication: (applicationName: string): Promise<StepResult> => app.startApplication(flink, applicationName),
     waitApplicationRunning: (input: WaitApplicationInput): Promise<ApplicationState> =>
       app.waitApplicationRunning(flink, timing, input),

@@ -11,7 +11,7 @@ import type { StreamStatus } from '../../scaling/types.js';
 import { AWS_FAILURE_TYPES, callAws, isAwsError, isNotFound, ownershipConflict, toFailure } from '../aws/errors.js';
 import { streamActive, streamGone } from './acceptors.js';
 import {
-  PIPELINE_TAG_KEY, type EnsureResult, type EnsureStreamInput, type EnsureStreamRetentionInput, type StreamState,
+  CREATOR_RUN_TAG_KEY, PIPELINE_TAG_KEY, type EnsureResult, type EnsureStreamInput, type EnsureStreamRetentionInput, type StreamState,
   type StepResult, type WaitStreamInput,
 } from './types.js';
 import { waitFor, type PollTiming } from './wait.js';
@@ -36,11 +36,14 @@ export async function describeStream(kinesis: KinesisClient, streamName: string)
   }
 }
 
-async function streamTaggedBy(kinesis: KinesisClient, streamName: string, pipelineId: string): Promise<boolean> {
+/** Created by this pipeline — and by this very run when both the tag and the run are known. */
+async function streamOwnedBy(kinesis: KinesisClient, streamName: string, pipelineId: string, runId: string | undefined): Promise<boolean> {
   const out = await callAws(`listing tags of stream ${streamName}`, () =>
     kinesis.send(new ListTagsForStreamCommand({ StreamName: streamName })),
   );
-  return (out.Tags ?? []).some((t) => t.Key === PIPELINE_TAG_KEY && t.Value === pipelineId);
+  const tag = (key: string) => (out.Tags ?? []).find((t) => t.Key === key)?.Value;
+  const creatorRun = tag(CREATOR_RUN_TAG_KEY);
+  return tag(PIPELINE_TAG_KEY) === pipelineId && (creatorRun === undefined || runId === undefined || creatorRun === runId);
 }
 
 export async function ensureStream(kinesis: KinesisClient, input: EnsureStreamInput): Promise<EnsureResult<StreamState>> {
@@ -51,7 +54,7 @@ export async function ensureStream(kinesis: KinesisClient, input: EnsureStreamIn
         StreamName: name,
         ShardCount: input.shardCount,
         StreamModeDetails: { StreamMode: 'PROVISIONED' },
-        Tags: { [PIPELINE_TAG_KEY]: input.pipelineId },
+        Tags: { [PIPELINE_TAG_KEY]: input.pipelineId, ...(input.creatorRunId ? { [CREATOR_RUN_TAG_KEY]: input.creatorRunId } : {}) },
       }),
     );
     return {
@@ -63,11 +66,12 @@ export async function ensureStream(kinesis: KinesisClient, input: EnsureStreamIn
     if (!isAwsError(err, 'ResourceInUseException')) throw toFailure(err, `creating stream ${name}`);
   }
   const state = await describeStream(kinesis, name);
+  // Ownership before adoption: a stream an earlier attempt created (then crashed) stays ours to delete.
+  if (await streamOwnedBy(kinesis, name, input.pipelineId, input.creatorRunId)) {
+    return { created: true, state, message: `Stream ${name} was already created by an earlier attempt of this pipeline` };
+  }
   if (input.adopt) {
     return { created: false, state, message: `Adopted existing stream ${name}` };
-  }
-  if (await streamTaggedBy(kinesis, name, input.pipelineId)) {
-    return { created: true, state, message: `Stream ${name} was already created by an earlier attempt of this pipeline` };
   }
   throw ownershipConflict(
     `A stream named ${name} already exists and does not belong to pipeline ${input.pipelineId}; ` +

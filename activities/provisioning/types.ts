@@ -7,6 +7,12 @@ import type { PipelineSpec } from '../../model/spec.js';
 
 /** Tag on every resource shardpilot creates; lets a retried attempt recognise its own work. */
 export const PIPELINE_TAG_KEY = 'shardpilot:pipeline';
+/**
+ * The run of the pipeline workflow that created the resource. Tells a retry of that run (its
+ * own resource, even under `adopt`) from a later pipeline of the same id meeting a resource an
+ * earlier one left behind (e.g. a stream kept by retainStreamOnDelete), which it only adopts.
+ */
+export const CREATOR_RUN_TAG_KEY = 'shardpilot:run';
 
 export interface StreamState {
   streamName: string;
@@ -31,6 +37,8 @@ export interface ApplicationState {
 
 export interface EnsureStreamInput {
   pipelineId: string;
+  /** Set by the activity from its workflow run; absent when called outside one. */
+  creatorRunId?: string;
   streamName: string;
   shardCount: number;
   adopt: boolean;
@@ -51,6 +59,8 @@ export interface EnsureStreamRetentionInput {
 
 export interface EnsureApplicationInput {
   pipelineId: string;
+  /** Set by the activity from its workflow run; absent when called outside one. */
+  creatorRunId?: string;
   application: PipelineSpec['application'];
 }
 

@@ -66,6 +66,15 @@ describe('Flink application provisioning activities against the emulator', () =>
     expect(adopted).toMatchObject({ created: false, message: 'Adopted existing application foreign' });
   });
 
+  it('recognises an application it created as its own on a retry even when the spec says adopt, and only adopts one an earlier pipeline left', async () => {
+    const spec = { ...appSpec('a6'), adopt: true };
+    expect((await ensureApplication(flink, { pipelineId: 'a6', application: spec, creatorRunId: 'run-1' })).created).toBe(true);
+    expect(await ensureApplication(flink, { pipelineId: 'a6', application: spec, creatorRunId: 'run-1' }))
+      .toMatchObject({ created: true, message: 'Application a6-hotspots was already created by an earlier attempt of this pipeline' });
+    expect(await ensureApplication(flink, { pipelineId: 'a6', application: spec, creatorRunId: 'run-2' }))
+      .toMatchObject({ created: false, message: 'Adopted existing application a6-hotspots' });
+  });
+
   it('maps a rejected creation to a non-retryable failure that names the step', async () => {
     emulator.admin.injectFault({ kind: 'fail', operation: 'CreateApplication', count: 1, errorName: 'InvalidArgumentException', message: 'role cannot be assumed' });
     const err = await ensureApplication(flink, { pipelineId: 'a5', application: appSpec('a5') }).catch((e: unknown) => e);

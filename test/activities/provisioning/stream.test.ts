@@ -41,6 +41,15 @@ describe('stream provisioning activities against the emulator', () => {
     expect(creates.map((c) => c.outcome)).toEqual(['ok', 'error']);
   });
 
+  it('recognises a stream it created as its own on a retry even when the spec says adopt, so compensation and teardown delete it', async () => {
+    const input = { pipelineId: 'p6', streamName: 'p6-trips', shardCount: 1, adopt: true, creatorRunId: 'run-1' };
+    expect((await ensureStream(kinesis, input)).created).toBe(true);
+    // The worker crashed after CreateStream; the retried attempt must not take the stream for a foreign one.
+    expect(await ensureStream(kinesis, input)).toMatchObject({ created: true, message: 'Stream p6-trips was already created by an earlier attempt of this pipeline' });
+    // A later pipeline of the same id meets what an earlier one left behind (e.g. retainStreamOnDelete): it only adopts it.
+    expect(await ensureStream(kinesis, { ...input, creatorRunId: 'run-2' })).toMatchObject({ created: false, message: 'Adopted existing stream p6-trips' });
+  });
+
   it('adopts a foreign stream only when the spec says so, and refuses it as a non-retryable conflict otherwise', async () => {
     await kinesis.send(new CreateStreamCommand({ StreamName: 'shared-trips', ShardCount: 1 }));
     const refused = await ensureStream(kinesis, { pipelineId: 'p3', streamName: 'shared-trips', shardCount: 1, adopt: false }).catch((e: unknown) => e);
