@@ -15,6 +15,8 @@ export interface ActivityDeps extends AwsClients {
   pollTiming?: PollTiming;
   /** Poll interval of the scaling waits (settle, verify). */
   scalingPollIntervalMs?: number;
+  /** CloudWatch's publication delay (config.aws.publicationDelaySeconds); verification allows for it. */
+  publicationDelaySeconds?: number;
 }
 
 /** Activities are registered by name: two groups must never claim the same one. */

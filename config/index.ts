@@ -42,6 +42,12 @@ export interface AwsConfig {
   endpoints: AwsEndpoints;
   /** True when any endpoint points at a local emulator (dummy credentials are used then). */
   local: boolean;
+  /**
+   * How long after a period ends CloudWatch may take to publish its datapoint
+   * (CLOUDWATCH_PUBLICATION_DELAY_SECONDS; default 120 against AWS, 0 against a local emulator).
+   * Health verification waits this long past a period before calling its data missing.
+   */
+  publicationDelaySeconds: number;
 }
 
 export interface ApiConfig {
@@ -105,6 +111,14 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new ConfigError(name, 'must be a positive whole number', raw);
   return Number(raw);
+}
+
+function wholeSeconds(env: Env, name: string, fallback: number): number {
+  const raw = optionalText(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value > 3600) throw new ConfigError(name, 'must be a whole number of seconds from 0 to 3600', raw);
+  return value;
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
@@ -198,6 +212,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`, logLevel);
   }
+  const local = [endpoints.kinesis, endpoints.flink, endpoints.cloudwatch].some(
+    (e) => e !== undefined && /^https?:\/\/(127\.|localhost|\[::1\])/.test(e),
+  );
   const namespace = text(env, 'TEMPORAL_NAMESPACE', 'default');
   const taskQueue = text(env, 'TEMPORAL_TASK_QUEUE', 'shardpilot');
   return {
@@ -213,9 +230,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     aws: {
       region,
       endpoints,
-      local: [endpoints.kinesis, endpoints.flink, endpoints.cloudwatch].some(
-        (e) => e !== undefined && /^https?:\/\/(127\.|localhost|\[::1\])/.test(e),
-      ),
+      local,
+      publicationDelaySeconds: wholeSeconds(env, 'CLOUDWATCH_PUBLICATION_DELAY_SECONDS', local ? 0 : 120),
     },
     api: {
       host: text(env, 'API_HOST', '127.0.0.1'),

@@ -42,6 +42,7 @@ function parseResume(raw: string | undefined): { line: number; byteOffset: numbe
 function awsFor(base: AwsConfig, endpoint: string | undefined, region: string | undefined): AwsConfig {
   const kinesis = endpoint ?? base.endpoints.kinesis;
   return {
+    ...base,
     region: region ?? base.region,
     endpoints: { ...base.endpoints, kinesis },
     local: base.local || (kinesis !== undefined && /^https?:\/\/(127\.|localhost|\[::1\])/.test(kinesis)),

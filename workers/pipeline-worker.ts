@@ -47,7 +47,7 @@ export async function createPipelineWorker(config: AppConfig): Promise<PipelineW
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       ...workflowSource(),
-      activities: createActivities({ ...clients, dataDir: config.dataDir }),
+      activities: createActivities({ ...clients, dataDir: config.dataDir, publicationDelaySeconds: config.aws.publicationDelaySeconds }),
       // Long waits heartbeat and resume elsewhere; no need to hold a shutdown for them.
       shutdownGraceTime: '10 seconds',
       // The replay resumes from its last heartbeat after a crash; sending heartbeats to the

@@ -15,10 +15,12 @@ import type {
 export interface ScalingActivityDeps extends AwsClients {
   /** How often waits poll Describe*; 1 s keeps well inside AWS's describe rate limits. */
   pollIntervalMs?: number;
+  /** CloudWatch's publication delay; verification allows for it (0 against the test emulator). */
+  publicationDelaySeconds?: number;
 }
 
 export function createScalingActivities(deps: ScalingActivityDeps) {
-  const settleDeps = { ...deps, pollIntervalMs: deps.pollIntervalMs ?? 1000 };
+  const settleDeps = { ...deps, pollIntervalMs: deps.pollIntervalMs ?? 1000, publicationDelaySeconds: deps.publicationDelaySeconds ?? 0 };
   return {
     /** One GetMetricData call for the complete periods not yet seen, plus the current capacity. */
     async readMetrics(input: ReadMetricsInput): Promise<ReadMetricsResult> {

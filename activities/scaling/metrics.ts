@@ -43,6 +43,8 @@ export const SERIES: readonly SeriesSpec[] = [
   { field: 'kpus', namespace: 'AWS/KinesisAnalytics', metricName: 'KPUs', stat: 'Maximum', dimensions: appDims },
   { field: 'downtime', namespace: 'AWS/KinesisAnalytics', metricName: 'downtime', stat: 'Maximum', dimensions: appDims },
   { field: 'fullRestarts', namespace: 'AWS/KinesisAnalytics', metricName: 'fullRestarts', stat: 'Maximum', dimensions: appDims },
+  // Flink 2.x publishes the restart count as numRestarts instead; either one fills fullRestarts.
+  { field: 'fullRestarts', namespace: 'AWS/KinesisAnalytics', metricName: 'numRestarts', stat: 'Maximum', dimensions: appDims },
 ];
 
 export interface PeriodRange {

@@ -18,6 +18,8 @@ export interface SettleDeps {
   flink: KinesisAnalyticsV2Client;
   cloudwatch: CloudWatchClient;
   pollIntervalMs: number;
+  /** CloudWatch's publication delay (config.aws.publicationDelaySeconds). */
+  publicationDelaySeconds: number;
 }
 
 const TRANSITIONAL_APP_STATUSES = new Set(['STARTING', 'UPDATING', 'AUTOSCALING', 'ROLLING_BACK', 'STOPPING', 'FORCE_STOPPING', 'MAINTENANCE']);
@@ -67,30 +69,30 @@ function capacityProblems(c: CapacitySnapshot, input: VerifyInput): string[] {
   return problems;
 }
 
-interface HealthTrack {
-  /** Epoch seconds when the capacity checks first passed; metrics before it still show the restart. */
-  capacityOkSince: number | null;
-  firstFullRestarts: number | null;
-}
-
-function metricProblems(samples: MetricsSample[], track: HealthTrack): { problems: string[]; facts: string[] } {
+/**
+ * Health after an action, judged from CloudWatch with its clocks in mind: a period's
+ * datapoint is due once the period has ended and `publicationDelaySeconds` passed. A
+ * datapoint not yet due (or due but absent) is unknown — never a failure; only a value
+ * shows a failure. Restarts are compared from the last period before the action to the
+ * newest period of verification (a counter that went down was reset by the job's
+ * resubmission and counts from 0).
+ */
+function metricProblems(samples: MetricsSample[], baselineRestarts: number | null): { problems: string[]; unknown: string[]; facts: string[] } {
   const problems: string[] = [];
+  const unknown: string[] = [];
   const facts: string[] = [];
   const downtime = newestValue(samples, 'downtime');
-  if (downtime === null) problems.push('no downtime datapoint since the restart yet');
+  if (downtime === null) unknown.push('no downtime datapoint published since the restart yet');
   else if (downtime > 0) problems.push(`downtime is ${downtime} ms, not back to 0`);
   else facts.push('downtime 0 ms');
 
   const restarts = newestValue(samples, 'fullRestarts');
-  if (restarts !== null) {
-    if (track.firstFullRestarts === null) {
-      track.firstFullRestarts = restarts;
-      problems.push(`fullRestarts ${restarts}: waiting for a second reading to see it is not climbing`);
-    } else if (restarts > track.firstFullRestarts) {
-      problems.push(`fullRestarts climbing: ${track.firstFullRestarts} → ${restarts}`);
-    } else {
-      facts.push(`fullRestarts steady at ${restarts}`);
-    }
+  if (restarts === null) {
+    unknown.push('no restart count (fullRestarts / numRestarts) published since the action yet');
+  } else {
+    const from = baselineRestarts === null || restarts < baselineRestarts ? 0 : baselineRestarts;
+    if (restarts > from) problems.push(`restarts rose from ${from} before the action to ${restarts}`);
+    else facts.push(`restarts steady at ${restarts} (${from} before the action)`);
   }
 
   const incoming = newestValue(samples, 'incomingRecords');
@@ -102,37 +104,54 @@ function metricProblems(samples: MetricsSample[], track: HealthTrack): { problem
   } else {
     facts.push('no input records to process');
   }
-  return { problems, facts };
+  return { problems, unknown, facts };
 }
 
-export async function verifyHealth(deps: SettleDeps, input: VerifyInput): Promise<VerifyResult> {
-  const track: HealthTrack = { capacityOkSince: null, firstFullRestarts: null };
+/** The newest restart count published for the periods just before the action (null when none). */
+async function restartsBefore(deps: SettleDeps, input: VerifyInput): Promise<number | null> {
   const p = input.periodSeconds;
+  const end = Math.floor(input.actionStartedEpochMs / 1000 / p) * p;
+  const lookBack = (5 + Math.ceil(deps.publicationDelaySeconds / p)) * p;
+  return newestValue(await readSamples(deps.cloudwatch, input, { start: end - lookBack, end, periodSeconds: p }), 'fullRestarts');
+}
+
+/**
+ * Waits (bounded) until the new capacity is in place and its metrics say it is healthy. The
+ * bound is the workflow's deadline, stretched when needed so that at least one full period
+ * after the capacity was in place has had time to be published (2 periods + the delay):
+ * verification never judges data CloudWatch cannot have yet. Past the bound, a change whose
+ * capacity is in place and whose published data shows nothing wrong is healthy, with the
+ * unknowns named; only a capacity not reached or a value showing trouble is unhealthy.
+ */
+export async function verifyHealth(deps: SettleDeps, input: VerifyInput): Promise<VerifyResult> {
+  const p = input.periodSeconds;
+  const baselineRestarts = await restartsBefore(deps, input);
+  let capacityOkSince: number | null = null;
   for (;;) {
     const capacity = await describeCapacity(deps, input);
-    let problems = capacityProblems(capacity, input);
-    let facts: string[] = [];
     const nowSeconds = Math.floor(Date.now() / 1000);
+    let problems = capacityProblems(capacity, input);
+    let unknown: string[] = [];
+    let facts: string[] = [];
     if (problems.length > 0) {
-      track.capacityOkSince = null;
-      track.firstFullRestarts = null;
+      capacityOkSince = null;
     } else {
-      track.capacityOkSince ??= nowSeconds;
-      const start = Math.ceil(Math.max(track.capacityOkSince, input.actionStartedEpochMs / 1000) / p) * p;
+      capacityOkSince ??= nowSeconds;
+      // Metrics before the capacity was in place (or before the action) still show the restart.
+      const start = Math.ceil(Math.max(capacityOkSince, input.actionStartedEpochMs / 1000) / p) * p;
       const end = Math.floor(nowSeconds / p) * p;
       const samples = await readSamples(deps.cloudwatch, input, { start, end, periodSeconds: p });
-      ({ problems, facts } = metricProblems(samples, track));
-      if (samples.length === 0) problems.push('no complete metrics period since the restart yet');
+      ({ problems, unknown, facts } = metricProblems(samples, baselineRestarts));
     }
-    reportProgress({ step: 'verifying health after scaling', message: problems.join('; ') || 'healthy' });
-    if (problems.length === 0) {
-      return {
-        healthy: true,
-        reasons: [`stream ACTIVE with ${input.shards} open shards`, `application RUNNING with parallelism ${input.parallelism}`, ...facts],
-        capacity,
-      };
-    }
-    if (Date.now() >= input.deadlineEpochMs) {
+    const publishedBy = capacityOkSince === null ? 0 : (capacityOkSince + 2 * p + deps.publicationDelaySeconds) * 1000;
+    const pastBound = Date.now() >= Math.max(input.deadlineEpochMs, publishedBy);
+    reportProgress({ step: 'verifying health after scaling', message: [...problems, ...unknown].join('; ') || 'healthy' });
+    const healthyReasons = [`stream ACTIVE with ${input.shards} open shards`, `application RUNNING with parallelism ${input.parallelism}`, ...facts];
+    if (problems.length === 0 && unknown.length === 0) return { healthy: true, reasons: healthyReasons, capacity };
+    if (pastBound) {
+      if (problems.length === 0 && capacityOkSince !== null) {
+        return { healthy: true, reasons: [...healthyReasons, ...unknown.map((u) => `${u} (unknown, not a failure)`)], capacity };
+      }
       return { healthy: false, reasons: problems, capacity };
     }
     await pause(deps.pollIntervalMs);

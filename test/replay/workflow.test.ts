@@ -176,6 +176,43 @@ describe('replay controller in a pipeline host workflow', () => {
     await connection.close();
   });
 
+  it('learns that a child inherited through continue-as-new was terminated: the status stops saying running, and a new replay starts', async () => {
+    const id = `rt-${Date.now().toString(36)}`;
+    // Slow enough (~60 s of replay) that the child is still replaying when it is terminated.
+    const spec = resolveSpec({ id, stream: { name: `${id}-trips` }, replay: { source: slice.source, speedup: slice.spanMs / 60_000 } } as PipelineSpecInput, id);
+    await createStream(kinesis, spec.stream.name, 1);
+    const taskQueue = uniqueTaskQueue('replay');
+    const connection = await NativeConnection.connect({ address: temporalAddress() });
+    const worker = await Worker.create({
+      connection, namespace: temporalNamespace(), taskQueue, workflowBundle: { codePath: bundlePath },
+      activities: createReplayActivities({ kinesis, dataDir: slice.dataDir }),
+    });
+    await worker.runUntil(async () => {
+      const first = await client.workflow.start<typeof replayHostWorkflow>('replayHostWorkflow', {
+        workflowId: pipelineWorkflowId(id), taskQueue,
+        args: [{ spec, timing: { maxChunkMs: 400, progressIntervalMs: 100, closeProbeMs: 500 }, continueAsNewOnceRunning: true }],
+      });
+      const latest = client.workflow.getHandle(pipelineWorkflowId(id));
+      await waitFor('a second run', async () => ((await latest.describe()).runId !== first.firstExecutionRunId ? true : undefined));
+      await client.workflow.getHandle(replayWorkflowId(id)).terminate('operator terminated the replay');
+      const ended = await waitFor('the terminated child to be seen', async () => {
+        const p = await latest.query(replayProgressQuery);
+        return p?.state === 'failed' ? p : undefined;
+      });
+      expect(ended.error).toMatch(/closed without a final report/);
+      // Starting again works: the id is free and the new child is watched by this run.
+      await latest.executeUpdate(startReplayUpdate, { args: [{ speedup: 'max' }] });
+      const done = await waitFor('the new replay to complete', async () => {
+        const p = await latest.query(replayProgressQuery);
+        return p?.state === 'completed' ? p : undefined;
+      });
+      expect(done.eventsSent).toBe(1_500);
+      await latest.signal(teardownSignal, {});
+      await latest.result();
+    });
+    await connection.close();
+  });
+
   it('starts a new replay requested right after a stop once the stopping one has ended', async () => {
     const id = `rr-${Date.now().toString(36)}`;
     const spec = resolveSpec({ id, stream: { name: `${id}-trips` }, replay: { source: slice.source, speedup: slice.spanMs / 20_000 } } as PipelineSpecInput, id);

@@ -12,4 +12,8 @@ export const PATCHES = {
   degradedRecovers: 'lifecycle-degraded-recovers',
   /** Provisioning creates the pipeline's CloudWatch dashboard (a saga step); teardown deletes it. */
   cloudwatchDashboard: 'cloudwatch-dashboard',
+  /** A replay child inherited through continue-as-new is probed until it closes, so its end is seen even without a final report. */
+  replayCloseProbe: 'lifecycle-replay-close-probe',
+  /** The policy sees only periods observed while it was in charge, one decide() per new period, in order. */
+  scalingEvidence: 'lifecycle-scaling-evidence',
 } as const;

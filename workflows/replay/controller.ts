@@ -16,9 +16,10 @@
  *   closing ─closed→ none
  */
 import {
-  ApplicationFailure, ParentClosePolicy, WorkflowIdReusePolicy, condition, getExternalWorkflowHandle, setHandler,
+  ApplicationFailure, ParentClosePolicy, WorkflowIdReusePolicy, condition, getExternalWorkflowHandle, patched, setHandler,
   startChild, type ChildWorkflowHandle,
 } from '@temporalio/workflow';
+import { PATCHES } from '../lifecycle/patches.js';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ReplayProgress } from '../../model/status.js';
 import {
@@ -28,7 +29,7 @@ import {
 import type { PipelineContext } from '../lifecycle/context.js';
 import type { ReplayCarried, ReplayRequest } from './carried.js';
 import {
-  DEFAULT_REPLAY_TIMING, replayCommandSignal, replayReportSignal, replayWorkflowId,
+  DEFAULT_REPLAY_TIMING, replayCommandSignal, replayProbeSignal, replayReportSignal, replayWorkflowId,
   type ReplayReport, type ReplayRunState, type ReplayTiming,
 } from './messages.js';
 import { isValidSpeedup } from './progress.js';
@@ -115,7 +116,17 @@ export class ReplayController {
   async run(): Promise<void> {
     for (;;) {
       // A new replay waits for the previous child to close, not just to report its end: they share the workflow id.
-      await condition(() => (this.pending !== null && this.child.name === 'none') || this.ctx.teardownRequested() || this.ctx.continueAsNewSuggested());
+      const wake = (): boolean => (this.pending !== null && this.child.name === 'none') || this.ctx.teardownRequested() || this.ctx.continueAsNewSuggested();
+      if (this.isInheritedChildActive() && patched(PATCHES.replayCloseProbe)) {
+        // A child started before continue-as-new cannot be watched from this run: terminated or cancelled,
+        // it sends no final report. Signalling a closed workflow fails, which tells this run it has ended.
+        if (!(await condition(wake, this.timing.closeProbeMs ?? DEFAULT_REPLAY_TIMING.closeProbeMs!))) {
+          await this.probeInheritedChild();
+          continue;
+        }
+      } else {
+        await condition(wake);
+      }
       if (this.ctx.teardownRequested() || this.ctx.continueAsNewSuggested()) return;
       const starting: ChildState = { name: 'starting', queued: [], stopQueued: false };
       this.child = starting;
@@ -151,6 +162,23 @@ export class ReplayController {
     }
     const ended = await condition(() => !this.isChildActive(), this.timing.maxChunkMs * 3 + 30_000);
     if (!ended) this.ctx.record({ kind: 'replay', message: `Replay child ${this.childId} did not confirm its stop; it stops at its next chunk` });
+  }
+
+  private isInheritedChildActive(): boolean {
+    const c = this.child;
+    return (c.name === 'running' || c.name === 'stopping') && !c.watched;
+  }
+
+  private async probeInheritedChild(): Promise<void> {
+    try {
+      await getExternalWorkflowHandle(this.childId).signal(replayProbeSignal);
+    } catch {
+      if (!this.isInheritedChildActive()) return;
+      const ended = this.isStopRequested() ? 'stopped' : 'failed';
+      const error = ended === 'failed' ? `replay child ${this.childId} closed without a final report (terminated, cancelled or timed out)` : null;
+      const base = this.progress ?? pendingProgress({ source: 'unknown', speedup: 1, paused: false }, this.ctx.nowIso());
+      this.onReport({ progress: { ...base, state: ended, error, eventsPerSecond: 0, updatedAt: this.ctx.nowIso() }, malformed: [], final: true });
+    }
   }
 
   /** The child's final report has not come yet (it is starting, replaying or stopping). */

@@ -20,12 +20,18 @@ export interface ReplayTiming {
   heartbeatTimeoutMs: number;
   /** Least time between two progress reports to the parent. */
   progressIntervalMs: number;
+  /**
+   * How often a pipeline run that inherited a replaying child (from before continue-as-new, so it
+   * cannot see it close) checks that the child is still open. Absent in timings written before it existed.
+   */
+  closeProbeMs?: number;
 }
 
 export const DEFAULT_REPLAY_TIMING: ReplayTiming = {
   maxChunkMs: 5_000,
   heartbeatTimeoutMs: 10_000,
   progressIntervalMs: 2_000,
+  closeProbeMs: 30_000,
 };
 
 /** The child's whole state: its input, and what it carries through its own continue-as-new. */
@@ -59,5 +65,7 @@ export interface ReplayReport {
 
 export const replayReportSignal = defineSignal<[ReplayReport]>('replayReport');
 export const replayCommandSignal = defineSignal<[ReplayControlRequest]>('replayCommand');
+/** Sent only to learn whether the child is still open (signalling a closed workflow fails); the child ignores it. */
+export const replayProbeSignal = defineSignal('replayProbe');
 export const replayStateQuery = defineQuery<ReplayRunState>('replayState');
 export const replayChildProgressQuery = defineQuery<ReplayProgress>('replayChildProgress');

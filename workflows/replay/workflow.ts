@@ -12,7 +12,7 @@ import type { ReplayActivities, ReplayChunkResult } from '../../activities/repla
 import type { ReplayState } from '../../model/status.js';
 import type { ReplayControlRequest } from '../contract.js';
 import {
-  replayChildProgressQuery, replayCommandSignal, replayReportSignal, replayStateQuery,
+  replayChildProgressQuery, replayCommandSignal, replayProbeSignal, replayReportSignal, replayStateQuery,
   type ReplayReport, type ReplayRunState,
 } from './messages.js';
 import { progressOf } from './progress.js';
@@ -52,6 +52,7 @@ export async function replayWorkflow(input: ReplayRunState): Promise<ReplayRepor
 
   setHandler(replayStateQuery, () => state);
   setHandler(replayChildProgressQuery, () => progressOf(state, phase, now()));
+  setHandler(replayProbeSignal, () => undefined);
   setHandler(replayCommandSignal, (cmd: ReplayControlRequest) => {
     switch (cmd.action) {
       case 'pause':

@@ -10,11 +10,12 @@
  * action's saga runs) → waiting …; stopped once teardown asked it to; held (does nothing
  * until a person resumes autoscaling) when its carried slice could not be read.
  */
-import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
+import { PATCHES } from '../lifecycle/patches.js';
 import type { CapacitySnapshot, ScalingResources } from '../../activities/scaling/types.js';
 import { kpusFor } from '../../model/spec.js';
 import { getPolicy } from '../../scaling/index.js';
-import type { Observation, ScalingPolicy } from '../../scaling/types.js';
+import type { MetricsSample, Observation, ScalingPolicy } from '../../scaling/types.js';
 import type { ScalingSpec } from '../../model/spec.js';
 import type { PipelineContext } from '../lifecycle/context.js';
 import { ScalingCalls } from './activities.js';
@@ -214,6 +215,9 @@ export class ScalingController {
     this.state.pendingOverride = null;
     const reasons = [pending.reason ?? 'manual override'];
     await this.act({ source: 'override', target: pending.target, reasons });
+    // Periods observed before and during the override describe the old capacity.
+    const period = this.state.settings.periodSeconds;
+    this.state.evidenceFrom = (Math.floor(this.nowSeconds() / period) + 1) * period;
   }
 
   private async tick(): Promise<void> {
@@ -236,8 +240,36 @@ export class ScalingController {
     state.shardUpdateTimes = quotaWindow(state.shardUpdateTimes, this.nowSeconds());
     ctx.status.shardUpdatesLast24h = state.shardUpdateTimes.length;
     // An override accepted while metrics were read goes first; the policy sees the next tick.
-    if (state.settings.paused || ctx.status.phase !== 'RUNNING' || this.isBusy()) return;
+    const inCharge = !(state.settings.paused || ctx.status.phase !== 'RUNNING' || this.isBusy());
+    if (!patched(PATCHES.scalingEvidence)) {
+      if (!inCharge) return;
+      await this.decideAndAct(samples, capacity);
+      return;
+    }
+    const period = state.settings.periodSeconds;
+    if (!inCharge) {
+      // What was seen while the policy was not in charge is never fed to it later as fresh.
+      state.evidenceFrom = (state.lastSampleTimestamp ?? Math.floor(this.nowSeconds() / period) * period) + period;
+      return;
+    }
+    const fresh = samples.filter((s) => s.timestamp >= (state.evidenceFrom ?? -Infinity));
+    // Every new period is evaluated, in order (like an alarm evaluating each period); an action ends
+    // the batch: the periods after it in this batch were observed before the action finished.
+    if (fresh.length === 0) {
+      await this.decideAndAct([], capacity);
+      return;
+    }
+    for (const sample of fresh) {
+      if (await this.decideAndAct([sample], capacity)) {
+        state.evidenceFrom = (Math.floor(this.nowSeconds() / period) + 1) * period;
+        return;
+      }
+    }
+  }
 
+  /** One policy decision on `samples`; true when it started an action. */
+  private async decideAndAct(samples: MetricsSample[], capacity: CapacitySnapshot): Promise<boolean> {
+    const { state, ctx } = this;
     const observation: Observation = {
       now: this.nowSeconds(),
       samples,
@@ -257,16 +289,17 @@ export class ScalingController {
       at: ctx.nowIso(), kind: 'decision', source: 'policy', before, after, target: acts ? target : null,
       outcome: acts ? 'ok' : 'none', reasons: decision.reasons,
     });
-    if (!acts) return;
+    if (!acts) return false;
     const outOfBounds = boundsViolation(target, state.settings);
     if (outOfBounds !== null) {
       addRecord(state, {
         at: ctx.nowIso(), kind: 'rejected', source: 'system', before, after, target, outcome: 'failed',
         reasons: [`policy asked for ${describeTarget(target)}: ${outOfBounds}`],
       });
-      return;
+      return false;
     }
     await this.act({ source: 'policy', target, reasons: decision.reasons });
+    return true;
   }
 
   private async act(request: ActionRequest): Promise<void> {

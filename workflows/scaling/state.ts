@@ -38,6 +38,12 @@ export interface ScalingState {
   pendingOverride: PendingOverride | null;
   /** Set when a rollback failed: autoscaling stays off until a person resumes it. */
   attention: string | null;
+  /**
+   * Periods starting before this (epoch s) were observed while the policy was not in charge
+   * (paused, DEGRADED, an override pending or an action running): they never reach it. Absent in
+   * slices written before it existed.
+   */
+  evidenceFrom?: number | null;
 }
 
 export function initialSettings(spec: PipelineSpec, policy: ScalingPolicy | undefined): AutoscalingSettings {

@@ -95,8 +95,31 @@ describe('verifyHealth', () => {
       ...names, shards: 2, parallelism: 3, periodSeconds: 1, actionStartedEpochMs: second, deadlineEpochMs: Date.now() + 3000,
     });
     expect(bad.healthy).toBe(false);
-    expect(bad.reasons.join('; ')).toMatch(/downtime is \d+ ms|fullRestarts climbing/);
+    expect(bad.reasons.join('; ')).toMatch(/downtime is \d+ ms|restarts rose from \d+ before the action to \d+/);
     expect(Date.now() - second).toBeLessThan(10_000);
+  });
+});
+
+describe('verifyHealth with CloudWatch publication delay (bounds from period + delay)', () => {
+  it('does not roll back a healthy change because its datapoints are not published yet; waits period + delay, then judges', async () => {
+    const delayed = await startEmulatedCloud({ flink: { updateApplicationMs: 300, jobTickMs: 100 }, cloudwatch: { publicationDelayMs: 3000 } });
+    try {
+      const verify = createScalingActivities({ ...delayed, pollIntervalMs: 100, publicationDelaySeconds: 3 });
+      const names = { streamName: 'vd-trips', applicationName: 'vd-hotspots' };
+      await createPipeline(delayed, names, 2, 1);
+      const start = Date.now();
+      const { capacity } = await verify.waitSettled({ ...names, deadlineEpochMs: Date.now() + 5000 });
+      await verify.applyParallelism({ applicationName: names.applicationName, targetParallelism: 2, expectedVersionId: capacity.applicationVersionId });
+      await verify.waitSettled({ ...names, deadlineEpochMs: Date.now() + 10_000 });
+      // The workflow's own deadline is already over: nothing after the restart can have been published yet.
+      const result = await verify.verifyHealth({ ...names, shards: 2, parallelism: 2, periodSeconds: 1, actionStartedEpochMs: start, deadlineEpochMs: Date.now() });
+      expect(result.healthy).toBe(true);
+      expect(result.reasons.join('; ')).toMatch(/downtime 0 ms|unknown, not a failure/);
+      // It waited for a full period after the change plus the delay before judging.
+      expect(Date.now() - start).toBeGreaterThanOrEqual(3000);
+    } finally {
+      await delayed.close();
+    }
   });
 });
 

@@ -23,6 +23,14 @@ export interface FakePipeline {
   };
   unhealthy: boolean;
   settleMs: number;
+  /**
+   * Records per second that periods overlapping an action in flight (from its first change to
+   * the end of its verification) report instead of `incomingPerSecond`: evidence that is stale
+   * once the action has finished.
+   */
+  spikeDuringActions?: number;
+  /** Epoch seconds [from, to) of each action in flight; `to` null while it runs. */
+  actions: Array<{ from: number; to: number | null }>;
 }
 
 export class FakeCloud {
@@ -37,6 +45,7 @@ export class FakeCloud {
       faults: { failUpdateApplication: 0, unhealthyUpdates: 0 },
       unhealthy: false,
       settleMs: init.settleMs ?? 300,
+      actions: [],
     };
     this.pipelines.set(streamName, p);
     return p;
@@ -58,11 +67,13 @@ export class FakeCloud {
 
   private sample(p: FakePipeline, timestamp: number, periodSeconds: number): MetricsSample {
     const processing = p.app.status === 'RUNNING' && !p.unhealthy;
+    const duringAction = p.actions.some((a) => timestamp + periodSeconds > a.from && (a.to === null || timestamp < a.to));
+    const incoming = duringAction && p.spikeDuringActions !== undefined ? p.spikeDuringActions : p.incomingPerSecond;
     return {
       timestamp, periodSeconds,
-      incomingRecords: p.incomingPerSecond * periodSeconds, incomingBytes: p.incomingPerSecond * periodSeconds * 300,
+      incomingRecords: incoming * periodSeconds, incomingBytes: incoming * periodSeconds * 300,
       writeProvisionedThroughputExceeded: 0, iteratorAgeMs: 0, millisBehindLatest: 0,
-      numRecordsInPerSecond: processing ? p.incomingPerSecond : 0, cpuUtilization: 50, kpus: p.app.currentParallelism + 1,
+      numRecordsInPerSecond: processing ? incoming : 0, cpuUtilization: 50, kpus: p.app.currentParallelism + 1,
       downtime: processing ? 0 : 1000, fullRestarts: p.unhealthy ? timestamp : 0,
     };
   }
@@ -92,6 +103,7 @@ export class FakeCloud {
         const p = this.get(streamName);
         if (p.stream.status === 'UPDATING' || p.stream.openShards === targetShards) return { called: false, message: 'already' };
         p.calls.push({ op: 'UpdateShardCount', target: targetShards });
+        p.actions.push({ from: Date.now() / 1000, to: null });
         p.stream.status = 'UPDATING';
         setTimeout(() => {
           p.stream = { status: 'ACTIVE', openShards: targetShards };
@@ -131,6 +143,7 @@ export class FakeCloud {
           () => p.stream.openShards === input.shards && p.app.currentParallelism === input.parallelism && p.app.status === 'RUNNING' && !p.unhealthy,
           input.deadlineEpochMs,
         );
+        for (const a of p.actions) a.to ??= Date.now() / 1000;
         return {
           healthy,
           reasons: healthy ? ['healthy'] : [p.unhealthy ? 'fullRestarts climbing' : 'capacity not reached'],

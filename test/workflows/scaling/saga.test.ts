@@ -94,6 +94,21 @@ describe('scaling action saga (real Temporal server, fake cloud)', () => {
     await finish(handle);
   });
 
+  it('never feeds the policy periods observed while an action ran: after it, only newer periods count', async () => {
+    // 20,000 records/s while the override runs would be far above 80 % of 3 shards, had the policy been in charge.
+    const fake = cloud.add('stale-trips', { shards: 2, parallelism: 1, incomingPerSecond: 0, settleMs: 2500 });
+    fake.spikeDuringActions = 20_000;
+    const handle = await startHost(h, 'stale', { scaling: { policy: 'article-step', cooldownSeconds: 0 } });
+    await handle.executeUpdate(scaleOverrideUpdate, { args: [{ shards: 3 }] });
+    await waitFor(handle, (_s, hist) => hist.some((r) => r.kind === 'verification'), 'the override verified');
+    // Several ticks (1 s) after the action: its stale periods never reached the policy.
+    await new Promise((r) => setTimeout(r, 5000));
+    const { history } = await waitFor(handle, () => true, 'the history');
+    expect(history.filter((r) => r.kind === 'decision' && r.outcome === 'ok')).toEqual([]);
+    expect(fake.calls).toEqual([{ op: 'UpdateShardCount', target: 3 }]);
+    await finish(handle);
+  });
+
   it('validates autoscaling changes and pauses the policy', async () => {
     cloud.add('cfg-trips', { shards: 8, parallelism: 1 });
     const handle = await startHost(h, 'cfg', { scaling: { policy: 'article-step' } });
