@@ -34,6 +34,7 @@ describe('loadConfig defaults (an empty environment is the local stack)', () => 
       region: 'us-east-1',
       endpoints: { kinesis: undefined, flink: undefined, cloudwatch: undefined },
       local: false,
+      publicationDelaySeconds: 120,
     });
   });
 
@@ -56,7 +57,13 @@ describe('loadConfig reads overrides', () => {
       region: 'eu-west-1',
       endpoints: { kinesis: 'http://127.0.0.1:4566', flink: 'http://127.0.0.1:4566', cloudwatch: 'http://127.0.0.1:4566' },
       local: true,
+      publicationDelaySeconds: 0,
     });
+  });
+
+  it('allows for CloudWatch\'s publication delay: 120 s against AWS, 0 against an emulator, or CLOUDWATCH_PUBLICATION_DELAY_SECONDS', () => {
+    expect(loadConfig({ CLOUDWATCH_PUBLICATION_DELAY_SECONDS: '60', AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }).aws.publicationDelaySeconds).toBe(60);
+    expect(() => loadConfig({ CLOUDWATCH_PUBLICATION_DELAY_SECONDS: '-5' })).toThrow(/CLOUDWATCH_PUBLICATION_DELAY_SECONDS.*whole number of seconds from 0 to 3600/);
   });
 
   it('lets a per-service endpoint win over AWS_ENDPOINT_URL', () => {
