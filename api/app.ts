@@ -48,6 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     callTimeoutMs: deps.callTimeoutMs ?? 10_000,
+    readCache: { freshMs: config.api.readFreshMs, maxStalenessMs: config.api.readMaxStalenessMs },
   });
   await app.register(openapiPlugin);
 

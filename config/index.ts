@@ -55,6 +55,12 @@ export interface ApiConfig {
   port: number;
   token: string | undefined;
   bodyLimitBytes: number;
+  /** Status reads younger than this are served from the API's cache without querying the workflow. */
+  readFreshMs: number;
+  /** The oldest status the API ever serves (stated in each response); older reads wait for the workflow. */
+  readMaxStalenessMs: number;
+  /** Mutating requests allowed per client (token or address) per minute. */
+  writeRateLimitPerMinute: number;
 }
 
 export interface EmulatorConfig {
@@ -119,6 +125,15 @@ function wholeSeconds(env: Env, name: string, fallback: number): number {
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value > 3600) throw new ConfigError(name, 'must be a whole number of seconds from 0 to 3600', raw);
   return value;
+}
+
+function readCacheBounds(env: Env): Pick<ApiConfig, 'readFreshMs' | 'readMaxStalenessMs'> {
+  const readFreshMs = positiveInt(env, 'API_READ_FRESH_MS', 1_000);
+  const readMaxStalenessMs = positiveInt(env, 'API_READ_MAX_STALENESS_MS', Math.max(10_000, readFreshMs));
+  if (readMaxStalenessMs < readFreshMs) {
+    throw new ConfigError('API_READ_MAX_STALENESS_MS', `must be at least API_READ_FRESH_MS (${readFreshMs})`, String(readMaxStalenessMs));
+  }
+  return { readFreshMs, readMaxStalenessMs };
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
@@ -238,6 +253,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       port: readPort(env, 'API_PORT', 3000),
       token: optionalText(env, 'API_TOKEN'),
       bodyLimitBytes: positiveInt(env, 'API_BODY_LIMIT_BYTES', 256 * 1024),
+      ...readCacheBounds(env),
+      writeRateLimitPerMinute: positiveInt(env, 'API_WRITE_RATE_LIMIT_PER_MINUTE', 120),
     },
     emulator: {
       host: text(env, 'EMULATOR_HOST', '127.0.0.1'),

@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { PipelineGateway } from '../temporal/pipelines.js';
+import { PipelineGateway, type PipelineGatewayOptions } from '../temporal/pipelines.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,6 +22,7 @@ export interface TemporalPluginOptions {
   namespace: string;
   taskQueue: string;
   callTimeoutMs: number;
+  readCache?: PipelineGatewayOptions['readCache'];
 }
 
 const temporalPlugin: FastifyPluginAsync<TemporalPluginOptions> = async (app, options) => {
@@ -32,6 +33,7 @@ const temporalPlugin: FastifyPluginAsync<TemporalPluginOptions> = async (app, op
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     callTimeoutMs: options.callTimeoutMs,
+    readCache: options.readCache,
   }));
   if (owned) {
     app.addHook('onClose', async () => {

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { PipelineSpecInput } from '../../model/spec.js';
 import type { TemporalConfig } from '../../config/index.js';
 import { pipelineWorkflowId } from '../../workflows/contract.js';
+import { withAge } from '../freshness.js';
 import { pipelineLinks } from '../links.js';
 import { BODY_PROBLEMS, PipelineParams, problemResponses } from '../schemas/common.js';
 import {
@@ -56,10 +57,16 @@ const pipelineRoutes: FastifyPluginAsyncTypebox<PipelineRoutesOptions> = async (
     schema: {
       tags: ['pipelines'],
       summary: 'Read a pipeline\'s status (the workflow\'s status query)',
+      description: 'Concurrent reads of one pipeline share one query, and an answer up to API_READ_FRESH_MS old is served from a cache; '
+        + 'when the workflow is slow to answer, the last answer is served as long as it is younger than API_READ_MAX_STALENESS_MS. '
+        + '`freshness` states the age and the bound; the `Age` header gives it in seconds.',
       params: PipelineParams,
       response: { 200: PipelineStatusResponse, ...problemResponses(400, 404) },
     },
-  }, async (request) => app.pipelines.status(request.params.id));
+  }, async (request, reply) => {
+    const read = await app.pipelines.status(request.params.id);
+    return { ...withAge(reply, read), freshness: read.freshness };
+  });
 
   app.get('/pipelines/:id/events', {
     schema: {
@@ -68,7 +75,7 @@ const pipelineRoutes: FastifyPluginAsyncTypebox<PipelineRoutesOptions> = async (
       params: PipelineParams,
       response: { 200: PipelineEventsResponse, ...problemResponses(400, 404) },
     },
-  }, async (request) => ({ id: request.params.id, events: await app.pipelines.events(request.params.id) }));
+  }, async (request, reply) => ({ id: request.params.id, events: withAge(reply, await app.pipelines.events(request.params.id)) }));
 
   app.delete('/pipelines/:id', {
     schema: {

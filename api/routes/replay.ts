@@ -1,6 +1,7 @@
 /** The taxi replay of a pipeline: start, pause/resume/stop, speedup, progress. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ProblemError } from '../errors.js';
+import { withAge } from '../freshness.js';
 import { BODY_PROBLEMS, PipelineParams, problemResponses } from '../schemas/common.js';
 import { ReplayControlParams, ReplayProgressResponse, ReplaySpeedupBody, ReplayStartBody } from '../schemas/replay.js';
 
@@ -41,8 +42,8 @@ const replayRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: PipelineParams,
       response: { 200: ReplayProgressResponse, ...problemResponses(400, 404) },
     },
-  }, async (request) => {
-    const progress = await app.pipelines.replayProgress(request.params.id);
+  }, async (request, reply) => {
+    const progress = withAge(reply, await app.pipelines.replayProgress(request.params.id));
     if (progress === null) {
       throw new ProblemError(404, 'no-replay', 'No replay', `Pipeline "${request.params.id}" has no replay; start one with POST /pipelines/${request.params.id}/replay.`);
     }

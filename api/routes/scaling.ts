@@ -1,6 +1,7 @@
 /** The scaling resource of a pipeline: manual overrides, autoscaling settings, history, metrics. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { invalidRequest } from '../errors.js';
+import { withAge } from '../freshness.js';
 import { policyParameterErrors } from '../validation.js';
 import { BODY_PROBLEMS, PipelineParams, problemResponses } from '../schemas/common.js';
 import {
@@ -54,7 +55,7 @@ const scalingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: PipelineParams,
       response: { 200: ScalingHistoryResponse, ...problemResponses(400, 404) },
     },
-  }, async (request) => ({ id: request.params.id, history: await app.pipelines.scalingHistory(request.params.id) }));
+  }, async (request, reply) => ({ id: request.params.id, history: withAge(reply, await app.pipelines.scalingHistory(request.params.id)) }));
 
   app.get('/pipelines/:id/metrics', {
     schema: {
@@ -63,7 +64,7 @@ const scalingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: PipelineParams,
       response: { 200: MetricsResponse, ...problemResponses(400, 404) },
     },
-  }, async (request) => ({ id: request.params.id, samples: await app.pipelines.metrics(request.params.id) }));
+  }, async (request, reply) => ({ id: request.params.id, samples: withAge(reply, await app.pipelines.metrics(request.params.id)) }));
 };
 
 export default scalingRoutes;

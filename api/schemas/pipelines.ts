@@ -6,6 +6,7 @@
 import { Type, type Static } from 'typebox';
 import { PIPELINE_ID_PATTERN, PipelineId } from '../../model/spec.js';
 import { PIPELINE_PHASES, type PipelineEvent, type PipelineStatus } from '../../model/status.js';
+import { FreshnessSchema } from '../freshness.js';
 import { PipelineLinks } from './common.js';
 
 export const PhaseSchema = Type.Enum([...PIPELINE_PHASES]);
@@ -65,7 +66,7 @@ const described = (description: string, nullable = false) => ({
   type: nullable ? ['object', 'null'] : 'object', additionalProperties: true, description,
 });
 
-export const PipelineStatusResponse = Type.Unsafe<PipelineStatus>({
+export const PipelineStatusResponse = Type.Unsafe<PipelineStatus & { freshness: Static<typeof FreshnessSchema> }>({
   type: 'object',
   description: 'The pipeline workflow\'s status query (model/status.ts PipelineStatus).',
   properties: {
@@ -83,8 +84,9 @@ export const PipelineStatusResponse = Type.Unsafe<PipelineStatus>({
     createdAt: Type.String(),
     updatedAt: Type.String(),
     continuedAsNewCount: Type.Integer(),
+    freshness: FreshnessSchema,
   },
-  required: ['id', 'phase'],
+  required: ['id', 'phase', 'freshness'],
   additionalProperties: true,
 });
 

@@ -8,7 +8,10 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import proto, { type temporal } from '@temporalio/proto';
 import { crossFieldErrors, resolveSpec, type PipelineSpec, type PipelineSpecInput } from '../../model/spec.js';
-import { PIPELINE_PHASES, type PipelinePhase } from '../../model/status.js';
+import {
+  PIPELINE_PHASES, type PipelineEvent, type PipelinePhase, type PipelineStatus, type ReplayProgress, type ScalingRecord,
+} from '../../model/status.js';
+import type { MetricsSample } from '../../scaling/types.js';
 import {
   PIPELINE_WORKFLOW_TYPE, applicationNameKey, autoscalingUpdate, pipelineIdKey, pipelinePhaseKey, pipelineStaticDetails,
   pipelineStaticSummary, streamNameKey, eventsQuery, metricsQuery, pipelineWorkflowId, replayControlUpdate,
@@ -18,12 +21,15 @@ import {
 import { conflict, invalidRequest, pipelineClosed, type FieldError } from '../errors.js';
 import { policyParameterErrors } from '../validation.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
+import { DEFAULT_READ_CACHE, ReadCache, type CachedRead, type ReadCacheOptions } from './read-cache.js';
 
 export interface PipelineGatewayOptions {
   namespace: string;
   taskQueue: string;
   /** How long a query or update may wait for the pipeline's worker before the API answers 503. */
   callTimeoutMs: number;
+  /** The read path's cache and staleness bound (defaults: DEFAULT_READ_CACHE). */
+  readCache?: Partial<ReadCacheOptions>;
 }
 
 export interface CreateResult {
@@ -85,10 +91,14 @@ function asPhase(value: unknown): PipelinePhase | null {
 }
 
 export class PipelineGateway {
+  private readonly reads: ReadCache;
+
   constructor(
     private readonly client: Client,
     private readonly options: PipelineGatewayOptions,
-  ) {}
+  ) {
+    this.reads = new ReadCache({ ...DEFAULT_READ_CACHE, ...options.readCache });
+  }
 
   /**
    * Starts the pipeline workflow unless one with this id runs already. The spec's hash
@@ -173,24 +183,25 @@ export class PipelineGateway {
     return { pipelines, nextPageToken: token };
   }
 
-  status(id: string) {
-    return this.bounded(() => this.handle(id).query(statusQuery));
+  /** Reads go through the read cache (coalesced, bounded staleness); see read-cache.ts. */
+  status(id: string): Promise<CachedRead<PipelineStatus>> {
+    return this.reads.read(id, 'status', () => this.bounded(() => this.handle(id).query(statusQuery)));
   }
 
-  events(id: string) {
-    return this.bounded(() => this.handle(id).query(eventsQuery));
+  events(id: string): Promise<CachedRead<PipelineEvent[]>> {
+    return this.reads.read(id, 'events', () => this.bounded(() => this.handle(id).query(eventsQuery)));
   }
 
-  metrics(id: string) {
-    return this.bounded(() => this.handle(id).query(metricsQuery));
+  metrics(id: string): Promise<CachedRead<MetricsSample[]>> {
+    return this.reads.read(id, 'metrics', () => this.bounded(() => this.handle(id).query(metricsQuery)));
   }
 
-  scalingHistory(id: string) {
-    return this.bounded(() => this.handle(id).query(scalingHistoryQuery));
+  scalingHistory(id: string): Promise<CachedRead<ScalingRecord[]>> {
+    return this.reads.read(id, 'scaling', () => this.bounded(() => this.handle(id).query(scalingHistoryQuery)));
   }
 
-  replayProgress(id: string) {
-    return this.bounded(() => this.handle(id).query(replayProgressQuery));
+  replayProgress(id: string): Promise<CachedRead<ReplayProgress | null>> {
+    return this.reads.read(id, 'replay', () => this.bounded(() => this.handle(id).query(replayProgressQuery)));
   }
 
   scale(id: string, request: ScaleOverrideRequest) {
@@ -212,10 +223,14 @@ export class PipelineGateway {
   /** Signals teardown. Resolves false when the workflow exists but has already closed. */
   async teardown(id: string, reason: string | undefined): Promise<{ alreadyClosed: boolean }> {
     const handle = this.handle(id);
-    const description = await handle.describe();
-    if (description.status.name !== 'RUNNING') return { alreadyClosed: true };
-    await handle.signal(teardownSignal, reason === undefined ? {} : { reason });
-    return { alreadyClosed: false };
+    try {
+      const description = await handle.describe();
+      if (description.status.name !== 'RUNNING') return { alreadyClosed: true };
+      await handle.signal(teardownSignal, reason === undefined ? {} : { reason });
+      return { alreadyClosed: false };
+    } finally {
+      this.reads.forget(id);
+    }
   }
 
   /** Temporal answers at all (used by /readyz). */
@@ -239,6 +254,9 @@ export class PipelineGateway {
       const closed = await this.handle(id).describe().then(() => true, () => false);
       if (closed) throw pipelineClosed(id);
       throw err;
+    } finally {
+      // Whatever the outcome, the next read asks the workflow: the caller reads its own write.
+      this.reads.forget(id);
     }
   }
 
