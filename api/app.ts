@@ -10,6 +10,7 @@ import logContextPlugin from './plugins/log-context.js';
 import openapiPlugin from './plugins/openapi.js';
 import problemsPlugin from './plugins/problems.js';
 import temporalPlugin, { type TemporalSource } from './plugins/temporal.js';
+import writeRateLimitPlugin from './plugins/write-rate-limit.js';
 import dashboardRoutes from './routes/dashboard.js';
 import healthRoutes from './routes/health.js';
 import hotspotRoutes from './routes/hotspots.js';
@@ -50,7 +51,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     callTimeoutMs: deps.callTimeoutMs ?? 10_000,
     readCache: { freshMs: config.api.readFreshMs, maxStalenessMs: config.api.readMaxStalenessMs },
   });
-  await app.register(openapiPlugin);
+  await app.register(writeRateLimitPlugin, { perMinute: config.api.writeRateLimitPerMinute });
+  await app.register(openapiPlugin, { authRequired: config.api.token !== undefined });
 
   await app.register(healthRoutes, { readinessTimeoutMs: deps.readinessTimeoutMs ?? 2_000 });
   await app.register(pipelineRoutes, { temporal: config.temporal });

@@ -49,6 +49,12 @@ export function invalidRequest(errors: FieldError[], detail?: string): ProblemEr
   return new ProblemError(400, 'validation', 'Invalid request', detail ?? summary, errors);
 }
 
+/** Valid against the schema, but breaks a rule that spans fields (which JSON Schema cannot state). */
+export function unprocessable(errors: FieldError[]): ProblemError {
+  const summary = errors.map((e) => `${e.field} ${e.rule}`).join('; ');
+  return new ProblemError(422, 'unprocessable', 'Inconsistent request', summary, errors);
+}
+
 export function pipelineNotFound(id: string): ProblemError {
   return new ProblemError(404, 'pipeline-not-found', 'Pipeline not found', `No pipeline with id "${id}".`);
 }
@@ -115,10 +121,33 @@ export function temporalProblem(err: unknown): ProblemError | undefined {
   return undefined;
 }
 
+interface AjvError {
+  instancePath: string;
+  schemaPath?: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * `anyOf: [{ required: [a] }, { required: [b] }]` ("set a, b or both") fails as one
+ * `required` per branch plus the `anyOf` itself; the caller should read one rule.
+ */
+function alternativesRequired(errors: AjvError[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const v of errors) {
+    const branch = v.schemaPath ? /^(.*\/anyOf)\/\d+\/required$/.exec(v.schemaPath) : null;
+    if (v.keyword !== 'required' || !branch || typeof v.params.missingProperty !== 'string') continue;
+    const key = `${v.instancePath}|${branch[1]}`;
+    groups.set(key, [...(groups.get(key) ?? []), v.params.missingProperty]);
+  }
+  return groups;
+}
+
 interface FastifyLikeError extends Error {
   code?: string;
   statusCode?: number;
-  validation?: Array<{ instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }>;
+  validation?: AjvError[];
   validationContext?: string;
 }
 
@@ -127,7 +156,14 @@ export function fieldErrors(err: FastifyLikeError): FieldError[] {
   const part = err.validationContext ?? 'body';
   const seen = new Set<string>();
   const out: FieldError[] = [];
+  const alternatives = alternativesRequired(err.validation ?? []);
+  for (const [key, names] of alternatives) {
+    const instancePath = key.slice(0, key.indexOf('|'));
+    out.push({ field: `${instancePath}/${names[0]}`, rule: `set at least one of ${names.join(', ')}`, in: part });
+  }
   for (const v of err.validation ?? []) {
+    const branch = v.schemaPath ? /^(.*\/anyOf)(\/\d+\/required)?$/.exec(v.schemaPath) : null;
+    if (branch && alternatives.has(`${v.instancePath}|${branch[1]}`)) continue;
     let field = v.instancePath || '/';
     let rule = v.message ?? v.keyword;
     if (v.keyword === 'required' && typeof v.params.missingProperty === 'string') {

@@ -97,3 +97,4 @@ if ! cli=$(find_temporal_cli); then
   cli=$(find_temporal_cli) || fail "the Temporal CLI build finished but ${CACHE_BIN}/temporal is missing."
 fi
 say "Temporal CLI: ${cli}"
+bash scripts/setup-fuzzer.sh

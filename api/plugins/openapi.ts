@@ -15,7 +15,12 @@ export const API_TAGS = [
   { name: 'dashboard', description: 'The HTML dashboard.' },
 ];
 
-const openapiPlugin: FastifyPluginAsync = async (app) => {
+export interface OpenapiPluginOptions {
+  /** Whether the server checks a bearer token: the document declares security only then, so clients and fuzzers see the truth. */
+  authRequired: boolean;
+}
+
+const openapiPlugin: FastifyPluginAsync<OpenapiPluginOptions> = async (app, { authRequired }) => {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -27,8 +32,9 @@ const openapiPlugin: FastifyPluginAsync = async (app) => {
           + '(not needed for /healthz, /readyz, the docs and the dashboard page).',
       },
       tags: API_TAGS,
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearerAuth: [] }],
+      ...(authRequired
+        ? { components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } }, security: [{ bearerAuth: [] }] }
+        : {}),
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -5,7 +5,7 @@ import type { TemporalConfig } from '../../config/index.js';
 import { pipelineWorkflowId } from '../../workflows/contract.js';
 import { withAge } from '../freshness.js';
 import { pipelineLinks } from '../links.js';
-import { BODY_PROBLEMS, PipelineParams, problemResponses } from '../schemas/common.js';
+import { PipelineParams, WRITE_PROBLEMS, problemResponses } from '../schemas/common.js';
 import {
   CreatePipelineHeaders, CreatePipelineResponse, ListPipelinesQuery, ListPipelinesResponse, PipelineEventsResponse,
   PipelineStatusResponse, TeardownQuery, TeardownResponse,
@@ -27,7 +27,7 @@ const pipelineRoutes: FastifyPluginAsyncTypebox<PipelineRoutesOptions> = async (
       response: {
         201: CreatePipelineResponse,
         200: CreatePipelineResponse,
-        ...problemResponses(...BODY_PROBLEMS, 409),
+        ...problemResponses(...WRITE_PROBLEMS, 409, 422),
       },
     },
   }, async (request, reply) => {
@@ -81,9 +81,14 @@ const pipelineRoutes: FastifyPluginAsyncTypebox<PipelineRoutesOptions> = async (
     schema: {
       tags: ['pipelines'],
       summary: 'Tear a pipeline down (asynchronous: 202, then watch its phase)',
+      description: 'Signals the pipeline workflow to tear down: a running scaling action is first brought to a safe end '
+        + '(finished or rolled back), then the Flink application and the stream are deleted unless the pipeline adopted them. '
+        + 'Answers 202 at once; follow `links.self` until `phase` is DELETED. Idempotent: repeating it, or deleting a pipeline '
+        + 'that has already finished, is 202 again with a message saying so. 404 when no pipeline ever had this id. '
+        + 'The id can be reused by a new POST /pipelines once the workflow has closed.',
       params: PipelineParams,
       querystring: TeardownQuery,
-      response: { 202: TeardownResponse, ...problemResponses(400, 404) },
+      response: { 202: TeardownResponse, ...problemResponses(400, 404, 429) },
     },
   }, async (request, reply) => {
     const { id } = request.params;

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ProblemError } from '../errors.js';
 import { withAge } from '../freshness.js';
-import { BODY_PROBLEMS, PipelineParams, problemResponses } from '../schemas/common.js';
+import { WRITE_PROBLEMS, PipelineParams, problemResponses } from '../schemas/common.js';
 import { ReplayControlParams, ReplayProgressResponse, ReplaySpeedupBody, ReplayStartBody } from '../schemas/replay.js';
 
 const replayRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -12,7 +12,7 @@ const replayRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Start the taxi replay into the pipeline\'s stream',
       params: PipelineParams,
       body: ReplayStartBody,
-      response: { 200: ReplayProgressResponse, ...problemResponses(...BODY_PROBLEMS, 404, 409) },
+      response: { 200: ReplayProgressResponse, ...problemResponses(...WRITE_PROBLEMS, 404, 409) },
     },
   }, async (request) => app.pipelines.startReplay(request.params.id, request.body));
 
@@ -21,7 +21,7 @@ const replayRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['replay'],
       summary: 'Pause, resume or stop the replay',
       params: ReplayControlParams,
-      response: { 200: ReplayProgressResponse, ...problemResponses(400, 404, 409) },
+      response: { 200: ReplayProgressResponse, ...problemResponses(400, 404, 409, 429) },
     },
   }, async (request) => app.pipelines.controlReplay(request.params.id, { action: request.params.action }));
 
@@ -31,7 +31,7 @@ const replayRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Change the replay speedup while it runs',
       params: PipelineParams,
       body: ReplaySpeedupBody,
-      response: { 200: ReplayProgressResponse, ...problemResponses(...BODY_PROBLEMS, 404, 409) },
+      response: { 200: ReplayProgressResponse, ...problemResponses(...WRITE_PROBLEMS, 404, 409) },
     },
   }, async (request) => app.pipelines.controlReplay(request.params.id, { action: 'speedup', speedup: request.body.speedup }));
 

@@ -1,9 +1,9 @@
 /** The scaling resource of a pipeline: manual overrides, autoscaling settings, history, metrics. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { invalidRequest } from '../errors.js';
+import { unprocessable } from '../errors.js';
 import { withAge } from '../freshness.js';
 import { policyParameterErrors } from '../validation.js';
-import { BODY_PROBLEMS, PipelineParams, problemResponses } from '../schemas/common.js';
+import { PipelineParams, WRITE_PROBLEMS, problemResponses } from '../schemas/common.js';
 import {
   AutoscalingChangeBody, AutoscalingSettingsResponse, MetricsResponse, ScaleRequest, ScaleResponse, ScalingHistoryResponse,
 } from '../schemas/scaling.js';
@@ -16,13 +16,10 @@ const scalingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'Answers with the accepted action, or 409 with the pipeline\'s reason when it refuses (e.g. more than 2× the open shards).',
       params: PipelineParams,
       body: ScaleRequest,
-      response: { 200: ScaleResponse, ...problemResponses(...BODY_PROBLEMS, 404, 409) },
+      response: { 200: ScaleResponse, ...problemResponses(...WRITE_PROBLEMS, 404, 409) },
     },
   }, async (request) => {
     const { shards, parallelism, reason } = request.body;
-    if (shards === undefined && parallelism === undefined) {
-      throw invalidRequest([{ field: '/shards', rule: 'set shards, parallelism or both', in: 'body' }]);
-    }
     return app.pipelines.scale(request.params.id, {
       ...(shards !== undefined ? { shards } : {}),
       ...(parallelism !== undefined ? { parallelism } : {}),
@@ -36,14 +33,14 @@ const scalingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Pause/resume autoscaling or change its policy, interval, cooldown, bounds and parameters',
       params: PipelineParams,
       body: AutoscalingChangeBody,
-      response: { 200: AutoscalingSettingsResponse, ...problemResponses(...BODY_PROBLEMS, 404, 409) },
+      response: { 200: AutoscalingSettingsResponse, ...problemResponses(...WRITE_PROBLEMS, 404, 409, 422) },
     },
   }, async (request) => {
     const { policy, parameters } = request.body;
     // With a new policy in the same request its parameters can be judged here; otherwise the workflow judges them against the policy in force.
     if (policy !== undefined && parameters !== undefined) {
       const errors = policyParameterErrors(policy, parameters, '/parameters');
-      if (errors.length > 0) throw invalidRequest(errors);
+      if (errors.length > 0) throw unprocessable(errors);
     }
     return app.pipelines.changeAutoscaling(request.params.id, request.body);
   });

@@ -12,7 +12,12 @@ export const ScaleRequest = Type.Object(
     parallelism: Type.Optional(Type.Integer({ minimum: 1, maximum: 256, description: 'Target Flink parallelism.' })),
     reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   },
-  { additionalProperties: false, description: 'A manual capacity target; set shards, parallelism or both.' },
+  {
+    additionalProperties: false,
+    // The schema itself says "at least one target", so a generated client or a fuzzer never sends a body the API refuses.
+    anyOf: [{ required: ['shards'] }, { required: ['parallelism'] }],
+    description: 'A manual capacity target; set shards, parallelism or both.',
+  },
 );
 export type ScaleRequest = Static<typeof ScaleRequest>;
 

@@ -18,7 +18,7 @@ import {
   replayProgressQuery, scaleOverrideUpdate, scalingHistoryQuery, startReplayUpdate, statusQuery, teardownSignal,
   type AutoscalingChange, type PipelineWorkflow, type ReplayControlRequest, type ReplayStartRequest, type ScaleOverrideRequest,
 } from '../../workflows/contract.js';
-import { conflict, invalidRequest, pipelineClosed, type FieldError } from '../errors.js';
+import { conflict, invalidRequest, pipelineClosed, unprocessable, type FieldError } from '../errors.js';
 import { policyParameterErrors } from '../validation.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 import { DEFAULT_READ_CACHE, ReadCache, type CachedRead, type ReadCacheOptions } from './read-cache.js';
@@ -116,7 +116,7 @@ export class PipelineGateway {
       ...crossFieldErrors(spec).map(([field, rule]) => ({ field, rule, in: 'body' })),
       ...policyParameterErrors(spec.scaling.policy, spec.scaling.parameters, '/scaling/parameters'),
     ];
-    if (specErrors.length > 0) throw invalidRequest(specErrors);
+    if (specErrors.length > 0) throw unprocessable(specErrors);
     const workflowId = pipelineWorkflowId(id);
     const hash = specHash(spec);
     try {

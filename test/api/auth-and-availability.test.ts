@@ -94,10 +94,11 @@ describe('Temporal unreachable', () => {
     ['GET', '/pipelines/down-1', undefined],
     ['DELETE', '/pipelines/down-1', undefined],
     ['POST', '/pipelines/down-1/scale', { shards: 2 }],
-  ] as const)('answers %s %s with 503 problem+json, without naming the address', async (method, url, payload) => {
+  ] as const)('answers %s %s with 503 problem+json and Retry-After, without naming the address', async (method, url, payload) => {
     const started = Date.now();
     const response = await app.inject({ method, url, ...(payload ? { payload } : {}) });
     expect(response.statusCode).toBe(503);
+    expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.json()).toMatchObject({ status: 503, instance: url });
     expect(response.body).not.toContain(address.split(':')[1]!);

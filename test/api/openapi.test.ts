@@ -44,6 +44,17 @@ describe('OpenAPI document', () => {
     await api?.close();
   });
 
+  it('declares bearer security when the server has an API_TOKEN', async () => {
+    const secured = await startTestApi({ env: { API_TOKEN: 'openapi-test-token' } });
+    try {
+      const securedDoc = (await secured.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+      expect(securedDoc.security).toEqual([{ bearerAuth: [] }]);
+      expect(securedDoc.paths['/healthz'].get.security).toEqual([]);
+    } finally {
+      await secured.close();
+    }
+  });
+
   it('is a valid OpenAPI 3.1 document', async () => {
     const result = await new Validator().validate(structuredClone(doc));
     expect(result.errors ?? []).toEqual([]);
@@ -63,11 +74,41 @@ describe('OpenAPI document', () => {
     const body = create.requestBody.content['application/json'].schema;
     expect(body.additionalProperties).toBe(false);
     expect(body.properties.stream.properties.shardCount).toMatchObject({ minimum: 1, maximum: 10000, default: 8 });
-    expect(Object.keys(create.responses).sort()).toEqual(['200', '201', '400', '401', '409', '413', '415', '503']);
+    expect(Object.keys(create.responses).sort()).toEqual(['200', '201', '400', '401', '409', '413', '415', '422', '429', '503']);
+    expect(Object.keys(create.responses['400'].content)).toEqual(['application/problem+json']);
     expect(create.parameters.some((p: { in: string; name: string }) => p.in === 'header' && p.name === 'idempotency-key')).toBe(true);
     const list = doc.paths['/pipelines'].get;
     expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['nextPageToken', 'pageSize', 'phase']);
     expect(doc.paths['/pipelines/{id}/scale'].post.responses['409'].description).toMatch(/refused/);
+  });
+
+  it('declares no security while the server has no API_TOKEN (clients see what the server does)', () => {
+    expect(doc.security).toBeUndefined();
+    expect(doc.components?.securitySchemes).toBeUndefined();
+  });
+
+  it('documents every problem response as application/problem+json, as it is served', () => {
+    const wrongMediaTypes: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, { content?: object }> }>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        for (const [status, response] of Object.entries(op.responses)) {
+          if (Number(status) >= 400 && Object.keys(response.content ?? {}).join() !== 'application/problem+json') wrongMediaTypes.push(`${method} ${path} ${status}`);
+        }
+      }
+    }
+    expect(wrongMediaTypes).toEqual([]);
+  });
+
+  it('says what DELETE does: asynchronous, idempotent, and when the id can be reused', () => {
+    const description = doc.paths['/pipelines/{id}'].delete.description as string;
+    expect(description).toMatch(/202/);
+    expect(description).toMatch(/Idempotent/);
+    expect(description).toMatch(/DELETED/);
+  });
+
+  it('states at least one scale target in the schema, not only in the handler', () => {
+    expect(doc.paths['/pipelines/{id}/scale'].post.requestBody.content['application/json'].schema.anyOf)
+      .toEqual([{ required: ['shards'] }, { required: ['parallelism'] }]);
   });
 
   it('serves the Swagger UI at /docs', async () => {

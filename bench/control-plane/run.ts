@@ -1,0 +1,234 @@
+/**
+ * `npm run bench:control-plane [-- --pipelines 200 --minutes 10 --interval 10]`: one
+ * worker carrying many pipelines against the emulator (no replay), as one would run it
+ * in production — separate worker, API and Temporal processes. Measures:
+ * create N at once (time to all RUNNING), the steady state (worker CPU/RSS, workflow-task
+ * durations, tick lateness, AWS calls/s per API), the read path under load (autocannon),
+ * delete N at once (time to all DELETED), task timeouts and history sizes. Writes
+ * bench/out/control-plane.json and its section of docs/reliability.md.
+ */
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { analyseHistory, distribution, type HistoryFacts } from './history.js';
+import { nodeChildOf, ProcSampler } from './proc-stats.js';
+import { benchListReads, benchStatusReads, type ReadRun } from './reads.js';
+import { markdown, type ControlPlaneResult } from './summary.js';
+import { writeDocSection, writeJson } from './report.js';
+import { startBenchStack, TASK_QUEUE, type BenchStack } from './stack.js';
+
+const { values: args } = parseArgs({
+  options: {
+    pipelines: { type: 'string', default: '200' },
+    minutes: { type: 'string', default: '10' },
+    interval: { type: 'string', default: '10' },
+    'read-seconds': { type: 'string', default: '30' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const PIPELINES = Number(args.pipelines);
+const MINUTES = Number(args.minutes);
+const INTERVAL = Number(args.interval);
+const READ_SECONDS = Number(args['read-seconds']);
+
+const log = (line: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function spec(id: string) {
+  return {
+    id,
+    stream: { shardCount: 1 },
+    application: { parallelism: 1 },
+    // Bounds pinned to the current capacity: the loop reads, decides and records every tick, but the
+    // benchmark measures the control plane's own cost, not scaling actions.
+    scaling: { intervalSeconds: INTERVAL, limits: { minShards: 1, maxShards: 1, minParallelism: 1, maxParallelism: 1 } },
+  };
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(500);
+  }
+  return Date.now() - started;
+}
+
+async function countWhere(client: Client, condition: string): Promise<number> {
+  return (await client.workflow.count(`TaskQueue = '${TASK_QUEUE}' AND ${condition}`)).count;
+}
+
+async function createAll(stack: BenchStack, ids: string[]): Promise<Record<string, number>> {
+  const statuses: Record<string, number> = {};
+  await Promise.all(ids.map(async (id) => {
+    const response = await fetch(`${stack.apiUrl}/pipelines`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec(id)),
+    });
+    await response.body?.cancel();
+    statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+  }));
+  return statuses;
+}
+
+async function deleteAll(stack: BenchStack, ids: string[]): Promise<Record<string, number>> {
+  const statuses: Record<string, number> = {};
+  await Promise.all(ids.map(async (id) => {
+    const response = await fetch(`${stack.apiUrl}/pipelines/${id}`, { method: 'DELETE' });
+    await response.body?.cancel();
+    statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+  }));
+  return statuses;
+}
+
+function callsPerApi(stack: BenchStack, fromMs: number, toMs: number) {
+  const window = stack.emulator.admin.calls({ since: fromMs }).filter((c) => c.time < toMs);
+  const seconds = (toMs - fromMs) / 1000;
+  const perApi = new Map<string, { calls: number; errors: number; perSecond: Map<number, number> }>();
+  for (const call of window) {
+    const key = `${call.service}.${call.operation}`;
+    const entry = perApi.get(key) ?? { calls: 0, errors: 0, perSecond: new Map() };
+    entry.calls++;
+    if (call.outcome === 'error') entry.errors++;
+    const second = Math.floor(call.time / 1000);
+    entry.perSecond.set(second, (entry.perSecond.get(second) ?? 0) + 1);
+    perApi.set(key, entry);
+  }
+  return [...perApi.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([api, e]) => ({
+    api,
+    calls: e.calls,
+    errors: e.errors,
+    meanPerSecond: Math.round((e.calls / seconds) * 100) / 100,
+    peakPerSecond: Math.max(...e.perSecond.values()),
+  }));
+}
+
+async function collectHistories(client: Client, ids: string[]): Promise<HistoryFacts[]> {
+  const facts: HistoryFacts[] = [];
+  // A few at a time: 200 full histories at once would itself be a load test of the dev server.
+  for (let i = 0; i < ids.length; i += 10) {
+    const batch = ids.slice(i, i + 10);
+    const results = await Promise.all(batch.map(async (id) => {
+      const runs: HistoryFacts[] = [];
+      for await (const execution of client.workflow.list({ query: `WorkflowId = 'pipeline-${id}'` })) {
+        const history = await client.workflow.getHandle(`pipeline-${id}`, execution.runId).fetchHistory();
+        runs.push(analyseHistory(`pipeline-${id}`, history.events ?? []));
+      }
+      return runs;
+    }));
+    facts.push(...results.flat());
+  }
+  return facts;
+}
+
+async function main(): Promise<void> {
+  const loadBefore = loadavg();
+  log(`control-plane benchmark: ${PIPELINES} pipelines, ${MINUTES} min steady, ${INTERVAL} s ticks; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')}`);
+  const stack = await startBenchStack({ emulatorProfile: 'test', log });
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection, namespace: stack.namespace });
+  const workerPid = await nodeChildOf(stack.worker.pid as number);
+  const apiPid = await nodeChildOf(stack.api.pid as number);
+  try {
+    const ids = Array.from({ length: PIPELINES }, (_, i) => `bench-${String(i).padStart(3, '0')}`);
+
+    log(`creating ${PIPELINES} pipelines at once…`);
+    const createStarted = Date.now();
+    const createStatuses = await createAll(stack, ids);
+    const createAnsweredMs = Date.now() - createStarted;
+    const toRunningMs = await waitFor('all pipelines RUNNING', async () => (await countWhere(client, `PipelinePhase = 'RUNNING'`)) >= PIPELINES, 20 * 60_000)
+      + createAnsweredMs;
+    log(`all ${PIPELINES} RUNNING after ${(toRunningMs / 1000).toFixed(1)} s (POSTs answered in ${(createAnsweredMs / 1000).toFixed(1)} s: ${JSON.stringify(createStatuses)})`);
+
+    const workerCpu = new ProcSampler(workerPid);
+    const apiCpu = new ProcSampler(apiPid);
+    await workerCpu.start();
+    await apiCpu.start();
+    const steadyStart = Date.now();
+    const steadyEnd = steadyStart + MINUTES * 60_000;
+
+    // The read benchmarks run inside the steady window, after a minute of it (or a sixth of a short run).
+    await sleep(Math.min(60_000, (MINUTES * 60_000) / 6));
+    log(`read path: GET /pipelines/:id at 200/s from 20 connections for ${READ_SECONDS} s…`);
+    const statusReads: ReadRun = await benchStatusReads(stack.apiUrl, ids, { rate: 200, connections: 20, seconds: READ_SECONDS });
+    log(`  p50 ${statusReads.latencyMs.p50} ms, p99 ${statusReads.latencyMs.p99} ms, 5xx ${statusReads.errors5xx}`);
+    log(`visibility: GET /pipelines at 50/s from 10 connections for ${READ_SECONDS} s…`);
+    const listReads: ReadRun = await benchListReads(stack.apiUrl, { rate: 50, connections: 10, seconds: READ_SECONDS });
+    log(`  p50 ${listReads.latencyMs.p50} ms, p99 ${listReads.latencyMs.p99} ms, 5xx ${listReads.errors5xx}`);
+
+    while (Date.now() < steadyEnd) {
+      await sleep(Math.min(30_000, steadyEnd - Date.now()));
+      const last = workerCpu.samples.at(-1);
+      log(`steady: ${Math.round((Date.now() - steadyStart) / 1000)} s; worker CPU ${last?.cpuPercentOfOneCore ?? '?'} %, RSS ${last?.rssMb ?? '?'} MB`);
+    }
+    workerCpu.stop();
+    apiCpu.stop();
+    const loadDuring = loadavg();
+    const awsCalls = callsPerApi(stack, steadyStart, steadyEnd);
+
+    log(`deleting ${PIPELINES} pipelines at once…`);
+    const deleteStarted = Date.now();
+    const deleteStatuses = await deleteAll(stack, ids);
+    const toDeletedMs = await waitFor('all pipelines closed', async () => (await countWhere(client, `ExecutionStatus = 'Running'`)) === 0, 20 * 60_000);
+    const deletedPhase = await countWhere(client, `PipelinePhase = 'DELETED'`);
+    log(`all closed after ${((Date.now() - deleteStarted) / 1000).toFixed(1)} s; ${deletedPhase} in phase DELETED (${JSON.stringify(deleteStatuses)})`);
+
+    log('reading the histories…');
+    const histories = await collectHistories(client, ids);
+    const result: ControlPlaneResult = {
+      generatedAt: new Date().toISOString(),
+      machine: { loadAverageBefore: loadBefore, loadAverageEndOfSteady: loadDuring, note: 'shared 2-core machine, loaded by other work' },
+      parameters: { pipelines: PIPELINES, steadyMinutes: MINUTES, intervalSeconds: INTERVAL, emulatorProfile: 'test', replay: false },
+      create: { statuses: createStatuses, postsAnsweredMs: createAnsweredMs, allRunningMs: toRunningMs },
+      delete: { statuses: deleteStatuses, allClosedMs: toDeletedMs, inPhaseDeleted: deletedPhase },
+      worker: {
+        cpuPercentOfOneCore: distribution(workerCpu.samples.map((s) => s.cpuPercentOfOneCore)),
+        meanCpuPercentOfOneCore: mean(workerCpu.samples.map((s) => s.cpuPercentOfOneCore)),
+        rssMb: distribution(workerCpu.samples.map((s) => s.rssMb)),
+        slowTaskWarnings: stack.workerLines.filter((l) => /exceeded|timed out|TimedOut/i.test(l)).length,
+      },
+      api: { cpuPercentOfOneCore: distribution(apiCpu.samples.map((s) => s.cpuPercentOfOneCore)) },
+      workflowTasks: {
+        runMs: distribution(histories.flatMap((h) => h.taskRunMs)),
+        over1s: histories.reduce((n, h) => n + h.taskRunMs.filter((d) => d > 1000).length, 0),
+        waitMs: distribution(histories.flatMap((h) => h.taskWaitMs)),
+        timeouts: histories.reduce((n, h) => n + h.taskTimeouts, 0),
+        failures: histories.reduce((n, h) => n + h.taskFailures, 0),
+      },
+      ticks: { latenessMs: distribution(histories.flatMap((h) => h.tickLatenessMs)) },
+      histories: {
+        runs: histories.length,
+        largestEvents: histories.reduce((n, h) => Math.max(n, h.events), 0),
+        meanEvents: mean(histories.map((h) => h.events)),
+        continuedAsNew: histories.filter((h) => h.continuedAsNew).length,
+        eventsPerTick: eventsPerTick(histories),
+      },
+      awsCallsDuringSteady: awsCalls,
+      reads: { status: statusReads, list: listReads },
+    };
+    if (!args['no-write']) {
+      const path = await writeJson('bench/out/control-plane.json', result);
+      await writeDocSection('control-plane', markdown(result));
+      log(`wrote ${path} and the control-plane section of docs/reliability.md`);
+    }
+    log(JSON.stringify({ workflowTasks: result.workflowTasks, ticks: result.ticks, worker: result.worker }, null, 2));
+  } finally {
+    await connection.close();
+    await stack.stop();
+  }
+}
+
+function mean(values: number[]): number {
+  return values.length === 0 ? NaN : Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10;
+}
+
+/** History events per control-loop tick, from the pipeline with the most ticks. */
+function eventsPerTick(histories: HistoryFacts[]): number {
+  const busiest = histories.reduce<HistoryFacts | undefined>((best, h) => (!best || h.tickLatenessMs.length > best.tickLatenessMs.length ? h : best), undefined);
+  if (!busiest || busiest.tickLatenessMs.length === 0) return NaN;
+  return Math.round((busiest.events / busiest.tickLatenessMs.length) * 10) / 10;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`control-plane benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
