@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import { truthfulRequestSchemas } from '../openapi-truth.js';
 
 export const API_TAGS = [
   { name: 'pipelines', description: 'Create, list, read and tear down pipelines.' },
@@ -22,6 +23,7 @@ export interface OpenapiPluginOptions {
 
 const openapiPlugin: FastifyPluginAsync<OpenapiPluginOptions> = async (app, { authRequired }) => {
   await app.register(swagger, {
+    transform: truthfulRequestSchemas,
     openapi: {
       openapi: '3.1.0',
       info: {

@@ -5,7 +5,7 @@
  * `Allow`, not a 404. A 503 carries Retry-After: it is always a passing condition
  * (Temporal restarting, a worker busy), and clients should come back rather than give up.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { PROBLEM_CONTENT_TYPE, toProblem, type Problem } from '../errors.js';
 
@@ -35,15 +35,8 @@ const problemsPlugin: FastifyPluginAsync = async (app) => {
     known.set(route.url, entry);
   });
 
-  app.setErrorHandler(async (error, request, reply) => {
-    const problem = toProblem(error, request.url.split('?')[0] ?? request.url);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ status: problem.status, problemType: problem.type }, problem.detail);
-    if (problem.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
-  });
-
-  app.setNotFoundHandler(async (request, reply) => {
+  /** No route for this method and path: 405 with Allow when the path exists with other methods, else 404. */
+  const unmatched = (request: FastifyRequest, reply: FastifyReply) => {
     const instance = request.url.split('?')[0] ?? request.url;
     const allowed = new Set<string>();
     for (const { pattern, methods } of known.values()) {
@@ -68,7 +61,20 @@ const problemsPlugin: FastifyPluginAsync = async (app) => {
       instance,
     };
     return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem);
+  };
+
+  app.setErrorHandler(async (error, request, reply) => {
+    // A request with no route can still fail before the not-found handler runs (e.g. a body
+    // method such as QUERY without Content-Type): it is answered as unmatched all the same.
+    if (request.is404) return unmatched(request, reply);
+    const problem = toProblem(error, request.url.split('?')[0] ?? request.url);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ status: problem.status, problemType: problem.type }, problem.detail);
+    if (problem.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
   });
+
+  app.setNotFoundHandler(async (request, reply) => unmatched(request, reply));
 };
 
 export default fp(problemsPlugin, { name: 'problems' });

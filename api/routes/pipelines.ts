@@ -42,7 +42,7 @@ const pipelineRoutes: FastifyPluginAsyncTypebox<PipelineRoutesOptions> = async (
       tags: ['pipelines'],
       summary: 'List pipelines from Temporal visibility',
       querystring: ListPipelinesQuery,
-      response: { 200: ListPipelinesResponse, ...problemResponses(400) },
+      response: { 200: ListPipelinesResponse, ...problemResponses(400, 422) },
     },
   }, async (request) => {
     const { phase, pageSize, nextPageToken } = request.query;
@@ -61,7 +61,7 @@ const pipelineRoutes: FastifyPluginAsyncTypebox<PipelineRoutesOptions> = async (
         + 'when the workflow is slow to answer, the last answer is served as long as it is younger than API_READ_MAX_STALENESS_MS. '
         + '`freshness` states the age and the bound; the `Age` header gives it in seconds.',
       params: PipelineParams,
-      response: { 200: PipelineStatusResponse, ...problemResponses(400, 404) },
+      response: { 200: PipelineStatusResponse, ...problemResponses(400, 404, 409) },
     },
   }, async (request, reply) => {
     const read = await app.pipelines.status(request.params.id);
@@ -73,7 +73,7 @@ const pipelineRoutes: FastifyPluginAsyncTypebox<PipelineRoutesOptions> = async (
       tags: ['pipelines'],
       summary: 'Read a pipeline\'s lifecycle events (bounded list, oldest first)',
       params: PipelineParams,
-      response: { 200: PipelineEventsResponse, ...problemResponses(400, 404) },
+      response: { 200: PipelineEventsResponse, ...problemResponses(400, 404, 409) },
     },
   }, async (request, reply) => ({ id: request.params.id, events: withAge(reply, await app.pipelines.events(request.params.id)) }));
 
@@ -88,7 +88,7 @@ const pipelineRoutes: FastifyPluginAsyncTypebox<PipelineRoutesOptions> = async (
         + 'The id can be reused by a new POST /pipelines once the workflow has closed.',
       params: PipelineParams,
       querystring: TeardownQuery,
-      response: { 202: TeardownResponse, ...problemResponses(400, 404, 429) },
+      response: { 202: TeardownResponse, ...problemResponses(400, 404, 409, 429) },
     },
   }, async (request, reply) => {
     const { id } = request.params;

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ProblemError } from '../errors.js';
 import { withAge } from '../freshness.js';
 import { WRITE_PROBLEMS, PipelineParams, problemResponses } from '../schemas/common.js';
-import { ReplayControlParams, ReplayProgressResponse, ReplaySpeedupBody, ReplayStartBody } from '../schemas/replay.js';
+import { REPLAY_CONTROLS, ReplayProgressResponse, ReplaySpeedupBody, ReplayStartBody } from '../schemas/replay.js';
 
 const replayRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/pipelines/:id/replay', {
@@ -16,14 +16,18 @@ const replayRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => app.pipelines.startReplay(request.params.id, request.body));
 
-  app.post('/pipelines/:id/replay/:action', {
-    schema: {
-      tags: ['replay'],
-      summary: 'Pause, resume or stop the replay',
-      params: ReplayControlParams,
-      response: { 200: ReplayProgressResponse, ...problemResponses(400, 404, 409, 429) },
-    },
-  }, async (request) => app.pipelines.controlReplay(request.params.id, { action: request.params.action }));
+  // One path per control rather than `/replay/:action`: a parameter there would also swallow
+  // `POST /replay/speedup` (a PUT-only path) and answer it 400 instead of 405.
+  for (const action of REPLAY_CONTROLS) {
+    app.post(`/pipelines/:id/replay/${action}`, {
+      schema: {
+        tags: ['replay'],
+        summary: `${action[0]?.toUpperCase()}${action.slice(1)} the replay`,
+        params: PipelineParams,
+        response: { 200: ReplayProgressResponse, ...problemResponses(400, 404, 409, 429) },
+      },
+    }, async (request) => app.pipelines.controlReplay(request.params.id, { action }));
+  }
 
   app.put('/pipelines/:id/replay/speedup', {
     schema: {
@@ -40,7 +44,7 @@ const replayRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['replay'],
       summary: 'Replay progress',
       params: PipelineParams,
-      response: { 200: ReplayProgressResponse, ...problemResponses(400, 404) },
+      response: { 200: ReplayProgressResponse, ...problemResponses(400, 404, 409) },
     },
   }, async (request, reply) => {
     const progress = withAge(reply, await app.pipelines.replayProgress(request.params.id));

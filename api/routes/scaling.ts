@@ -50,7 +50,7 @@ const scalingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['scaling'],
       summary: 'Scaling history: decisions, actions, verifications and rollbacks with reasons',
       params: PipelineParams,
-      response: { 200: ScalingHistoryResponse, ...problemResponses(400, 404) },
+      response: { 200: ScalingHistoryResponse, ...problemResponses(400, 404, 409) },
     },
   }, async (request, reply) => ({ id: request.params.id, history: withAge(reply, await app.pipelines.scalingHistory(request.params.id)) }));
 
@@ -59,7 +59,7 @@ const scalingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['scaling'],
       summary: 'The recent metric samples the control loop observed',
       params: PipelineParams,
-      response: { 200: MetricsResponse, ...problemResponses(400, 404) },
+      response: { 200: MetricsResponse, ...problemResponses(400, 404, 409) },
     },
   }, async (request, reply) => ({ id: request.params.id, samples: withAge(reply, await app.pipelines.metrics(request.params.id)) }));
 };

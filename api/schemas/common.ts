@@ -31,7 +31,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing or wrong bearer token (only when API_TOKEN is set).',
   404: 'Unknown pipeline.',
   405: 'The path exists but not with this method; `Allow` lists the methods it has.',
-  409: 'Conflict, or the pipeline refused the request (its message is in `detail`).',
+  409: 'Conflict, or the pipeline refused the request (its message is in `detail`); on a read, the pipeline\'s workflow was closed in a way that cannot answer (e.g. terminated).',
   413: 'Request body too large.',
   415: 'Unsupported media type (send application/json).',
   422: 'Valid against the schema but breaks a rule across fields (e.g. parallelism needing more KPUs than maxKpus): `errors` names each.',

@@ -1,6 +1,6 @@
 /** Schemas of the replay resource: start, controls, progress. */
 import { Type } from 'typebox';
-import { PipelineId, ReplaySpec } from '../../model/spec.js';
+import { ReplaySpec } from '../../model/spec.js';
 import type { ReplayProgress } from '../../model/status.js';
 import type { ReplayStartRequest } from '../../workflows/contract.js';
 import { patchOf, withoutDefault } from './patch.js';
@@ -13,13 +13,7 @@ export const ReplaySpeedupBody = Type.Object(
   { additionalProperties: false, description: 'New speedup for the running replay.' },
 );
 
-export const ReplayControlParams = Type.Object(
-  {
-    id: PipelineId,
-    action: Type.Enum(['pause', 'resume', 'stop']),
-  },
-  { additionalProperties: false },
-);
+export const REPLAY_CONTROLS = ['pause', 'resume', 'stop'] as const;
 
 export const ReplayProgressResponse = Type.Unsafe<ReplayProgress>({
   type: 'object',

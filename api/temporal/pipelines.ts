@@ -18,7 +18,7 @@ import {
   replayProgressQuery, scaleOverrideUpdate, scalingHistoryQuery, startReplayUpdate, statusQuery, teardownSignal,
   type AutoscalingChange, type PipelineWorkflow, type ReplayControlRequest, type ReplayStartRequest, type ScaleOverrideRequest,
 } from '../../workflows/contract.js';
-import { conflict, invalidRequest, pipelineClosed, unprocessable, type FieldError } from '../errors.js';
+import { conflict, pipelineClosed, unprocessable, type FieldError } from '../errors.js';
 import { policyParameterErrors } from '../validation.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 import { DEFAULT_READ_CACHE, ReadCache, type CachedRead, type ReadCacheOptions } from './read-cache.js';
@@ -108,7 +108,7 @@ export class PipelineGateway {
    */
   async create(input: PipelineSpecInput, idempotencyKey: string | undefined): Promise<CreateResult> {
     if (input.id !== undefined && idempotencyKey !== undefined && input.id !== idempotencyKey) {
-      throw invalidRequest([{ field: '/id', rule: 'must equal the Idempotency-Key header when both are given', in: 'body' }]);
+      throw unprocessable([{ field: '/id', rule: 'must equal the Idempotency-Key header when both are given', in: 'body' }]);
     }
     const id = input.id ?? idempotencyKey ?? generatePipelineId();
     const spec = resolveSpec(input, id);
@@ -155,7 +155,7 @@ export class PipelineGateway {
       + (filter.phase ? ` AND PipelinePhase = '${filter.phase}'` : '');
     const serverToken = filter.nextPageToken === undefined ? undefined : decodePageToken(filter.nextPageToken);
     if (filter.nextPageToken !== undefined && serverToken === undefined) {
-      throw invalidRequest([{ field: '/nextPageToken', rule: 'is not a token this API returned', in: 'querystring' }]);
+      throw unprocessable([{ field: '/nextPageToken', rule: 'is not a token this API returned', in: 'querystring' }]);
     }
     const response: temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse = await this.client.workflowService.listWorkflowExecutions({
       namespace: this.options.namespace,

@@ -61,7 +61,7 @@ const cases: Case[] = [
   { name: 'XML body', raw: '<pipeline id="m-31"/>', contentType: 'application/xml', status: 415 },
   { name: 'body over the size limit', ...json({ id: 'm-32', application: { properties: { Big: { blob: 'x'.repeat(300 * 1024) } } } }), status: 413 },
   { name: 'invalid Idempotency-Key header', ...json({}), headers: { 'idempotency-key': 'NOT VALID' }, status: 400, field: '/idempotency-key', rule: /must match pattern/ },
-  { name: 'Idempotency-Key that contradicts the body id', ...json({ id: 'm-34' }), headers: { 'idempotency-key': 'm-34-other' }, status: 400, field: '/id', rule: /Idempotency-Key/ },
+  { name: 'Idempotency-Key that contradicts the body id', ...json({ id: 'm-34' }), headers: { 'idempotency-key': 'm-34-other' }, status: 422, field: '/id', rule: /Idempotency-Key/ },
   { name: 'page size zero', method: 'GET', url: '/pipelines?pageSize=0', status: 400, field: '/pageSize', rule: 'must be >= 1' },
   { name: 'page size that is not a number', method: 'GET', url: '/pipelines?pageSize=abc', status: 400, field: '/pageSize', rule: 'must be integer' },
   { name: 'unknown phase filter', method: 'GET', url: '/pipelines?phase=SLEEPING', status: 400, field: '/phase', rule: /must be one of PROVISIONING/ },
@@ -75,7 +75,8 @@ const cases: Case[] = [
   { name: 'autoscaling change with nothing to change', method: 'PUT', url: '/pipelines/m-45/autoscaling', ...json({}), status: 400, field: '/' },
   { name: 'replay speedup of zero', method: 'PUT', url: '/pipelines/m-46/replay/speedup', ...json({ speedup: 0 }), status: 400, field: '/speedup' },
   { name: 'speedup change without a speedup', method: 'PUT', url: '/pipelines/m-50/replay/speedup', ...json({}), status: 400, field: '/speedup', rule: 'is required' },
-  { name: 'unknown replay control', url: '/pipelines/m-47/replay/rewind', status: 400, field: '/action', rule: /must be one of pause, resume, stop/ },
+  { name: 'unknown replay control (no such path)', url: '/pipelines/m-47/replay/rewind', status: 404 },
+  { name: 'replay speedup with POST (a PUT-only path)', url: '/pipelines/m-47/replay/speedup', ...json({ speedup: 2 }), status: 405 },
   { name: 'empty replay source', url: '/pipelines/m-48/replay', ...json({ source: '' }), status: 400, field: '/source', rule: 'must NOT have fewer than 1 characters' },
   { name: 'empty teardown reason', method: 'DELETE', url: '/pipelines/m-49?reason=', status: 400, field: '/reason' },
 ];

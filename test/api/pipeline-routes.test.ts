@@ -109,9 +109,9 @@ describe('pipeline routes with a running pipeline workflow', () => {
     expect(runs[0]).toMatchObject({ execution: 'RUNNING', phase: 'RUNNING' });
   });
 
-  it('rejects a page token it did not issue with 400 naming nextPageToken', async () => {
+  it('rejects a well-formed page token it did not issue with 422 naming nextPageToken', async () => {
     const response = await get('/pipelines?nextPageToken=bm90LWEtdG9rZW4');
-    expect(response.statusCode).toBe(400);
+    expect(response.statusCode).toBe(422);
     expect(response.json().errors).toEqual([{ field: '/nextPageToken', rule: 'is not a token this API returned', in: 'querystring' }]);
   });
 
