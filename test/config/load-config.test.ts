@@ -39,7 +39,10 @@ describe('loadConfig defaults (an empty environment is the local stack)', () => 
   });
 
   it('serves the API on 127.0.0.1:3000 without a token, the emulator on 4566, data in .data', () => {
-    expect(config.api).toEqual({ host: '127.0.0.1', port: 3000, token: undefined, bodyLimitBytes: 262144 });
+    expect(config.api).toEqual({
+      host: '127.0.0.1', port: 3000, token: undefined, bodyLimitBytes: 262144,
+      readFreshMs: 1000, readMaxStalenessMs: 10_000, writeRateLimitPerMinute: 120,
+    });
     expect(config.emulator).toEqual({ host: '127.0.0.1', port: 4566 });
     expect(config.dataDir).toBe('.data');
     expect(config.logLevel).toBe('info');
@@ -47,6 +50,18 @@ describe('loadConfig defaults (an empty environment is the local stack)', () => 
 
   it('treats empty variables as unset', () => {
     expect(loadConfig({ API_PORT: '', TEMPORAL_ADDRESS: '', AWS_REGION: '' })).toEqual(config);
+  });
+});
+
+describe('read cache and write limit settings', () => {
+  it('reads the read-path staleness bounds and the per-client write limit', () => {
+    expect(loadConfig({ API_READ_FRESH_MS: '500', API_READ_MAX_STALENESS_MS: '3000', API_WRITE_RATE_LIMIT_PER_MINUTE: '30' }).api)
+      .toMatchObject({ readFreshMs: 500, readMaxStalenessMs: 3000, writeRateLimitPerMinute: 30 });
+  });
+
+  it('refuses a staleness bound below the fresh window, naming the variable', () => {
+    expect(() => loadConfig({ API_READ_FRESH_MS: '5000', API_READ_MAX_STALENESS_MS: '1000' }))
+      .toThrow('Invalid configuration: API_READ_MAX_STALENESS_MS="1000" — must be at least API_READ_FRESH_MS (5000)');
   });
 });
 
