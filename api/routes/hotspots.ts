@@ -30,11 +30,11 @@ const hotspotRoutes: FastifyPluginAsyncTypebox<HotspotRoutesOptions> = async (ap
       summary: 'The Flink job\'s results: pickups per geohash-7 cell per hour, airport trip durations per geohash-6 area',
       description: 'In the emulator, read from the simulated job; against AWS, `message` says where the results live (the job\'s sink).',
       params: PipelineParams,
-      response: { 200: HotspotsResponse, ...problemResponses(400, 404) },
+      response: { 200: HotspotsResponse, ...problemResponses(400, 404, 409) },
     },
   }, async (request) => {
     const { id } = request.params;
-    const status = await app.pipelines.status(id);
+    const { value: status } = await app.pipelines.status(id);
     return readHotspots(id, status.resources.applicationName, {
       flinkEndpoint: aws.endpoints.flink,
       timeoutMs: resultsTimeoutMs ?? 5_000,
