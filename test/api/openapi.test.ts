@@ -22,6 +22,8 @@ const ROUTES: Array<[string, string]> = [
   ['post', '/pipelines/{id}/replay/stop'],
   ['put', '/pipelines/{id}/replay/speedup'],
   ['get', '/pipelines/{id}/replay'],
+  ['get', '/pipelines/{id}/hotspots'],
+  ['get', '/pipelines/{id}/links'],
   ['get', '/healthz'],
   ['get', '/readyz'],
   ['get', '/dashboard'],
