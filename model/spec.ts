@@ -74,6 +74,13 @@ export const ReplaySpec = Type.Object(
       description: 'Event time ÷ wall time (the article uses 1800), or `max` for as fast as the stream accepts.',
     }),
     startPaused: Type.Boolean({ default: false }),
+    // Optional (not merely defaulted) so specs written before it keep their type.
+    aggregate: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: 'Send KPL-aggregated records (many trips per Kinesis record, as the article replays with `-aggregate`): shards bind on bytes, not on 1,000 records/s.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -140,7 +147,8 @@ export interface PipelineSpec {
     codeLocation: { bucketArn: string; fileKey: string };
     properties: Record<string, Record<string, string>>;
   };
-  replay: Required<ReplaySpec> | null;
+  /** `aggregate` stays optional: specs recorded before it existed have none (false). */
+  replay: (Required<Omit<ReplaySpec, 'aggregate'>> & { aggregate?: boolean }) | null;
   scaling: ScalingSpec;
   retainOnFailure: boolean;
   retainStreamOnDelete: boolean;
@@ -182,7 +190,12 @@ export function resolveSpec(input: PipelineSpecInput, id: string): PipelineSpec 
       adopt: app?.adopt ?? false,
     },
     replay: input.replay
-      ? { source: input.replay.source ?? 'sample', speedup: input.replay.speedup ?? 1800, startPaused: input.replay.startPaused ?? false }
+      ? {
+          source: input.replay.source ?? 'sample',
+          speedup: input.replay.speedup ?? 1800,
+          startPaused: input.replay.startPaused ?? false,
+          aggregate: input.replay.aggregate ?? false,
+        }
       : null,
     scaling: {
       policy: scaling?.policy ?? 'article-step',

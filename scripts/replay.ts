@@ -3,7 +3,10 @@
  * the replay activity uses, and a live progress bar.
  *
  *   npm run replay -- --stream NAME --file sample|PATH --speedup 1800|max [--endpoint URL] [--region R]
- *                     [--resume LINE:BYTE]
+ *                     [--resume LINE:BYTE] [--aggregate]
+ *
+ * --aggregate sends KPL-aggregated records (many trips per Kinesis record), as the
+ * article's replay does with `-aggregate`.
  *
  * Without --endpoint (and without AWS_ENDPOINT_URL*) it talks to real AWS with the
  * default credential chain. Ctrl-C stops at the next batch boundary and prints the
@@ -15,6 +18,7 @@ import cliProgress from 'cli-progress';
 import { loadConfigOrExit, type AwsConfig } from '../config/index.js';
 import { createAwsClients, destroyAwsClients } from '../activities/aws/clients.js';
 import { runReplay, type ReplayProgressTick } from '../activities/replay/engine.js';
+import { kplAggregatingSink } from '../activities/replay/kpl-sink.js';
 import { kinesisSink } from '../activities/replay/put-records.js';
 import { EMPTY_CHECKPOINT, type MalformedLine, type Speedup } from '../activities/replay/types.js';
 import { summarizeSource } from '../data/readers/source.js';
@@ -58,6 +62,7 @@ async function main(): Promise<void> {
       endpoint: { type: 'string' },
       region: { type: 'string' },
       resume: { type: 'string' },
+      aggregate: { type: 'boolean', default: false },
     },
   });
   if (!values.stream) usage('--stream is required');
@@ -97,7 +102,7 @@ async function main(): Promise<void> {
   try {
     const result = await runReplay({
       file,
-      sink: kinesisSink(clients.kinesis, values.stream),
+      sink: values.aggregate ? kplAggregatingSink(clients.kinesis, values.stream) : kinesisSink(clients.kinesis, values.stream),
       speedup,
       from,
       anchor: null,

@@ -23,16 +23,19 @@ export class RecordBatch {
   /** Wall time the oldest record became due (for the latency bound). */
   firstDueMs = 0;
 
+  /** A KPL-aggregating sink packs many records into one Kinesis record, so its batches may hold more. */
+  constructor(private readonly limits: { maxRecords: number; maxBytes: number } = { maxRecords: MAX_RECORDS_PER_CALL, maxBytes: MAX_BYTES_PER_CALL }) {}
+
   get size(): number {
     return this.records.length;
   }
 
   fits(record: OutgoingRecord): boolean {
-    return this.records.length < MAX_RECORDS_PER_CALL && this.bytes + recordBytes(record) <= MAX_BYTES_PER_CALL;
+    return this.records.length < this.limits.maxRecords && this.bytes + recordBytes(record) <= this.limits.maxBytes;
   }
 
   get full(): boolean {
-    return this.records.length >= MAX_RECORDS_PER_CALL;
+    return this.records.length >= this.limits.maxRecords;
   }
 
   add(record: OutgoingRecord, dueMs: number): void {

@@ -83,7 +83,7 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
   let checkpoint: ReplayCheckpoint = { ...options.from, position: { ...options.from.position } };
   meter.add(clock.now(), checkpoint.eventsSent);
   // What is consumed but not yet acknowledged: it becomes the checkpoint when the batch is.
-  let batch = new RecordBatch();
+  let batch = new RecordBatch(options.sink.batchLimits);
   let pending = { position: checkpoint.position, malformed: 0, lastEventMs: checkpoint.lastEventMs, lastDueMs: 0 };
 
   const stopRequested = (): boolean =>
@@ -112,7 +112,7 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
         malformedLines: checkpoint.malformedLines + pending.malformed,
       };
     }
-    batch = new RecordBatch();
+    batch = new RecordBatch(options.sink.batchLimits);
     pending = { ...pending, malformed: 0 };
     options.onProgress?.(tick());
   };

@@ -12,6 +12,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { summarizeSource, type SourceSummary } from '../../data/readers/source.js';
 import { runReplay, type ReplayProgressTick } from './engine.js';
+import { kplAggregatingSink } from './kpl-sink.js';
 import { kinesisSink } from './put-records.js';
 import { resolveReplaySource, ReplaySourceError } from './sources.js';
 import { EMPTY_CHECKPOINT, type MalformedLine, type ReplayCheckpoint, type ScheduleAnchor, type Speedup } from './types.js';
@@ -42,6 +43,8 @@ export interface ReplayChunkInput {
   anchor: ScheduleAnchor | null;
   /** Wall time a chunk may run before it returns its position. */
   maxChunkMs: number;
+  /** KPL-aggregate the records (many trips per Kinesis record). */
+  aggregate?: boolean;
 }
 
 export interface ReplayChunkResult {
@@ -94,7 +97,7 @@ export function createReplayActivities(deps: ReplayActivityDeps) {
         ctx.heartbeat(latest);
         const result = await runReplay({
           file,
-          sink: kinesisSink(deps.kinesis, input.streamName),
+          sink: input.aggregate === true ? kplAggregatingSink(deps.kinesis, input.streamName) : kinesisSink(deps.kinesis, input.streamName),
           speedup: input.speedup,
           from,
           anchor: latest.anchor,

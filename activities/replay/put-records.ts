@@ -24,6 +24,8 @@ export interface RecordResult {
 /** Where batches go: a Kinesis stream in production, anything with the same per-record contract in tests. */
 export interface RecordSink {
   readonly name: string;
+  /** How many user records (and bytes) one batch may hold; default PutRecords' 500 records and 5 MiB. */
+  readonly batchLimits?: { maxRecords: number; maxBytes: number };
   putRecords(records: readonly OutgoingRecord[]): Promise<RecordResult[]>;
 }
 

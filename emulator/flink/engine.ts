@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FlinkOptions } from '../config.js';
 import type { Clock, MetricSink, StreamReader } from '../core/types.js';
+import { kplExpander } from '../job/deaggregate.js';
 import { JobRunner } from '../job/runner.js';
 import { initialCheckpoint, TaxiJob, type JobCheckpoint } from '../job/taxiJob.js';
 import { kpusFor, property } from './configuration.js';
@@ -100,7 +101,8 @@ export class FlinkEngine {
   private runnerFor(app: Application, nowMs: number): JobRunner {
     const stream = this.inputStream(app.current);
     if (!app.runner || app.runner.job.inputStream !== stream) {
-      app.runner = new JobRunner(app.name, new TaxiJob(this.deps.streams, stream), this.deps.metrics, nowMs, {
+      // The connector de-aggregates KPL records, so the job always sees user records.
+      app.runner = new JobRunner(app.name, new TaxiJob(this.deps.streams, stream, kplExpander), this.deps.metrics, nowMs, {
         kpusPublishIntervalMs: this.deps.config.kpusPublishIntervalMs,
       });
     }

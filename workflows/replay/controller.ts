@@ -358,6 +358,8 @@ export class ReplayController {
       eventsPerSecond: 0,
       startedAt: null,
       resumedFromHeartbeat: 0,
+      // Only when set, so inputs of pipelines without it stay exactly as recorded.
+      ...(ctx.spec.replay?.aggregate === true ? { aggregate: true } : {}),
     };
     const endUnstarted = (ended: 'failed' | 'stopped', error: string | null): null => {
       this.publish({ ...(this.progress ?? pendingProgress(request, ctx.nowIso())), state: ended, error, updatedAt: ctx.nowIso() });

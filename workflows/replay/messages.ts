@@ -53,6 +53,8 @@ export interface ReplayRunState {
   startedAt: string | null;
   /** How many times a chunk resumed from a heartbeat after a failed attempt. */
   resumedFromHeartbeat: number;
+  /** Send KPL-aggregated records (spec `replay.aggregate`); absent: one record per trip. */
+  aggregate?: boolean;
 }
 
 export interface ReplayReport {

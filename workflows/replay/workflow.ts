@@ -128,6 +128,7 @@ export async function replayWorkflow(input: ReplayRunState): Promise<ReplayRepor
         from: state.checkpoint,
         anchor: state.anchor,
         maxChunkMs: state.timing.maxChunkMs,
+        ...(state.aggregate === true ? { aggregate: true } : {}),
       });
     } catch (err) {
       if (err instanceof ApplicationFailure || err instanceof ActivityFailure) return end('failed', failureMessage(err));

@@ -1,0 +1,152 @@
+/**
+ * KPL aggregation end to end: the replay packs many trips per Kinesis record (the
+ * article's `-aggregate`), every trip reaches the stream exactly once and in the shard
+ * its own key maps to, `IncomingRecords` counts Kinesis records while the simulated
+ * Flink job de-aggregates and counts user records, in its results and in
+ * `numRecordsInPerSecond`.
+ */
+import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import {
+  CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient,
+} from '@aws-sdk/client-kinesis';
+import { CreateApplicationCommand, StartApplicationCommand, type KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runReplay } from '../../activities/replay/engine.js';
+import { aggregateForShard, hashKeyOf, kplAggregatingSink } from '../../activities/replay/kpl-sink.js';
+import { EMPTY_CHECKPOINT } from '../../activities/replay/types.js';
+import { readTrips } from '../../data/readers/source.js';
+import { SAMPLE_FILE } from '../../data/sample.js';
+import { isAggregated, kplExpander } from '../../emulator/job/deaggregate.js';
+import { cloudWatchClient, flinkClient, kinesisClient, startTestEmulator, type TestEmulator } from '../support/emulator.js';
+import { countIds } from './read-back.js';
+
+const TRIPS = 6_000;
+
+async function firstTrips(n: number): Promise<{ ids: string[]; file: string }> {
+  const ids: string[] = [];
+  for await (const item of readTrips(SAMPLE_FILE)) {
+    if (item.kind === 'trip') ids.push(item.trip.trip_id);
+    if (ids.length >= n) break;
+  }
+  return { ids, file: SAMPLE_FILE };
+}
+
+/** Every user record of the stream, de-aggregated as a KCL/connector consumer would, with its shard. */
+async function readUserRecords(kinesis: KinesisClient, stream: string): Promise<{ keys: string[]; kinesisRecords: number; misplaced: number }> {
+  const shards = (await kinesis.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
+  const keys: string[] = [];
+  let kinesisRecords = 0;
+  let misplaced = 0;
+  for (const shard of shards) {
+    const [start, end] = [BigInt(shard.HashKeyRange!.StartingHashKey!), BigInt(shard.HashKeyRange!.EndingHashKey!)];
+    let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: stream, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    while (iterator) {
+      const out = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+      for (const r of out.Records ?? []) {
+        kinesisRecords += 1;
+        const users = kplExpander({ sequenceNumber: r.SequenceNumber!, partitionKey: r.PartitionKey!, data: Buffer.from(r.Data!), arrivalMs: 0 });
+        for (const u of users) {
+          keys.push(u.partitionKey);
+          const key = hashKeyOf(u.partitionKey);
+          if (key < start || key > end) misplaced += 1;
+        }
+      }
+      if ((out.Records ?? []).length === 0 && (out.MillisBehindLatest ?? 0) === 0) break;
+      iterator = out.NextShardIterator;
+    }
+  }
+  return { keys, kinesisRecords, misplaced };
+}
+
+describe('KPL aggregation', () => {
+  it('packs user records into aggregated records of at most 50 KiB that de-aggregate to the same records in order', () => {
+    const records = Array.from({ length: 400 }, (_, i) => ({ partitionKey: `trip-${i}`, data: Buffer.from(JSON.stringify({ i, pad: 'x'.repeat(300) })) }));
+    const packed = aggregateForShard(records);
+    expect(packed.length).toBeGreaterThan(1);
+    expect(packed.every((p) => p.record.data.byteLength <= 51_200)).toBe(true);
+    const back = packed.flatMap((p, n) => kplExpander({ sequenceNumber: String(n), partitionKey: p.record.partitionKey, data: p.record.data, arrivalMs: 0 }));
+    expect(back.map((u) => [u.partitionKey, u.data.toString()])).toEqual(records.map((r) => [r.partitionKey, r.data.toString()]));
+    expect(isAggregated(Buffer.from('{"plain":true}'))).toBe(false);
+  });
+
+  describe('through the emulator', () => {
+    let emulator: TestEmulator;
+    let kinesis: KinesisClient;
+    let cloudwatch: CloudWatchClient;
+    let flink: KinesisAnalyticsV2Client;
+    let expected: string[];
+    beforeAll(async () => {
+      emulator = await startTestEmulator({ kinesis: { limitsEnabled: true } });
+      kinesis = kinesisClient(emulator);
+      cloudwatch = cloudWatchClient(emulator);
+      flink = flinkClient(emulator);
+      await kinesis.send(new CreateStreamCommand({ StreamName: 'agg', ShardCount: 2 }));
+      while ((await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'agg' }))).StreamDescriptionSummary?.StreamStatus !== 'ACTIVE') {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const source = await firstTrips(TRIPS);
+      expected = source.ids;
+      // Stop once TRIPS trips are acknowledged: the deadline is the batch boundary after them.
+      const controller = new AbortController();
+      const result = await runReplay({
+        file: source.file, sink: kplAggregatingSink(kinesis, 'agg'), speedup: 'max', from: EMPTY_CHECKPOINT, anchor: null,
+        signal: controller.signal,
+        onProgress: (t) => {
+          if (t.checkpoint.eventsSent >= TRIPS) controller.abort();
+        },
+      });
+      expected = (await firstTrips(result.checkpoint.eventsSent)).ids;
+    });
+    afterAll(async () => {
+      for (const c of [kinesis, cloudwatch, flink]) c.destroy();
+      await emulator.stop();
+    });
+
+    it('read back and de-aggregated, every trip is in the stream exactly once, in the shard its own key maps to', async () => {
+      const got = await readUserRecords(kinesis, 'agg');
+      expect(got.keys.length).toBe(expected.length);
+      expect(countIds(got.keys)).toEqual(countIds(expected));
+      expect(got.misplaced).toBe(0);
+      // Many trips per Kinesis record.
+      expect(got.kinesisRecords * 20).toBeLessThan(expected.length);
+    });
+
+    it('IncomingRecords counts Kinesis records; the job counts user records in its results and numRecordsInPerSecond', async () => {
+      await flink.send(
+        new CreateApplicationCommand({
+          ApplicationName: 'agg-job',
+          RuntimeEnvironment: 'FLINK-1_20',
+          ServiceExecutionRole: 'arn:aws:iam::000000000000:role/r',
+          ApplicationConfiguration: {
+            FlinkApplicationConfiguration: { ParallelismConfiguration: { ConfigurationType: 'CUSTOM', Parallelism: 2, ParallelismPerKPU: 1, AutoScalingEnabled: false } },
+            EnvironmentProperties: { PropertyGroups: [{ PropertyGroupId: 'FlinkApplicationProperties', PropertyMap: { InputStreamName: 'agg' } }] },
+          },
+        }),
+      );
+      await flink.send(new StartApplicationCommand({ ApplicationName: 'agg-job' }));
+      let recordsIn = 0;
+      for (let i = 0; i < 200 && recordsIn < expected.length; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const results = (await (await fetch(`${emulator.url}/_emulator/flink/results/agg-job`)).json()) as { counters?: { recordsIn: number } };
+        recordsIn = results.counters?.recordsIn ?? 0;
+      }
+      expect(recordsIn).toBe(expected.length);
+      const sum = async (namespace: string, metric: string, dimensions: Record<string, string>, stat: string) => {
+        const out = await cloudwatch.send(
+          new GetMetricDataCommand({
+            StartTime: new Date(Date.now() - 600_000),
+            EndTime: new Date(Date.now() + 60_000),
+            MetricDataQueries: [{ Id: 'm', MetricStat: { Metric: { Namespace: namespace, MetricName: metric, Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })) }, Period: 600, Stat: stat } }],
+          }),
+        );
+        return out.MetricDataResults?.[0]?.Values?.[0] ?? 0;
+      };
+      const incoming = await sum('AWS/Kinesis', 'IncomingRecords', { StreamName: 'agg' }, 'Sum');
+      expect(incoming).toBeGreaterThan(0);
+      expect(incoming * 20).toBeLessThan(expected.length);
+      // numRecordsInPerSecond is published per job tick (100 ms here): its peak covers many Kinesis records' worth of trips.
+      const peak = await sum('AWS/KinesisAnalytics', 'numRecordsInPerSecond', { Application: 'agg-job' }, 'Maximum');
+      expect(peak).toBeGreaterThan(incoming);
+    });
+  });
+});
