@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowsQuietly } from '../workers/bundle.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -37,17 +37,9 @@ async function compile(): Promise<void> {
 }
 
 async function bundle(): Promise<number> {
-  const errors: string[] = [];
-  const ignore = (): void => undefined;
-  // The bundler lists every module at info level; only its errors are worth showing.
-  const logger = { log: ignore, trace: ignore, debug: ignore, info: ignore, warn: ignore, error: (message: string) => errors.push(message) };
-  try {
-    const { code } = await bundleWorkflowCode({ workflowsPath: join(ROOT, 'workflows/index.ts'), logger });
-    await writeFile(BUNDLE_FILE, code);
-    return code.length;
-  } catch (err) {
-    throw new Error([err instanceof Error ? err.message : String(err), ...errors].join('\n'));
-  }
+  const code = await bundleWorkflowsQuietly(join(ROOT, 'workflows/index.ts'));
+  await writeFile(BUNDLE_FILE, code);
+  return code.length;
 }
 
 async function main(): Promise<void> {

@@ -10,6 +10,7 @@ import type { AppConfig, TemporalConfig } from '../config/index.js';
 import { temporalAuthOptions } from '../config/temporal-connection.js';
 import { createActivities } from '../activities/index.js';
 import { createAwsClients, destroyAwsClients } from '../activities/aws/clients.js';
+import { bundleWorkflowsQuietly } from './bundle.js';
 
 /** The bundler follows the `.js` specifiers of our TypeScript sources to the `.ts` files. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -22,8 +23,8 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
 const COMPILED = import.meta.url.endsWith('.js');
 export const PREBUILT_BUNDLE = fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
 
-function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
-  if (!COMPILED) return { workflowsPath: WORKFLOWS_PATH };
+async function workflowSource(): Promise<{ workflowBundle: { codePath: string } | { code: string } }> {
+  if (!COMPILED) return { workflowBundle: { code: await bundleWorkflowsQuietly(WORKFLOWS_PATH) } };
   if (!existsSync(PREBUILT_BUNDLE)) throw new Error(`${PREBUILT_BUNDLE} is missing: run \`npm run build\`.`);
   return { workflowBundle: { codePath: PREBUILT_BUNDLE } };
 }
@@ -46,7 +47,7 @@ export async function createPipelineWorker(config: AppConfig): Promise<PipelineW
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      ...workflowSource(),
+      ...(await workflowSource()),
       activities: createActivities({ ...clients, dataDir: config.dataDir, publicationDelaySeconds: config.aws.publicationDelaySeconds }),
       // Long waits heartbeat and resume elsewhere; no need to hold a shutdown for them.
       shutdownGraceTime: '10 seconds',
