@@ -98,6 +98,8 @@ function childEnv(config: AppConfig): Record<string, string | undefined> {
     TEMPORAL_NAMESPACE: config.temporal.namespace,
     TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
     FORCE_COLOR: useColour ? '1' : process.env.FORCE_COLOR,
+    // People read this stack's output at a terminal; production keeps the JSON default.
+    LOG_FORMAT: process.env.LOG_FORMAT ?? 'text',
   };
 }
 
