@@ -16,4 +16,9 @@ export const PATCHES = {
   replayCloseProbe: 'lifecycle-replay-close-probe',
   /** The policy sees only periods observed while it was in charge, one decide() per new period, in order. */
   scalingEvidence: 'lifecycle-scaling-evidence',
+  /**
+   * `adaptive` decides with its issue-16 rules (hysteresis, restart budget, cliff path).
+   * Runs recorded before decided with the frozen v1 rules, and replay with them.
+   */
+  adaptiveV2: 'scaling-adaptive-v2',
 } as const;

@@ -15,6 +15,7 @@ import { PATCHES } from '../lifecycle/patches.js';
 import type { CapacitySnapshot, ScalingResources } from '../../activities/scaling/types.js';
 import { kpusFor } from '../../model/spec.js';
 import { getPolicy } from '../../scaling/index.js';
+import { adaptiveV1Policy } from '../../scaling/policies/v1/adaptive.js';
 import type { MetricsSample, Observation, ScalingPolicy } from '../../scaling/types.js';
 import type { ScalingSpec } from '../../model/spec.js';
 import type { PipelineContext } from '../lifecycle/context.js';
@@ -104,9 +105,14 @@ export class ScalingController {
     }
   }
 
-  /** The current policy; a name this build does not know acts as "keep capacity". */
+  /**
+   * The current policy; a name this build does not know acts as "keep capacity". A run that
+   * began deciding with adaptive's v1 rules keeps them, so its recorded decisions replay.
+   */
   policy(): ScalingPolicy {
-    return this.resolvePolicy(this.state.settings.policy) ?? missingPolicy(this.state.settings.policy);
+    const name = this.state.settings.policy;
+    if (name === 'adaptive' && !patched(PATCHES.adaptiveV2)) return adaptiveV1Policy;
+    return this.resolvePolicy(name) ?? missingPolicy(name);
   }
 
   nowSeconds(): number {
