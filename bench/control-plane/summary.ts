@@ -9,7 +9,7 @@ export interface ControlPlaneResult {
   machine: { loadAverageBefore: number[]; loadAverageEndOfSteady: number[]; note: string };
   parameters: { pipelines: number; steadyMinutes: number; intervalSeconds: number; emulatorProfile: string; replay: boolean };
   create: { statuses: Record<string, number>; postsAnsweredMs: number; allRunningMs: number };
-  delete: { statuses: Record<string, number>; allClosedMs: number; inPhaseDeleted: number };
+  delete: { statuses: Record<string, number>; allClosedMs: number; inPhaseDeleted: number; error?: string };
   worker: { cpuPercentOfOneCore: Distribution; meanCpuPercentOfOneCore: number; rssMb: Distribution; slowTaskWarnings: number };
   api: { cpuPercentOfOneCore: Distribution };
   workflowTasks: { runMs: Distribution; over1s: number; waitMs: Distribution; timeouts: number; failures: number };
@@ -51,8 +51,10 @@ export function markdown(r: ControlPlaneResult): string {
     '',
     `- **Create ${p.pipelines} at once**: all POSTs answered in ${fmt(r.create.postsAnsweredMs / 1000, 1)} s (${JSON.stringify(r.create.statuses)}); `
       + `all RUNNING after ${fmt(r.create.allRunningMs / 1000, 1)} s.`,
-    `- **Delete ${p.pipelines} at once**: ${JSON.stringify(r.delete.statuses)}; all workflows closed after ${fmt(r.delete.allClosedMs / 1000, 1)} s, `
-      + `${r.delete.inPhaseDeleted} in phase DELETED.`,
+    r.delete.error !== undefined
+      ? `- **Delete ${p.pipelines} at once**: the phase failed in this run: ${r.delete.error}.`
+      : `- **Delete ${p.pipelines} at once**: ${JSON.stringify(r.delete.statuses)}; all workflows closed after ${fmt(r.delete.allClosedMs / 1000, 1)} s, `
+        + `${r.delete.inPhaseDeleted} in phase DELETED.`,
     `- **Workflow tasks**: waited for a worker ${dist(r.workflowTasks.waitMs)}; ran ${dist(r.workflowTasks.runMs)}.`,
     `- **Status reads** were served from the read cache ${s.freshness?.fromCache ?? 0} times and asked the workflow ${s.freshness?.fromQuery ?? 0} times; `
       + `the oldest answer served was ${s.freshness?.maxAgeMs ?? 0} ms old (bound: API_READ_MAX_STALENESS_MS).`,
