@@ -45,6 +45,12 @@ function permissionsOf(call: Call, account: string): Array<{ action: string; res
   const stream = `arn:aws:kinesis:${TEST_REGION}:${account}:stream/${String(call.params.StreamName)}`;
   const application = `arn:aws:kinesisanalytics:${TEST_REGION}:${account}:application/${String(call.params.ApplicationName)}`;
   const resource = prefix === 'kinesis' ? stream : prefix === 'kinesisanalytics' ? application : '*';
+  // Dashboards are resources of their own (global: no region in the ARN).
+  const dashboards = call.operation === 'PutDashboard' ? [call.params.DashboardName]
+    : call.operation === 'DeleteDashboards' ? (call.params.DashboardNames as unknown[]) : null;
+  if (dashboards !== null) {
+    return dashboards.map((name) => ({ action: `cloudwatch:${call.operation}`, resource: `arn:aws:cloudwatch::${account}:dashboard/${String(name)}` }));
+  }
   const needed = [{ action: `${prefix}:${call.operation}`, resource }];
   if (call.operation === 'CreateStream' && call.params.Tags !== undefined) needed.push({ action: 'kinesis:AddTagsToStream', resource });
   if (call.operation === 'CreateApplication') {

@@ -116,7 +116,7 @@ describe('scaling history', () => {
   });
 
   it('collapses consecutive keep-capacity decisions into the newest and stays bounded', () => {
-    const state = { history: [] } as unknown as ScalingState;
+    const state = { history: [], settings: { policy: 'none' } } as unknown as ScalingState;
     addRecord(state, record('decision', 'none', 't1'));
     addRecord(state, record('decision', 'none', 't2'));
     addRecord(state, record('decision', 'ok', 't3'));
