@@ -38,9 +38,15 @@ export async function describeStream(kinesis: KinesisClient, streamName: string)
 
 /** Created by this pipeline — and by this very run when both the tag and the run are known. */
 async function streamOwnedBy(kinesis: KinesisClient, streamName: string, pipelineId: string, runId: string | undefined): Promise<boolean> {
-  const out = await callAws(`listing tags of stream ${streamName}`, () =>
-    kinesis.send(new ListTagsForStreamCommand({ StreamName: streamName })),
-  );
+  let out;
+  try {
+    out = await kinesis.send(new ListTagsForStreamCommand({ StreamName: streamName }));
+  } catch (err) {
+    // Least privilege grants tag reads only on the pipelines' own stream names (docs/iam-policy.json),
+    // where CreateStream is granted too: a stream whose tags this role may not read, it cannot have created.
+    if (isAwsError(err, 'AccessDeniedException')) return false;
+    throw toFailure(err, `listing tags of stream ${streamName}`);
+  }
   const tag = (key: string) => (out.Tags ?? []).find((t) => t.Key === key)?.Value;
   const creatorRun = tag(CREATOR_RUN_TAG_KEY);
   return tag(PIPELINE_TAG_KEY) === pipelineId && (creatorRun === undefined || runId === undefined || creatorRun === runId);
