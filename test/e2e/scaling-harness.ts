@@ -3,7 +3,7 @@
  * the project's activities, and the embedded emulator with short delays.
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import type { EmulatorOverrides } from '../../emulator/config.js';
@@ -46,14 +46,17 @@ export async function startScalingE2E(overrides: EmulatorOverrides = {}, options
   };
 }
 
-/** A real Worker in this process on `taskQueue`; resolves to its (draining) stop function. */
-export async function startWorker(cloud: EmulatedCloud, taskQueue: string): Promise<() => Promise<void>> {
+/**
+ * A real Worker in this process on `taskQueue`, running `workflowBundle` (default: the run's
+ * shared bundle of today's workflows); resolves to its (draining) stop function.
+ */
+export async function startWorker(cloud: EmulatedCloud, taskQueue: string, workflowBundle?: WorkflowBundleOption): Promise<() => Promise<void>> {
   quietRuntime();
   const codePath = inject('workflowBundlePath');
-  if (codePath === '') throw new Error(`shared workflow bundle failed: ${inject('workflowBundleError')}`);
+  if (workflowBundle === undefined && codePath === '') throw new Error(`shared workflow bundle failed: ${inject('workflowBundleError')}`);
   const connection = await NativeConnection.connect({ address: temporalAddress() });
   const worker = await Worker.create({
-    connection, namespace: temporalNamespace(), taskQueue, workflowBundle: { codePath },
+    connection, namespace: temporalNamespace(), taskQueue, workflowBundle: workflowBundle ?? { codePath },
     activities: createActivities({
       kinesis: cloud.kinesis, flink: cloud.flink, cloudwatch: cloud.cloudwatch, dataDir: 'data', scalingPollIntervalMs: 100,
       pollTiming: { minDelayMs: 50, maxDelayMs: 200 },
