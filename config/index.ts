@@ -85,6 +85,11 @@ export interface AppConfig {
   api: ApiConfig;
   emulator: EmulatorConfig;
   dataDir: string;
+  /**
+   * The worker's build id (`SHARDPILOT_BUILD_ID`, e.g. the release tag or git sha set by CI);
+   * undefined means the worker derives it from its workflow bundle (workers/build-id.ts).
+   */
+  buildId: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Optional so configs built by hand (tests) need not spell it out; loadConfig always sets it. */
   observability?: ObservabilityConfig;
@@ -209,6 +214,16 @@ function observability(env: Env): ObservabilityConfig {
   };
 }
 
+/** Temporal allows 255 characters; a deploy tool or shell must be able to pass it unquoted. */
+function buildId(env: Env, name: string): string | undefined {
+  const raw = optionalText(env, name);
+  if (raw === undefined) return undefined;
+  if (raw.length > 255 || !/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(raw)) {
+    throw new ConfigError(name, 'must be 1 to 255 letters, digits, ".", "_", "+" or "-", starting with a letter or digit (e.g. a release tag or git sha)', raw);
+  }
+  return raw;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Reads and validates the whole configuration; throws `ConfigError` naming the first bad variable. */
@@ -261,6 +276,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       port: readPort(env, 'EMULATOR_PORT', 4566),
     },
     dataDir: text(env, 'SHARDPILOT_DATA_DIR', '.data'),
+    buildId: buildId(env, 'SHARDPILOT_BUILD_ID'),
     logLevel: logLevel as AppConfig['logLevel'],
     observability: observability(env),
   };

@@ -10,6 +10,7 @@ import { setWarningFormat } from './process-warnings.js';
 import type { Server } from 'node:http';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { loadConfigOrExit, type AppConfig, type ObservabilityConfig } from '../config/index.js';
+import { DEPLOYMENT_NAME } from './build-id.js';
 import { startHealthServer } from './health.js';
 import { formatLogLine, sdkLogFunction } from './logging.js';
 import { createPipelineWorker } from './pipeline-worker.js';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   });
   const t = config.temporal;
   log(`connecting to Temporal at ${t.address} (namespace ${t.namespace}); AWS region ${config.aws.region}${config.aws.local ? ' via the local emulator' : ''}`);
-  const { worker, close } = await createPipelineWorker(config);
+  const { worker, buildId, close } = await createPipelineWorker(config);
 
   let health: Server | undefined;
   if (observability.workerHealthPort !== undefined) {
@@ -63,8 +64,10 @@ async function main(): Promise<void> {
   const running = worker.run();
   await Promise.race([waitUntilPolling(() => worker.getState() === 'RUNNING'), running]);
   if (worker.getState() === 'RUNNING') {
-    log(`worker ready: polling task queue ${t.taskQueue}`, {
+    const derived = config.buildId ? '' : ', build id derived from the workflow bundle';
+    log(`worker ready: polling task queue ${t.taskQueue} as build ${buildId} (Worker Deployment ${DEPLOYMENT_NAME}${derived})`, {
       taskQueue: t.taskQueue,
+      buildId,
       ...(observability.metrics ? { metrics: `http://${observability.metrics.host}:${observability.metrics.port}/metrics` } : {}),
     });
   }

@@ -48,6 +48,11 @@ describe('loadConfig defaults (an empty environment is the local stack)', () => 
     expect(config.logLevel).toBe('info');
   });
 
+  it('leaves the build id to the worker (derived from its workflow bundle) unless SHARDPILOT_BUILD_ID names one', () => {
+    expect(config.buildId).toBeUndefined();
+    expect(loadConfig({ SHARDPILOT_BUILD_ID: 'v1.4.0+g3f9c2ab' }).buildId).toBe('v1.4.0+g3f9c2ab');
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ API_PORT: '', TEMPORAL_ADDRESS: '', AWS_REGION: '' })).toEqual(config);
   });
@@ -115,6 +120,9 @@ describe('loadConfig rejects bad values with a message naming the variable and t
     ['AWS_ENDPOINT_URL_KINESIS', 'not a url', 'must be an absolute http(s) URL'],
     ['LOG_LEVEL', 'loud', 'must be one of'],
     ['API_BODY_LIMIT_BYTES', '0', 'must be a positive whole number'],
+    ['SHARDPILOT_BUILD_ID', 'release 7', 'must be 1 to 255 letters, digits'],
+    ['SHARDPILOT_BUILD_ID', '-rc1', 'starting with a letter or digit'],
+    ['SHARDPILOT_BUILD_ID', 'x'.repeat(256), 'must be 1 to 255'],
   ])('%s=%s is rejected', (variable, value, rule) => {
     const err = errorOf({ [variable]: value });
     expect(err.variable).toBe(variable);

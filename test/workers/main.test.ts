@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
+import type { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { ManagedChild, type ExitInfo } from '../../scripts/processes.js';
-import { temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';
+import { createTestClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';
+import { startPipeline, testSpec } from '../workflows/lifecycle-harness.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -55,6 +57,41 @@ describe('worker process (workers/main.ts)', () => {
       expect(lines.at(-1)).toContain('worker stopped');
     } finally {
       child.killNow();
+    }
+  });
+
+  it('carries its build id: in the start-up line, and in the identity on every workflow task it completes', { timeout: 120_000 }, async () => {
+    const lines: string[] = [];
+    const taskQueue = uniqueTaskQueue('worker-build');
+    const child = workerProcess(
+      {
+        TEMPORAL_ADDRESS: temporalAddress(),
+        TEMPORAL_NAMESPACE: temporalNamespace(),
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+        SHARDPILOT_BUILD_ID: 'release-2026.12.1',
+      },
+      lines,
+    );
+    const client = await createTestClient();
+    try {
+      await waitForLine(child, lines, 'worker ready', 90_000);
+      expect(lines.find((l) => l.includes('worker ready'))).toMatch(/as build release-2026\.12\.1 \(Worker Deployment shardpilot\)/);
+      // Any workflow shows it; provisioning against an unreachable endpoint just retries in an activity.
+      const handle = await startPipeline(client, taskQueue, testSpec(`build-${Date.now().toString(36)}`));
+      let completed: temporal.api.history.v1.IWorkflowTaskCompletedEventAttributes | undefined;
+      const deadline = Date.now() + 30_000;
+      while (completed === undefined && Date.now() < deadline) {
+        const history = await handle.fetchHistory();
+        completed = history.events?.find((e) => e.workflowTaskCompletedEventAttributes)?.workflowTaskCompletedEventAttributes ?? undefined;
+        if (completed === undefined) await new Promise((r) => setTimeout(r, 200));
+      }
+      await handle.terminate('test done');
+      // The identity is what the UI shows on each task event and in the task queue's pollers.
+      expect(completed?.identity).toMatch(/ shardpilot:release-2026\.12\.1$/);
+    } finally {
+      await client.connection.close();
+      await child.stop(15_000);
     }
   });
 });
