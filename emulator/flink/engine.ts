@@ -9,6 +9,7 @@ import type { FlinkOptions } from '../config.js';
 import type { Clock, MetricSink, StreamReader } from '../core/types.js';
 import { kplExpander } from '../job/deaggregate.js';
 import { JobRunner } from '../job/runner.js';
+import { profileFromProperties } from '../job/profile.js';
 import { initialCheckpoint, TaxiJob, type JobCheckpoint } from '../job/taxiJob.js';
 import { kpusFor, property } from './configuration.js';
 import type { Application, ApplicationStatus, ApplicationVersion, OperationRecord } from './model.js';
@@ -18,6 +19,9 @@ export const INPUT_KEY = 'InputStreamName';
 /** Per-application override of the job's throughput, so tests can make the true rate differ. */
 export const EMULATOR_GROUP = 'shardpilot.emulator';
 export const RATE_KEY = 'RecordsPerSecondPerSubtask';
+/** Per-application resource profile of the job (emulator/job/profile.ts): `cpu-bound` or `io-bound`. */
+export const PROFILE_KEY = 'JobProfile';
+export const IO_CPU_SHARE_KEY = 'IoCpuShare';
 
 /** Statuses in which the application's cluster exists and publishes metrics. */
 const LIVE: ReadonlySet<ApplicationStatus> = new Set(['STARTING', 'RUNNING', 'UPDATING', 'AUTOSCALING', 'ROLLING_BACK']);
@@ -223,6 +227,7 @@ export class FlinkEngine {
         parallelism: app.currentParallelism,
         parallelismPerKpu: v.parallelism.parallelismPerKpu,
         recordsPerSecondPerSubtask: Number.isFinite(rate) && rate >= 0 ? rate : this.deps.config.recordsPerSecondPerSubtask,
+        profile: profileFromProperties(property(v, EMULATOR_GROUP, PROFILE_KEY), property(v, EMULATOR_GROUP, IO_CPU_SHARE_KEY)),
         checkpointIntervalMs: v.checkpoint.checkpointIntervalMs,
         checkpointingEnabled: v.checkpoint.checkpointingEnabled,
         unhealthy: app.faults.unhealthy,

@@ -10,6 +10,7 @@
  * with `ShardId` added. Names follow the runtime (see `metricNames.ts`).
  */
 import type { MetricSink } from '../core/types.js';
+import { cpuUtilizationFor, DEFAULT_JOB_PROFILE, effectiveSubtaskRate, type JobProfile, type KpuLoad } from './profile.js';
 import { KpuReport } from './kpuReport.js';
 import { restartMetricName } from './metricNames.js';
 import type { JobCheckpoint, TaxiJob } from './taxiJob.js';
@@ -20,6 +21,8 @@ export interface RunConditions {
   parallelism: number;
   parallelismPerKpu: number;
   recordsPerSecondPerSubtask: number;
+  /** How KPUs bind the job (profile.ts); absent: CPU-bound. */
+  profile?: JobProfile;
   checkpointIntervalMs: number;
   checkpointingEnabled: boolean;
   /** Fault: the job keeps failing and restarting. */
@@ -39,6 +42,15 @@ export interface TickReport {
 /** Flink's fixed-delay restart strategy waits 10 s; in job ticks, so fast tests see restarts too. */
 const TICKS_PER_RESTART = 10;
 const NAMESPACE = 'AWS/KinesisAnalytics';
+
+function kpuLoadOf(c: RunConditions): KpuLoad {
+  return {
+    profile: c.profile ?? DEFAULT_JOB_PROFILE,
+    recordsPerSecondPerSubtask: c.recordsPerSecondPerSubtask,
+    parallelism: c.parallelism,
+    parallelismPerKpu: c.parallelismPerKpu,
+  };
+}
 
 export class JobRunner {
   private outageStartMs: number | null;
@@ -102,7 +114,9 @@ export class JobRunner {
     let emitted = 0;
     let lagMs: number;
     let shardLagMs: Map<string, number>;
-    const capacityPerSubtask = (c.recordsPerSecondPerSubtask * elapsedMs) / 1000;
+    let saturated = false;
+    const load = kpuLoadOf(c);
+    const capacityPerSubtask = (effectiveSubtaskRate(load) * elapsedMs) / 1000;
     const healthy = c.running && !c.unhealthy && this.job.inputExists();
     if (healthy) {
       this.unhealthyTicks = 0;
@@ -113,16 +127,32 @@ export class JobRunner {
       emitted = step.emitted;
       lagMs = step.lagMs;
       shardLagMs = step.shardLagMs;
+      // Every busy subtask used its whole budget: records wait upstream, the source is backpressured.
+      saturated = step.busySubtasks > 0 && step.processed >= Math.floor(budget) * step.busySubtasks && step.processed > 0;
       this.maybeCheckpoint(nowMs, c);
     } else {
       if (c.running) this.restartLoop(nowMs, c);
       lagMs = this.job.inputExists() ? this.job.lag(nowMs) : 0;
       shardLagMs = this.job.inputExists() ? this.job.shardLags(nowMs) : new Map();
     }
-    const capacity = capacityPerSubtask * c.parallelism;
-    const cpu = capacity > 0 ? Math.min(100, (100 * processed) / capacity) : 0;
+    const cpu = elapsedMs > 0 ? cpuUtilizationFor(load, (processed * 1000) / elapsedMs) : 0;
     this.publish(nowMs, elapsedMs, c, { processed, emitted, lagMs, cpu, shardLagMs });
+    this.publishLoad(nowMs, saturated, capacityPerSubtask * c.parallelism, processed);
     return { cpuUtilization: cpu, processed, lagMs };
+  }
+
+  /**
+   * Flink's task metrics of the source: time per second spent backpressured (waiting on a
+   * busy downstream) and busy. Saturated, the whole second is backpressure.
+   */
+  private publishLoad(nowMs: number, saturated: boolean, capacity: number, processed: number): void {
+    const busy = capacity > 0 ? Math.min(1000, (1000 * processed) / capacity) : 0;
+    const values: Record<string, number> = { backPressuredTimeMsPerSecond: saturated ? 1000 : 0, busyTimeMsPerSecond: busy };
+    for (const [metricName, value] of Object.entries(values)) {
+      this.metrics.record({
+        namespace: NAMESPACE, metricName, dimensions: { Application: this.applicationName }, value, timestampMs: nowMs, unit: 'Milliseconds',
+      });
+    }
   }
 
   /** A failing job: restarts every few ticks, each one a full restart with failed checkpoints. */
