@@ -85,11 +85,13 @@ export const replayProgressQuery = defineQuery<ReplayProgress | null>('replayPro
 
 // --- updates -------------------------------------------------------------------
 export interface ScaleOverrideRequest extends ScalingTarget {
+  /** UpdateApplication's ParallelismPerKPU (1–8), e.g. from a KPU calibration; changes the KPUs billed. */
+  parallelismPerKpu?: number;
   reason?: string;
 }
 export interface ScaleOverrideResult {
   accepted: true;
-  target: ScalingTarget;
+  target: ScalingTarget & { parallelismPerKpu?: number };
   /** Capacity before the override; the override is verified and rolled back like any action. */
   before: { shards: number; parallelism: number };
   message: string;

@@ -39,18 +39,21 @@ export async function applyShardCount(kinesis: KinesisClient, input: ApplyShardC
 export async function applyParallelism(flink: KinesisAnalyticsV2Client, input: ApplyParallelismInput): Promise<ApplyResult> {
   const { applicationName, targetParallelism, expectedVersionId } = input;
   const app = await describeApplication(flink, applicationName);
-  if (app.parallelism === targetParallelism && app.versionId > expectedVersionId) {
-    return { called: false, message: `parallelism ${targetParallelism} already applied (version ${app.versionId})` };
+  const perKpu = input.targetParallelismPerKpu ?? app.parallelismPerKpu;
+  const what = `parallelism ${targetParallelism}${input.targetParallelismPerKpu === undefined ? '' : ` with ParallelismPerKPU ${perKpu}`}`;
+  const configured = app.parallelism === targetParallelism && app.parallelismPerKpu === perKpu;
+  if (configured && app.versionId > expectedVersionId) {
+    return { called: false, message: `${what} already applied (version ${app.versionId})` };
   }
-  if (app.parallelism === targetParallelism && app.currentParallelism === targetParallelism && !app.autoScalingEnabled) {
-    return { called: false, message: `application ${applicationName} already runs with parallelism ${targetParallelism}` };
+  if (configured && app.currentParallelism === targetParallelism && !app.autoScalingEnabled) {
+    return { called: false, message: `application ${applicationName} already runs with ${what}` };
   }
   if (app.status !== 'RUNNING' && app.status !== 'READY') {
     throw ApplicationFailure.nonRetryable(
       `application ${applicationName} is ${app.status}; UpdateApplication needs it RUNNING or READY`, 'ResourceNotReady',
     );
   }
-  await callAws(`setting ${applicationName} parallelism to ${targetParallelism}`, () => flink.send(new UpdateApplicationCommand({
+  await callAws(`setting ${applicationName} ${what}`, () => flink.send(new UpdateApplicationCommand({
     ApplicationName: applicationName,
     CurrentApplicationVersionId: app.versionId,
     ApplicationConfigurationUpdate: {
@@ -58,7 +61,7 @@ export async function applyParallelism(flink: KinesisAnalyticsV2Client, input: A
         ParallelismConfigurationUpdate: {
           ConfigurationTypeUpdate: 'CUSTOM',
           ParallelismUpdate: targetParallelism,
-          ParallelismPerKPUUpdate: app.parallelismPerKpu,
+          ParallelismPerKPUUpdate: perKpu,
           AutoScalingEnabledUpdate: false,
         },
       },
@@ -66,7 +69,9 @@ export async function applyParallelism(flink: KinesisAnalyticsV2Client, input: A
   })));
   return {
     called: true,
-    message: `UpdateApplication parallelism ${app.parallelism} → ${targetParallelism} on ${applicationName} (version ${app.versionId})`,
+    message: input.targetParallelismPerKpu === undefined
+      ? `UpdateApplication parallelism ${app.parallelism} → ${targetParallelism} on ${applicationName} (version ${app.versionId})`
+      : `UpdateApplication parallelism ${app.parallelism} → ${targetParallelism}, ParallelismPerKPU ${app.parallelismPerKpu} → ${perKpu} on ${applicationName} (version ${app.versionId})`,
   };
 }
 

@@ -45,6 +45,8 @@ export interface ApplyShardCountInput {
 export interface ApplyParallelismInput {
   applicationName: string;
   targetParallelism: number;
+  /** ParallelismPerKPU to set in the same update; absent keeps the current one. */
+  targetParallelismPerKpu?: number;
   /** The version id read when the action started; a later version with the target parallelism means it was already applied. */
   expectedVersionId: number;
 }

@@ -19,10 +19,11 @@ const scalingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ScaleResponse, ...problemResponses(...WRITE_PROBLEMS, 404, 409) },
     },
   }, async (request) => {
-    const { shards, parallelism, reason } = request.body;
+    const { shards, parallelism, parallelismPerKpu, reason } = request.body;
     return app.pipelines.scale(request.params.id, {
       ...(shards !== undefined ? { shards } : {}),
       ...(parallelism !== undefined ? { parallelism } : {}),
+      ...(parallelismPerKpu !== undefined ? { parallelismPerKpu } : {}),
       ...(reason !== undefined ? { reason } : {}),
     });
   });

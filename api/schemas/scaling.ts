@@ -10,19 +10,22 @@ export const ScaleRequest = Type.Object(
   {
     shards: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: 'Target open shards (AWS allows ½×…2× per step).' })),
     parallelism: Type.Optional(Type.Integer({ minimum: 1, maximum: 256, description: 'Target Flink parallelism.' })),
+    parallelismPerKpu: Type.Optional(Type.Integer({ minimum: 1, maximum: 8, description: 'Target ParallelismPerKPU (subtasks per KPU; changes the KPUs billed).' })),
     reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   },
   {
     additionalProperties: false,
     // The schema itself says "at least one target", so a generated client or a fuzzer never sends a body the API refuses.
-    anyOf: [{ required: ['shards'] }, { required: ['parallelism'] }],
-    description: 'A manual capacity target; set shards, parallelism or both.',
+    anyOf: [{ required: ['shards'] }, { required: ['parallelism'] }, { required: ['parallelismPerKpu'] }],
+    description: 'A manual capacity target; set shards, parallelism, parallelismPerKpu or several.',
   },
 );
 export type ScaleRequest = Static<typeof ScaleRequest>;
 
 const CapacityPair = Type.Object({ shards: Type.Integer(), parallelism: Type.Integer() });
-const Target = Type.Object({ shards: Type.Optional(Type.Integer()), parallelism: Type.Optional(Type.Integer()) });
+const Target = Type.Object({
+  shards: Type.Optional(Type.Integer()), parallelism: Type.Optional(Type.Integer()), parallelismPerKpu: Type.Optional(Type.Integer()),
+});
 
 export const ScaleResponse = Type.Unsafe<ScaleOverrideResult>(Type.Object({
   accepted: Type.Literal(true),

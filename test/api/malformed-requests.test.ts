@@ -69,7 +69,7 @@ const cases: Case[] = [
   { name: 'page token with foreign characters', method: 'GET', url: '/pipelines?nextPageToken=%21%21', status: 400, field: '/nextPageToken' },
   { name: 'pipeline id in the path with capitals', method: 'GET', url: '/pipelines/BAD_ID', status: 400, field: '/id', rule: /must match pattern/ },
   { name: 'scale to zero shards', url: '/pipelines/m-41/scale', ...json({ shards: 0 }), status: 400, field: '/shards', rule: 'must be >= 1' },
-  { name: 'scale with no target', url: '/pipelines/m-42/scale', ...json({ reason: 'because' }), status: 400, field: '/shards', rule: 'set at least one of shards, parallelism' },
+  { name: 'scale with no target', url: '/pipelines/m-42/scale', ...json({ reason: 'because' }), status: 400, field: '/shards', rule: 'set at least one of shards, parallelism, parallelismPerKpu' },
   { name: 'scale target as a string (bodies are not coerced)', url: '/pipelines/m-43/scale', ...json({ shards: '12' }), status: 400, field: '/shards', rule: 'must be integer' },
   { name: 'autoscaling bound of zero', method: 'PUT', url: '/pipelines/m-44/autoscaling', ...json({ limits: { maxShards: 0 } }), status: 400, field: '/limits/maxShards', rule: 'must be >= 1' },
   { name: 'autoscaling change with nothing to change', method: 'PUT', url: '/pipelines/m-45/autoscaling', ...json({}), status: 400, field: '/' },

@@ -60,7 +60,11 @@ export class ScalingCalls {
 
   applyParallelism(input: ApplyParallelismInput): Promise<ApplyResult> {
     return this.fast.applyParallelism.executeWithOptions(
-      { ...this.fastOptions, summary: `Set ${input.applicationName} parallelism to ${input.targetParallelism}` },
+      {
+        ...this.fastOptions,
+        summary: `Set ${input.applicationName} parallelism to ${input.targetParallelism}` +
+          (input.targetParallelismPerKpu === undefined ? '' : `, ParallelismPerKPU to ${input.targetParallelismPerKpu}`),
+      },
       [input],
     );
   }

@@ -41,7 +41,11 @@ export function registerScalingHandlers(controller: ScalingController): void {
       const problem = overrideProblem(req);
       const capacity = knownCapacity();
       if (problem !== null || capacity === null) throw ApplicationFailure.nonRetryable(`Scale override rejected: ${problem ?? 'capacity unknown'}`, 'OverrideRejected');
-      const target = { ...(req.shards !== undefined ? { shards: req.shards } : {}), ...(req.parallelism !== undefined ? { parallelism: req.parallelism } : {}) };
+      const target = {
+        ...(req.shards !== undefined ? { shards: req.shards } : {}),
+        ...(req.parallelism !== undefined ? { parallelism: req.parallelism } : {}),
+        ...(req.parallelismPerKpu !== undefined ? { parallelismPerKpu: req.parallelismPerKpu } : {}),
+      };
       const before = { shards: capacity.shards, parallelism: capacity.parallelism };
       state.pendingOverride = { target, reason: req.reason ?? null, requestedAt: ctx.nowIso() };
       const message = `accepted: scaling to ${describeTarget(target)} now; it is verified and rolled back on failure`;

@@ -49,12 +49,17 @@ export interface OverrideContext {
 
 /** Why a manual scale request cannot be accepted now, or null when it can. */
 export function overrideViolation(req: ScaleOverrideRequest, ctx: OverrideContext): string | null {
-  if (req.shards === undefined && req.parallelism === undefined) return 'give a target shard count, a parallelism, or both';
+  if (req.shards === undefined && req.parallelism === undefined && req.parallelismPerKpu === undefined) {
+    return 'give a target shard count, a parallelism, a ParallelismPerKPU, or several';
+  }
   if (req.shards !== undefined && (!isWholeNumber(req.shards) || req.shards < 1 || req.shards > MAX_SHARDS)) {
     return `shards must be a whole number from 1 to ${MAX_SHARDS}`;
   }
   if (req.parallelism !== undefined && (!isWholeNumber(req.parallelism) || req.parallelism < 1 || req.parallelism > MAX_PARALLELISM)) {
     return `parallelism must be a whole number from 1 to ${MAX_PARALLELISM}`;
+  }
+  if (req.parallelismPerKpu !== undefined && (!isWholeNumber(req.parallelismPerKpu) || req.parallelismPerKpu < 1 || req.parallelismPerKpu > 8)) {
+    return 'parallelismPerKpu must be a whole number from 1 to 8';
   }
   if (ctx.phase !== 'RUNNING') return `the pipeline is ${ctx.phase}; scaling overrides are accepted only while it is RUNNING`;
   if (ctx.actionInFlight) return 'a scaling action is already under way; try again when it has finished';
@@ -62,8 +67,10 @@ export function overrideViolation(req: ScaleOverrideRequest, ctx: OverrideContex
   if (capacity === null) return 'the current capacity is not known yet; try again in a few seconds';
   const shardsChange = req.shards !== undefined && req.shards !== capacity.shards;
   const parallelismChange = req.parallelism !== undefined && req.parallelism !== capacity.parallelism;
-  if (!shardsChange && !parallelismChange) {
-    return `the pipeline already has ${capacity.shards} shards and parallelism ${capacity.parallelism}`;
+  const perKpuChange = req.parallelismPerKpu !== undefined && req.parallelismPerKpu !== capacity.parallelismPerKpu;
+  if (!shardsChange && !parallelismChange && !perKpuChange) {
+    return `the pipeline already has ${capacity.shards} shards and parallelism ${capacity.parallelism}` +
+      (req.parallelismPerKpu === undefined ? '' : ` with ParallelismPerKPU ${capacity.parallelismPerKpu}`);
   }
   if (shardsChange && req.shards !== undefined) {
     const step = shardStepViolation(capacity.shards, req.shards);
@@ -71,8 +78,8 @@ export function overrideViolation(req: ScaleOverrideRequest, ctx: OverrideContex
     const quota = quotaViolation(ctx.shardUpdateTimes);
     if (quota !== null) return quota;
   }
-  if (parallelismChange && req.parallelism !== undefined) {
-    const kpus = kpuViolation(req.parallelism, capacity.parallelismPerKpu, ctx.maxKpus);
+  if (parallelismChange || perKpuChange) {
+    const kpus = kpuViolation(req.parallelism ?? capacity.parallelism, req.parallelismPerKpu ?? capacity.parallelismPerKpu, ctx.maxKpus);
     if (kpus !== null) return kpus;
   }
   return null;

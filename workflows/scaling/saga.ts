@@ -11,7 +11,7 @@ import type { PipelineContext } from '../lifecycle/context.js';
 import type { ScalingCalls } from './activities.js';
 import { quotaViolation, shardStepViolation } from './rules.js';
 import {
-  addRecord, describePair, describeTarget, policyConfig, quotaWindow, type CapacityPair, type ScalingState,
+  addRecord, describePair, describeTarget, policyConfig, quotaWindow, type CapacityPair, type CapacityTarget, type ScalingState,
 } from './state.js';
 
 export interface SagaHost {
@@ -27,8 +27,8 @@ export interface SagaHost {
 
 export interface ActionRequest {
   source: 'policy' | 'override';
-  /** Only the fields that change. */
-  target: ScalingTarget;
+  /** Only the fields that change (ParallelismPerKPU only from overrides). */
+  target: CapacityTarget;
   reasons: string[];
 }
 
@@ -60,7 +60,9 @@ export function errorMessage(err: unknown): string {
 /** Stream first on the way up (Flink needs the shards to read from), Flink first on the way down. */
 export function stepOrder(from: CapacityPair, to: CapacityPair): Step[] {
   const shards = to.shards !== from.shards;
-  const parallelism = to.parallelism !== from.parallelism;
+  // ParallelismPerKPU travels in the same UpdateApplication as the parallelism.
+  const parallelism = to.parallelism !== from.parallelism ||
+    (to.parallelismPerKpu !== undefined && from.parallelismPerKpu !== undefined && to.parallelismPerKpu !== from.parallelismPerKpu);
   if (shards && parallelism) return to.shards > from.shards ? ['shards', 'parallelism'] : ['parallelism', 'shards'];
   if (shards) return ['shards'];
   return parallelism ? ['parallelism'] : [];
@@ -106,10 +108,16 @@ export class ActionSaga {
       return null;
     }
     this.host.observeCapacity(start);
-    const remembered: CapacityPair = { shards: start.openShards, parallelism: start.currentParallelism };
+    // ParallelismPerKPU is remembered (and restored) only by actions that change it.
+    const perKpu = request.target.parallelismPerKpu;
+    const remembered: CapacityPair = {
+      shards: start.openShards, parallelism: start.currentParallelism,
+      ...(perKpu === undefined ? {} : { parallelismPerKpu: start.parallelismPerKpu }),
+    };
     const desired: CapacityPair = {
       shards: request.target.shards ?? remembered.shards,
       parallelism: request.target.parallelism ?? remembered.parallelism,
+      ...(perKpu === undefined ? {} : { parallelismPerKpu: perKpu }),
     };
     const refused = this.precondition(remembered, desired);
     if (refused !== null) {
@@ -161,7 +169,10 @@ export class ActionSaga {
     }
     this.host.observeCapacity(now);
     // The configured parallelism is what a half-done update left behind; roll back from it.
-    const current: CapacityPair = { shards: now.openShards, parallelism: now.parallelism };
+    const current: CapacityPair = {
+      shards: now.openShards, parallelism: now.parallelism,
+      ...(remembered.parallelismPerKpu === undefined ? {} : { parallelismPerKpu: now.parallelismPerKpu }),
+    };
     const refused = this.precondition(current, remembered);
     if (refused !== null) return applyFailed([], `cannot restore ${remembered.shards} shards: ${refused}`);
     return this.move(current, remembered, now, { revertStuckApplication: true });
@@ -197,6 +208,8 @@ export class ActionSaga {
           ? await calls.revertApplication({ applicationName: resources.applicationName, expectedVersionId: latest.applicationVersionId })
           : await calls.applyParallelism({
             applicationName: resources.applicationName, targetParallelism: to.parallelism, expectedVersionId: latest.applicationVersionId,
+            ...(to.parallelismPerKpu !== undefined && to.parallelismPerKpu !== latest.parallelismPerKpu
+              ? { targetParallelismPerKpu: to.parallelismPerKpu } : {}),
           });
         if (step === 'shards') {
           // Counted even when this attempt found the change already made: an earlier attempt's call used the quota.

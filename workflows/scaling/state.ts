@@ -15,8 +15,13 @@ export const HISTORY_LIMIT = 200;
 export const WINDOW_LIMIT = 120;
 export const STATE_VERSION = 1;
 
+/** A manual target: the policies' fields, plus ParallelismPerKPU (set only by people and calibration). */
+export interface CapacityTarget extends ScalingTarget {
+  parallelismPerKpu?: number;
+}
+
 export interface PendingOverride {
-  target: ScalingTarget;
+  target: CapacityTarget;
   reason: string | null;
   requestedAt: string;
 }
@@ -123,6 +128,8 @@ export function quotaWindow(times: number[], nowSeconds: number): number[] {
 export interface CapacityPair {
   shards: number;
   parallelism: number;
+  /** Only where an action may change it (absent: unchanged, whatever it is). */
+  parallelismPerKpu?: number;
 }
 
 export function pairOf(c: Capacity): CapacityPair {
@@ -130,12 +137,13 @@ export function pairOf(c: Capacity): CapacityPair {
 }
 
 export function describePair(c: CapacityPair): string {
-  return `${c.shards} shards / parallelism ${c.parallelism}`;
+  return `${c.shards} shards / parallelism ${c.parallelism}${c.parallelismPerKpu === undefined ? '' : ` (ParallelismPerKPU ${c.parallelismPerKpu})`}`;
 }
 
-export function describeTarget(t: ScalingTarget): string {
+export function describeTarget(t: CapacityTarget): string {
   const parts: string[] = [];
   if (t.shards !== undefined) parts.push(`${t.shards} shards`);
   if (t.parallelism !== undefined) parts.push(`parallelism ${t.parallelism}`);
+  if (t.parallelismPerKpu !== undefined) parts.push(`ParallelismPerKPU ${t.parallelismPerKpu}`);
   return parts.join(' and ') || 'no change';
 }

@@ -36,7 +36,8 @@ describe('UpdateShardCount rules in words', () => {
 
 describe('manual override validation', () => {
   it.each([
-    [{}, 'give a target shard count, a parallelism, or both'],
+    [{}, 'give a target shard count, a parallelism, a ParallelismPerKPU, or several'],
+    [{ parallelismPerKpu: 9 }, 'parallelismPerKpu must be a whole number from 1 to 8'],
     [{ shards: 0 }, 'shards must be a whole number from 1 to 10000'],
     [{ shards: 2.5 }, 'shards must be a whole number from 1 to 10000'],
     [{ parallelism: 257 }, 'parallelism must be a whole number from 1 to 256'],
@@ -45,6 +46,8 @@ describe('manual override validation', () => {
     [{ parallelism: 64 }, 'parallelism 64 needs 65 KPUs (ParallelismPerKPU 1), above the maximum of 64'],
     [{ shards: 12 }, null],
     [{ shards: 8, parallelism: 6 }, null],
+    [{ parallelismPerKpu: 2 }, null],
+    [{ parallelismPerKpu: 1 }, 'the pipeline already has 8 shards and parallelism 4 with ParallelismPerKPU 1'],
   ])('%j → %s', (request, message) => {
     expect(overrideViolation(request, running)).toBe(message);
   });
