@@ -2,7 +2,9 @@
  * Every activity the worker registers, merged from one factory per group. Each group
  * receives only the clients it needs; tests build the same object against the emulator.
  */
+import type { Client } from '@temporalio/client';
 import type { AwsClients } from './aws/clients.js';
+import { createCalibrationActivities } from './calibration/index.js';
 import { createProvisioningActivities } from './provisioning/index.js';
 import type { PollTiming } from './provisioning/wait.js';
 import { createReplayActivities } from './replay/index.js';
@@ -17,6 +19,8 @@ export interface ActivityDeps extends AwsClients {
   scalingPollIntervalMs?: number;
   /** CloudWatch's publication delay (config.aws.publicationDelaySeconds); verification allows for it. */
   publicationDelaySeconds?: number;
+  /** The worker's Temporal client: calibration reaches its pipeline through the pipeline's messages. */
+  temporal?: Client;
 }
 
 /** Activities are registered by name: two groups must never claim the same one. */
@@ -32,8 +36,9 @@ export function createActivities(deps: ActivityDeps) {
   const provisioning = createProvisioningActivities(deps);
   const scaling = createScalingActivities({ ...deps, pollIntervalMs: deps.scalingPollIntervalMs });
   const replay = createReplayActivities({ kinesis: deps.kinesis, dataDir: deps.dataDir });
-  assertDistinctNames(provisioning, scaling, replay);
-  return { ...provisioning, ...scaling, ...replay };
+  const calibration = createCalibrationActivities(deps);
+  assertDistinctNames(provisioning, scaling, replay, calibration);
+  return { ...provisioning, ...scaling, ...replay, ...calibration };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

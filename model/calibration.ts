@@ -160,7 +160,7 @@ export const CalibrationResult = Type.Object({
   bottleneck: Bottleneck,
   workload: Type.Union([Type.Literal('cpu-bound'), Type.Literal('io-bound'), Type.Literal('undetermined')]),
   lowerBound: Type.Boolean(),
-  costPerMillionRecordsUsd: Type.Number({ description: 'At the recommendation, fully utilised at its sustainable rate (KPUs only).' }),
+  costPerMillionRecordsUsd: Type.Number({ description: 'KPU cost of the recommendation per million records, processing the target rate.' }),
   recommendation: CalibrationRecommendation,
   phases: Type.Array(CalibrationPhaseResult),
   reasons: Type.Array(Type.String()),
@@ -202,7 +202,7 @@ export const CalibrationStatus = Type.Object(
   {
     pipelineId: Type.String(),
     calibrationId: Type.String(),
-    state: Type.Union(CALIBRATION_STATES.map((s) => Type.Literal(s))),
+    state: Type.Enum([...CALIBRATION_STATES]),
     message: Type.String({ description: 'What the calibration is doing now, or how it ended, in words.' }),
     request: ResolvedCalibrationRequest,
     progress: CalibrationProgress,

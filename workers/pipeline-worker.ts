@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { AppConfig, TemporalConfig } from '../config/index.js';
 import { temporalAuthOptions } from '../config/temporal-connection.js';
@@ -35,6 +36,12 @@ export async function connectTemporal(temporal: TemporalConfig): Promise<NativeC
   return NativeConnection.connect({ address: temporal.address, ...temporalAuthOptions(temporal) });
 }
 
+/** A client connection for activities that message other workflows (the calibration reaching its pipeline). */
+export async function connectTemporalClient(temporal: TemporalConfig): Promise<Client> {
+  const connection = await Connection.connect({ address: temporal.address, ...temporalAuthOptions(temporal) });
+  return new Client({ connection, namespace: temporal.namespace });
+}
+
 export interface PipelineWorker {
   worker: Worker;
   /** In the worker's identity on every task event it causes (see docs/upgrades.md). */
@@ -48,7 +55,9 @@ export async function createPipelineWorker(config: AppConfig): Promise<PipelineW
   const buildId = config.buildId ?? defaultBuildId(code);
   const connection = await connectTemporal(config.temporal);
   const clients = createAwsClients(config.aws);
+  let client: Client | undefined;
   try {
+    client = await connectTemporalClient(config.temporal);
     const worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
@@ -58,7 +67,7 @@ export async function createPipelineWorker(config: AppConfig): Promise<PipelineW
       // Declared but not routed by (upgrades rely on patched() and the replay suite, docs/upgrades.md);
       // routing is then a one-line change. The identity is what the UI shows today.
       workerDeploymentOptions: { version: { deploymentName: DEPLOYMENT_NAME, buildId }, useWorkerVersioning: false },
-      activities: createActivities({ ...clients, dataDir: config.dataDir, publicationDelaySeconds: config.aws.publicationDelaySeconds }),
+      activities: createActivities({ ...clients, dataDir: config.dataDir, publicationDelaySeconds: config.aws.publicationDelaySeconds, temporal: client }),
       // Long waits heartbeat and resume elsewhere; no need to hold a shutdown for them.
       shutdownGraceTime: '10 seconds',
       // The replay resumes from its last heartbeat after a crash; sending heartbeats to the
@@ -70,11 +79,13 @@ export async function createPipelineWorker(config: AppConfig): Promise<PipelineW
       buildId,
       close: async () => {
         await connection.close();
+        await client?.connection.close();
         destroyAwsClients(clients);
       },
     };
   } catch (err) {
     await connection.close();
+    await client?.connection.close();
     destroyAwsClients(clients);
     throw err;
   }

@@ -1,0 +1,108 @@
+/**
+ * The calibration's load: taxi trips of the committed sample sent to the stream at a
+ * constant rate for a step's duration. The replay's own schedule follows event time (the
+ * taxi day's curve), so it cannot hold a rate; this sends the same records through the
+ * same PutRecords path (batches of ≤ 500, throttled records re-sent and counted) at the
+ * rate the step asks for. Partition keys get a per-step suffix, so repeated trips spread
+ * over the shards like fresh ones.
+ */
+import { Context } from '@temporalio/activity';
+import { readTrips } from '../../data/readers/source.js';
+import { SAMPLE_FILE } from '../../data/sample.js';
+import { MAX_RECORDS_PER_CALL, type OutgoingRecord } from '../replay/batch.js';
+import { kinesisSink, sendBatch, type RecordSink, type RetryOptions } from '../replay/put-records.js';
+
+export interface DriveLoadInput {
+  streamName: string;
+  recordsPerSecond: number;
+  durationSeconds: number;
+  /** Distinguishes this step's partition keys from every other step's. */
+  keySuffix: string;
+}
+
+export interface DriveLoadResult {
+  sent: number;
+  throttled: number;
+  startedEpochMs: number;
+  endedEpochMs: number;
+  /** Records acknowledged per second of the step. */
+  sentPerSecond: number;
+}
+
+/** How often the load tops up to its schedule; small enough that the rate looks even to a 1 s period. */
+const TICK_MS = 50;
+const HEARTBEAT_MS = 1000;
+
+let trips: Promise<Buffer[]> | null = null;
+
+/** The sample's trips as record payloads, read once per process. */
+function sampleTrips(file: string): Promise<Buffer[]> {
+  trips ??= (async () => {
+    const out: Buffer[] = [];
+    for await (const item of readTrips(file)) if (item.kind === 'trip') out.push(Buffer.from(JSON.stringify(item.trip)));
+    if (out.length === 0) throw new Error(`no trips in ${file}`);
+    return out;
+  })();
+  return trips;
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> => new Promise((resolve) => {
+  const timer = setTimeout(resolve, ms);
+  signal.addEventListener('abort', () => {
+    clearTimeout(timer);
+    resolve();
+  }, { once: true });
+});
+
+export interface LoadDeps {
+  sink: (streamName: string) => RecordSink;
+  sampleFile?: string;
+  now?: () => number;
+}
+
+export async function driveLoad(deps: LoadDeps, input: DriveLoadInput, signal: AbortSignal, heartbeat: (details: unknown) => void): Promise<DriveLoadResult> {
+  const payloads = await sampleTrips(deps.sampleFile ?? SAMPLE_FILE);
+  const now = deps.now ?? Date.now;
+  const sink = deps.sink(input.streamName);
+  const retry: RetryOptions = {
+    baseDelayMs: 50, maxDelayMs: 1000, throttleBaseDelayMs: 25, throttleMaxDelayMs: 100, maxAttempts: 8,
+    random: Math.random, sleep: (ms) => sleep(ms, signal),
+  };
+  const startedEpochMs = now();
+  const endMs = startedEpochMs + input.durationSeconds * 1000;
+  let sent = 0;
+  let throttled = 0;
+  let next = 0;
+  let lastBeat = 0;
+  while (!signal.aborted && now() < endMs) {
+    const due = Math.floor(((now() - startedEpochMs) / 1000) * input.recordsPerSecond);
+    while (sent < due && !signal.aborted) {
+      const records: OutgoingRecord[] = [];
+      const count = Math.min(MAX_RECORDS_PER_CALL, due - sent);
+      for (let i = 0; i < count; i += 1) {
+        records.push({ partitionKey: `${next}-${input.keySuffix}`, data: payloads[next % payloads.length]! });
+        next += 1;
+      }
+      const outcome = await sendBatch(sink, records, retry);
+      sent += records.length;
+      throttled += outcome.throttledRetries;
+    }
+    if (now() - lastBeat >= HEARTBEAT_MS) {
+      lastBeat = now();
+      heartbeat({ sent, throttled });
+    }
+    await sleep(TICK_MS, signal);
+  }
+  const endedEpochMs = now();
+  const seconds = Math.max(0.001, (endedEpochMs - startedEpochMs) / 1000);
+  return { sent, throttled, startedEpochMs, endedEpochMs, sentPerSecond: sent / seconds };
+}
+
+export function activityLoadDeps(kinesis: Parameters<typeof kinesisSink>[0]): LoadDeps {
+  return { sink: (streamName) => kinesisSink(kinesis, streamName) };
+}
+
+export function currentActivitySignal(): { signal: AbortSignal; heartbeat: (details: unknown) => void } {
+  const ctx = Context.current();
+  return { signal: ctx.cancellationSignal, heartbeat: (d) => ctx.heartbeat(d) };
+}

@@ -1,0 +1,251 @@
+/**
+ * The calibration's judgement, as pure functions: is a step sustainable (lag flat, the
+ * job keeps up) or saturated; which rate to try next; what a phase found; and what to
+ * recommend. The workflow feeds it the figures; tests feed it numbers.
+ */
+import { kpusFor } from '../../model/spec.js';
+import type {
+  Bottleneck, CalibrationPhaseResult, CalibrationResult, CalibrationStep, ResolvedCalibrationRequest, StepVerdict,
+} from '../../model/calibration.js';
+
+/** One CloudWatch period of a step, as read back. */
+export interface PeriodFigures {
+  timestamp: number;
+  processed: number | null;
+  lagMs: number | null;
+  cpu: number | null;
+  containerCpu: number | null;
+  heap: number | null;
+  backpressure: number | null;
+}
+
+/** The job keeps up when it processes at least this share of what the stream accepted. */
+export const KEEP_UP_RATIO = 0.95;
+/** Lag growing faster than this (ms per s), and past `LAG_FLOOR_MS`, is falling behind. */
+export const LAG_SLOPE_LIMIT = 50;
+export const LAG_FLOOR_MS = 1000;
+/** The load could not deliver: the stream, not the job, was the limit. */
+const DELIVERY_RATIO = 0.9;
+const CPU_BOUND_LEVEL = 80;
+const HEAP_BOUND_LEVEL = 85;
+/** Per-KPU rates within this ratio are "the same": packing subtasks does not help. */
+const SAME_PER_KPU = 1.15;
+
+const mean = (values: Array<number | null>): number | null => {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length;
+};
+
+/** Least-squares slope of lag over time, ms per second. */
+export function lagSlope(periods: PeriodFigures[]): number | null {
+  const points = periods.filter((p) => p.lagMs !== null).map((p) => ({ t: p.timestamp, y: p.lagMs as number }));
+  if (points.length < 2) return null;
+  const tMean = points.reduce((a, p) => a + p.t, 0) / points.length;
+  const yMean = points.reduce((a, p) => a + p.y, 0) / points.length;
+  const num = points.reduce((a, p) => a + (p.t - tMean) * (p.y - yMean), 0);
+  const den = points.reduce((a, p) => a + (p.t - tMean) ** 2, 0);
+  return den === 0 ? null : num / den;
+}
+
+export interface StepFigures {
+  offered: number;
+  sentPerSecond: number;
+  throttled: number;
+  periods: PeriodFigures[];
+}
+
+export type StepEvidence = Omit<CalibrationStep, 'phase' | 'kind' | 'parallelism' | 'parallelismPerKpu' | 'kpus' | 'startedAt' | 'endedAt'>;
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+export function judgeStep(f: StepFigures): StepEvidence {
+  const lags = f.periods.filter((p) => p.lagMs !== null);
+  const processed = mean(f.periods.map((p) => p.processed));
+  const slope = lagSlope(f.periods);
+  const lagStartMs = lags[0]?.lagMs ?? null;
+  const lagEndMs = lags[lags.length - 1]?.lagMs ?? null;
+  const reasons: string[] = [];
+  let verdict: StepVerdict;
+  if (processed === null || slope === null) {
+    verdict = 'inconclusive';
+    reasons.push('too few metric periods in the step to judge (numRecordsInPerSecond or millisBehindLatest missing)');
+  } else if (f.sentPerSecond < DELIVERY_RATIO * f.offered) {
+    verdict = 'inconclusive';
+    reasons.push(`the stream accepted only ${fmt(f.sentPerSecond)} of ${fmt(f.offered)} records/s (${fmt(f.throttled)} throttled): the shards, not the job, were the limit`);
+  } else {
+    const keptUp = processed >= KEEP_UP_RATIO * f.sentPerSecond;
+    const fallingBehind = slope > LAG_SLOPE_LIMIT && (lagEndMs ?? 0) > LAG_FLOOR_MS;
+    verdict = keptUp && !fallingBehind ? 'sustainable' : 'saturated';
+    reasons.push(`processed ${fmt(processed)} of ${fmt(f.sentPerSecond)} records/s sent (${Math.round((100 * processed) / Math.max(1, f.sentPerSecond))} %)`);
+    reasons.push(`millisBehindLatest ${fmt(lagStartMs ?? 0)} → ${fmt(lagEndMs ?? 0)} ms (trend ${slope.toFixed(1)} ms/s${fallingBehind ? ', growing' : ', flat'})`);
+  }
+  const backpressure = mean(f.periods.map((p) => p.backpressure));
+  if (backpressure !== null && backpressure > 0) reasons.push(`source backpressured ${fmt(backpressure)} ms/s`);
+  return {
+    offeredRecordsPerSecond: f.offered,
+    sentRecordsPerSecond: f.sentPerSecond,
+    processedRecordsPerSecond: processed,
+    lagStartMs,
+    lagEndMs,
+    lagSlopeMsPerSecond: slope,
+    cpuUtilization: mean(f.periods.map((p) => p.cpu)),
+    containerCpuUtilization: mean(f.periods.map((p) => p.containerCpu)),
+    heapMemoryUtilization: mean(f.periods.map((p) => p.heap)),
+    backpressureMsPerSecond: backpressure,
+    throttledRecords: f.throttled,
+    verdict,
+    reasons,
+  };
+}
+
+/** What one phase (one ParallelismPerKPU) has learnt so far. */
+export interface PhaseSearch {
+  rampIndex: number;
+  /** Highest rate that was sustainable, and the lowest that saturated. */
+  highestFlat: number | null;
+  lowestSaturated: number | null;
+  /** Best processing rate seen while saturated: what the job can really do. */
+  saturatedThroughput: number | null;
+  confirmsDone: number;
+  /** A rate to try first (a later phase probes the first phase's sustainable rate). */
+  probe: number | null;
+  /** Set when the search must stop (e.g. the stream refused the load). */
+  stopped: string | null;
+}
+
+export function newSearch(probe: number | null): PhaseSearch {
+  return { rampIndex: 0, highestFlat: null, lowestSaturated: null, saturatedThroughput: null, confirmsDone: 0, probe, stopped: null };
+}
+
+export interface NextStep {
+  rate: number;
+  kind: CalibrationStep['kind'];
+}
+
+/** Narrowing stops when the bracket is this tight (relative). */
+const BRACKET_DONE = 0.03;
+
+/** The next rate to hold, or null when the phase has its answer. */
+export function nextStep(s: PhaseSearch, request: ResolvedCalibrationRequest): NextStep | null {
+  if (s.stopped !== null) return null;
+  if (s.probe !== null) return { rate: s.probe, kind: 'ramp' };
+  if (s.lowestSaturated === null) {
+    // Ramp on, skipping steps already known to be sustainable.
+    while (s.rampIndex < request.rates.length && (request.rates[s.rampIndex] ?? 0) <= (s.highestFlat ?? 0)) s.rampIndex += 1;
+    const rate = request.rates[s.rampIndex];
+    return rate === undefined ? null : { rate, kind: 'ramp' };
+  }
+  if (s.confirmsDone >= request.confirmSteps) return null;
+  const low = s.highestFlat ?? 0;
+  const high = s.lowestSaturated;
+  if (high - low <= BRACKET_DONE * high) return null;
+  // Just under what the job processed while saturated is the likeliest sustainable rate; else bisect.
+  const guess = s.saturatedThroughput !== null ? Math.round(0.97 * s.saturatedThroughput) : null;
+  const rate = guess !== null && guess > low * (1 + BRACKET_DONE) && guess < high * (1 - BRACKET_DONE) ? guess : Math.round((low + high) / 2);
+  return { rate, kind: 'confirm' };
+}
+
+/** Folds a judged step into the search. */
+export function recordStep(s: PhaseSearch, step: NextStep, evidence: StepEvidence): void {
+  if (s.probe !== null && step.rate === s.probe) s.probe = null;
+  else if (step.kind === 'ramp') s.rampIndex += 1;
+  else s.confirmsDone += 1;
+  if (evidence.verdict === 'sustainable') {
+    s.highestFlat = Math.max(s.highestFlat ?? 0, step.rate);
+  } else if (evidence.verdict === 'saturated') {
+    s.lowestSaturated = Math.min(s.lowestSaturated ?? Infinity, step.rate);
+    if (evidence.processedRecordsPerSecond !== null) s.saturatedThroughput = Math.max(s.saturatedThroughput ?? 0, evidence.processedRecordsPerSecond);
+  } else {
+    s.stopped = evidence.reasons[0] ?? 'inconclusive step';
+  }
+}
+
+function bottleneckOf(cpu: number | null, heap: number | null): Bottleneck {
+  if (cpu !== null && cpu >= CPU_BOUND_LEVEL) return 'cpu';
+  if (heap !== null && heap >= HEAP_BOUND_LEVEL) return 'memory';
+  if (cpu === null) return 'unknown';
+  return 'io';
+}
+
+export function phaseResult(s: PhaseSearch, parallelism: number, parallelismPerKpu: number, steps: CalibrationStep[]): CalibrationPhaseResult {
+  const taskKpus = kpusFor(parallelism, parallelismPerKpu) - 1;
+  const sustainable = s.highestFlat;
+  // The bottleneck shows where the job runs out: at its saturated steps (else at its best sustainable one).
+  const saturated = steps.filter((st) => st.verdict === 'saturated');
+  const atBest = steps.find((st) => st.verdict === 'sustainable' && st.offeredRecordsPerSecond === sustainable) ?? null;
+  const limitCpu = mean(saturated.map((st) => st.containerCpuUtilization ?? st.cpuUtilization));
+  const limitHeap = mean(saturated.map((st) => st.heapMemoryUtilization));
+  return {
+    parallelismPerKpu,
+    parallelism,
+    kpus: taskKpus + 1,
+    sustainableRecordsPerSecond: sustainable,
+    saturatedRecordsPerSecond: s.lowestSaturated,
+    recordsPerSecondPerParallelism: sustainable === null ? null : sustainable / parallelism,
+    recordsPerSecondPerKpu: sustainable === null ? null : sustainable / taskKpus,
+    lowerBound: s.lowestSaturated === null,
+    cpuAtSustainable: atBest?.containerCpuUtilization ?? atBest?.cpuUtilization ?? null,
+    heapAtSustainable: atBest?.heapMemoryUtilization ?? null,
+    bottleneck: saturated.length > 0 ? bottleneckOf(limitCpu, limitHeap) : 'unknown',
+  };
+}
+
+export function recommend(phases: CalibrationPhaseResult[], request: ResolvedCalibrationRequest): CalibrationResult | null {
+  const measured = phases.filter((p) => p.recordsPerSecondPerKpu !== null && p.recordsPerSecondPerParallelism !== null);
+  const baseline = measured[0];
+  if (baseline === undefined) return null;
+  const reasons: string[] = [];
+  const best = measured.reduce((a, b) => ((b.recordsPerSecondPerKpu ?? 0) > (a.recordsPerSecondPerKpu ?? 0) ? b : a));
+  const lowest = measured.reduce((a, b) => (b.parallelismPerKpu < a.parallelismPerKpu ? b : a));
+  let workload: CalibrationResult['workload'] = 'undetermined';
+  let chosen = baseline;
+  if (measured.length > 1) {
+    const gain = (best.recordsPerSecondPerKpu ?? 0) / Math.max(1e-9, lowest.recordsPerSecondPerKpu ?? 0);
+    if (best.parallelismPerKpu > lowest.parallelismPerKpu && gain >= SAME_PER_KPU) {
+      workload = 'io-bound';
+      chosen = best;
+      reasons.push(`ParallelismPerKPU ${best.parallelismPerKpu} processes ${gain.toFixed(2)}× as much per KPU as ${lowest.parallelismPerKpu}: subtasks mostly wait, several share a KPU well`);
+      if (best.parallelismPerKpu === Math.max(...measured.map((p) => p.parallelismPerKpu)) && (best.cpuAtSustainable ?? 100) < 60) {
+        reasons.push(`CPU was only ${Math.round(best.cpuAtSustainable ?? 0)} % at ParallelismPerKPU ${best.parallelismPerKpu}: a higher value may pay off too; calibrate it to confirm`);
+      }
+    } else {
+      workload = 'cpu-bound';
+      chosen = lowest;
+      reasons.push(`per KPU, ParallelismPerKPU ${best.parallelismPerKpu === lowest.parallelismPerKpu ? lowest.parallelismPerKpu : measured.map((p) => p.parallelismPerKpu).join(' vs ')} process about the same (${measured.map((p) => fmt(p.recordsPerSecondPerKpu ?? 0)).join(' vs ')} records/s): the vCPU is the limit, so one subtask per KPU`);
+    }
+  } else {
+    reasons.push('only one ParallelismPerKPU measured: keeping it');
+  }
+  const unitRate = chosen.recordsPerSecondPerParallelism as number;
+  const needed = request.targetRecordsPerSecond * (1 + request.headroom);
+  const parallelism = Math.min(256, Math.max(1, Math.ceil(needed / unitRate)));
+  const k = chosen.parallelismPerKpu;
+  const kpus = kpusFor(parallelism, k);
+  const costPerHourUsd = kpus * request.prices.kpuHourUsd;
+  reasons.push(
+    `${fmt(request.targetRecordsPerSecond)} records/s with ${Math.round(request.headroom * 100)} % headroom needs ${fmt(needed)} records/s: ` +
+    `parallelism ${parallelism} × ${fmt(unitRate)} records/s per subtask at ParallelismPerKPU ${k} = ${kpus} KPUs`,
+  );
+  if (parallelism === 256) reasons.push('capped at the maximum parallelism of 256');
+  if (baseline.lowerBound) reasons.push('no step saturated: the rates are lower bounds, the job can do at least this much');
+  return {
+    recordsPerSecondPerParallelism: baseline.recordsPerSecondPerParallelism as number,
+    recordsPerSecondPerKpu: best.recordsPerSecondPerKpu as number,
+    bottleneck: baseline.bottleneck === 'unknown' ? (phases.find((p) => p.bottleneck !== 'unknown')?.bottleneck ?? 'unknown') : baseline.bottleneck,
+    workload,
+    lowerBound: baseline.lowerBound,
+    costPerMillionRecordsUsd: (costPerHourUsd / (request.targetRecordsPerSecond * 3600)) * 1_000_000,
+    recommendation: {
+      targetRecordsPerSecond: request.targetRecordsPerSecond,
+      headroom: request.headroom,
+      parallelism,
+      parallelismPerKpu: k,
+      kpus,
+      capacityRecordsPerSecond: parallelism * unitRate,
+      costPerHourUsd,
+      reasons,
+    },
+    phases,
+    reasons,
+  };
+}

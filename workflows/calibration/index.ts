@@ -1,0 +1,1 @@
+export { calibrationWorkflow } from './workflow.js';

@@ -1,0 +1,263 @@
+/**
+ * KPU calibration of one pipeline (the source article's Part 1), as a saga: pause the
+ * pipeline's autoscaling and replay, set the calibration's capacity through the
+ * pipeline's own verified scaling action, hold stepped rates and judge each one, then
+ * restore capacity, replay and autoscaling — also when it fails, is cancelled or runs
+ * out of budget. Progress is the status query and the workflow's current details.
+ */
+import {
+  ApplicationFailure, CancellationScope, isCancellation, setCurrentDetails, setHandler, sleep,
+} from '@temporalio/workflow';
+import type { CalibrationPhaseResult, CalibrationStatus, CapacityRecord } from '../../model/calibration.js';
+import { kpusFor } from '../../model/spec.js';
+import type { PipelineFactsResult } from '../../activities/calibration/index.js';
+import { CalibrationCalls } from './activities.js';
+import { judgeStep, newSearch, nextStep, phaseResult, recommend, recordStep, type NextStep, type PhaseSearch } from './analysis.js';
+import { calibrationStatusQuery, type CalibrationTiming, type CalibrationWorkflowInput } from './messages.js';
+import { holdingCostUsd, stepBoundSeconds, stepsPerPhase } from './plan.js';
+import { calibrationDetails } from './summary.js';
+
+interface Compensation {
+  what: string;
+  run(): Promise<void>;
+}
+
+class BudgetExhausted extends Error {}
+
+const nowMs = (): number => new Date().getTime();
+const iso = (): string => new Date().toISOString();
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = (err as { cause?: unknown }).cause;
+    return cause instanceof Error && cause.message ? `${err.message}: ${cause.message}` : err.message;
+  }
+  return String(err);
+}
+
+export async function calibrationWorkflow(input: CalibrationWorkflowInput): Promise<CalibrationStatus> {
+  const { request, pipelineId, calibrationId } = input;
+  const startedMs = nowMs();
+  const status: CalibrationStatus = {
+    pipelineId, calibrationId, state: 'preparing', message: 'Reading the pipeline', request,
+    progress: {
+      phase: 0, phases: request.parallelismPerKpu.length, parallelismPerKpu: null, stepsDone: 0,
+      stepsPlanned: request.parallelismPerKpu.length * stepsPerPhase(request), currentRecordsPerSecond: null,
+      elapsedSeconds: 0, spentUsd: 0, percent: 0,
+    },
+    steps: [], result: null,
+    restore: { capacity: null, autoscalingPaused: null, replayPaused: false, restored: null, problems: [] },
+    error: null, startedAt: iso(), updatedAt: iso(), finishedAt: null,
+  };
+  const publish = (message: string): void => {
+    status.message = message;
+    status.updatedAt = iso();
+    status.progress.elapsedSeconds = Math.round((nowMs() - startedMs) / 1000);
+    setCurrentDetails(calibrationDetails(status));
+  };
+  setHandler(calibrationStatusQuery, () => status);
+
+  const calls = new CalibrationCalls(pipelineId);
+  const compensations: Compensation[] = [];
+  const phases: CalibrationPhaseResult[] = [];
+  let cancellation: unknown = null;
+  let failure: string | null = null;
+  let budgetStop: string | null = null;
+  let resources = { streamName: '', applicationName: '' };
+  try {
+    await prepare();
+    await measure();
+  } catch (err) {
+    if (isCancellation(err)) cancellation = err;
+    else if (err instanceof BudgetExhausted) budgetStop = err.message;
+    else failure = errorMessage(err);
+  }
+  status.result = recommend(phases, request);
+  await CancellationScope.nonCancellable(restore);
+  finish();
+  if (cancellation !== null) throw cancellation;
+  if (failure !== null) throw ApplicationFailure.nonRetryable(`Calibration of ${pipelineId} failed: ${failure}`, 'CalibrationFailed');
+  return status;
+
+  async function prepare(): Promise<PipelineFactsResult> {
+    publish('Reading the pipeline');
+    const facts = await calls.readPipelineFacts('before calibrating');
+    if (facts.phase !== 'RUNNING' || facts.actionInFlight) throw new Error(`the pipeline is ${facts.phase}${facts.actionInFlight ? ' with a scaling action under way' : ''}; calibration needs it RUNNING and idle`);
+    if (facts.capacity === null) throw new Error('the pipeline has not read its capacity yet; try again in a few seconds');
+    status.restore.capacity = facts.capacity;
+    status.restore.autoscalingPaused = facts.autoscalingPaused;
+    if (!facts.autoscalingPaused) {
+      publish('Pausing autoscaling for the calibration');
+      await calls.setAutoscalingPaused(true);
+      compensations.push({ what: 'resume autoscaling', run: () => calls.setAutoscalingPaused(false) });
+    }
+    if (facts.replayRunning) {
+      publish('Pausing the replay: the calibration drives its own load');
+      await calls.setReplayPaused(true);
+      status.restore.replayPaused = true;
+      compensations.push({ what: 'resume the replay', run: async () => void await calls.setReplayPaused(false) });
+    }
+    const remembered = facts.capacity;
+    compensations.push({
+      what: `restore parallelism ${remembered.parallelism} and ParallelismPerKPU ${remembered.parallelismPerKpu}`,
+      run: async () => {
+        const back = await changeCapacity(facts, remembered, 'Restore the capacity the pipeline had');
+        if (back.outcome === 'failed') throw new Error(back.reasons.join('; '));
+      },
+    });
+    return facts;
+  }
+
+  async function changeCapacity(facts: PipelineFactsResult, target: CapacityRecord, why: string) {
+    return calls.changeCapacity(
+      { pipelineId, target, reason: `calibration ${calibrationId}: ${why.toLowerCase()}`, deadlineEpochMs: nowMs() + facts.actionBoundSeconds * 1000, pollIntervalMs: timing().pollIntervalMs },
+      facts.actionBoundSeconds, why,
+    );
+  }
+
+  function timing(): CalibrationTiming {
+    return { metricsDelaySeconds: 0, pollIntervalMs: 500, ...input.timing };
+  }
+
+  async function measure(): Promise<void> {
+    const facts = await calls.readPipelineFacts('for the plan');
+    resources = { streamName: facts.streamName, applicationName: facts.applicationName };
+    const shards = facts.capacity?.shards ?? 1;
+    let kpus = kpusFor(facts.capacity?.parallelism ?? 1, facts.capacity?.parallelismPerKpu ?? 1);
+    let costMarkMs = nowMs();
+    /** Time a capacity change took: restoring needs as much again, so the budget keeps it in reserve. */
+    let restoreReserveMs = 0;
+    const spend = (): number => {
+      status.progress.spentUsd += holdingCostUsd((nowMs() - costMarkMs) / 1000, shards, kpus, request.prices);
+      costMarkMs = nowMs();
+      return status.progress.spentUsd;
+    };
+    const stepBound = stepBoundSeconds(request, facts.periodSeconds);
+    const checkBudget = (what: string): void => {
+      const spent = spend();
+      const elapsed = (nowMs() - startedMs + restoreReserveMs) / 1000;
+      const { maxDurationSeconds, maxCostUsd } = request.budget;
+      if (elapsed + stepBound > maxDurationSeconds) {
+        throw new BudgetExhausted(`time budget reached before ${what}: ${Math.round(elapsed)} s used (restoring included), a step may take ${stepBound} s, the budget is ${maxDurationSeconds} s`);
+      }
+      const next = holdingCostUsd(stepBound, shards, kpus, request.prices);
+      if (spent + next > maxCostUsd) {
+        throw new BudgetExhausted(`cost budget reached before ${what}: $${spent.toFixed(4)} spent, a step may cost $${next.toFixed(4)}, the budget is $${maxCostUsd}`);
+      }
+    };
+
+    let probe: number | null = null;
+    for (const [index, perKpu] of request.parallelismPerKpu.entries()) {
+      status.state = 'preparing';
+      status.progress.phase = index;
+      status.progress.parallelismPerKpu = perKpu;
+      const target: CapacityRecord = { shards, parallelism: request.parallelism, parallelismPerKpu: perKpu };
+      publish(`Phase ${index + 1}/${request.parallelismPerKpu.length}: setting parallelism ${target.parallelism} at ParallelismPerKPU ${perKpu}`);
+      const changeStarted = nowMs();
+      const changed = await changeCapacity(facts, target, `Calibration phase ${index + 1}`);
+      spend();
+      if (changed.outcome === 'failed') throw new Error(`the pipeline could not move to parallelism ${target.parallelism} at ParallelismPerKPU ${perKpu}: ${changed.reasons.join('; ')}`);
+      if (changed.outcome === 'applied') restoreReserveMs = Math.max(restoreReserveMs, nowMs() - changeStarted);
+      kpus = kpusFor(target.parallelism, perKpu);
+      status.state = 'measuring';
+      const search = newSearch(probe);
+      const phaseSteps = await runPhase(index, target, search, checkBudget, facts.periodSeconds);
+      const result = phaseResult(search, target.parallelism, perKpu, phaseSteps);
+      phases.push(result);
+      // A later phase first probes the rate the first one sustained: it tells at once whether packing helps.
+      probe ??= result.sustainableRecordsPerSecond;
+    }
+  }
+
+  async function runPhase(
+    index: number, target: CapacityRecord, search: PhaseSearch, checkBudget: (what: string) => void, periodSeconds: number,
+  ) {
+    const steps = [];
+    for (let next = nextStep(search, request); next !== null; next = nextStep(search, request)) {
+      checkBudget(`${next.rate} records/s`);
+      const step = await runStep(index, target, next, periodSeconds);
+      steps.push(step);
+      recordStep(search, next, step);
+      if (step.verdict === 'saturated') await drain(step, periodSeconds);
+    }
+    return steps;
+  }
+
+  async function runStep(index: number, target: CapacityRecord, next: NextStep, periodSeconds: number) {
+    const { streamName, applicationName } = resources;
+    status.progress.currentRecordsPerSecond = next.rate;
+    publish(`Phase ${index + 1}, ParallelismPerKPU ${target.parallelismPerKpu}: holding ${next.rate} records/s for ${request.stepSeconds} s (${next.kind})`);
+    const startedAt = iso();
+    const load = await calls.driveLoad(
+      { streamName, recordsPerSecond: next.rate, durationSeconds: request.stepSeconds, keySuffix: `${calibrationId}-${status.steps.length}` },
+      `Hold ${next.rate} records/s for ${request.stepSeconds} s (phase ${index + 1}, ParallelismPerKPU ${target.parallelismPerKpu}, ${next.kind})`,
+    );
+    const endedAt = iso();
+    // Skip the warm-up (the first fifth, at least one period); judge complete periods only.
+    const warmupPeriods = Math.max(1, Math.ceil((0.2 * request.stepSeconds) / periodSeconds));
+    const start = (Math.ceil(load.startedEpochMs / 1000 / periodSeconds) + warmupPeriods) * periodSeconds;
+    const end = Math.floor(load.endedEpochMs / 1000 / periodSeconds) * periodSeconds;
+    const publishedBy = (end + periodSeconds + timing().metricsDelaySeconds) * 1000;
+    if (publishedBy > nowMs()) await sleep(publishedBy - nowMs());
+    const periods = await calls.readMetrics({ streamName, applicationName, periodSeconds, start, end });
+    const evidence = judgeStep({ offered: next.rate, sentPerSecond: load.sentPerSecond, throttled: load.throttled, periods });
+    const step = {
+      ...evidence, phase: index, kind: next.kind, parallelism: target.parallelism, parallelismPerKpu: target.parallelismPerKpu,
+      kpus: kpusFor(target.parallelism, target.parallelismPerKpu), startedAt, endedAt,
+    };
+    status.steps.push(step);
+    status.progress.stepsDone += 1;
+    status.progress.percent = Math.min(99, Math.round((100 * status.progress.stepsDone) / status.progress.stepsPlanned));
+    publish(`${next.rate} records/s at ParallelismPerKPU ${target.parallelismPerKpu}: ${evidence.verdict} (${evidence.reasons.join('; ')})`);
+    return step;
+  }
+
+  /** After a saturated step the backlog drains with no load, so it cannot flatter or spoil the next step. */
+  async function drain(step: { sentRecordsPerSecond: number; processedRecordsPerSecond: number | null }, periodSeconds: number) {
+    const processed = Math.max(1, step.processedRecordsPerSecond ?? 1);
+    const backlog = Math.max(0, step.sentRecordsPerSecond - processed) * request.stepSeconds;
+    const seconds = Math.min(request.stepSeconds, Math.ceil(backlog / processed) + periodSeconds);
+    publish(`Draining the backlog of the saturated step (${Math.round(backlog)} records, about ${seconds} s)`);
+    await sleep(seconds * 1000);
+  }
+
+  async function restore(): Promise<void> {
+    status.state = 'restoring';
+    publish('Restoring the pipeline: capacity, replay, autoscaling');
+    const problems: string[] = [];
+    for (const c of [...compensations].reverse()) {
+      try {
+        await c.run();
+      } catch (err) {
+        // Recorded, never swallowed: the next compensations still run, and the status says what is left to do.
+        problems.push(`${c.what} failed: ${errorMessage(err)}`);
+      }
+    }
+    status.restore.problems = problems;
+    status.restore.restored = problems.length === 0;
+  }
+
+  function finish(): void {
+    status.finishedAt = iso();
+    const restoredNote = status.restore.restored === false ? ` Restoring failed: ${status.restore.problems.join('; ')}` : ' The pipeline is restored.';
+    if (cancellation !== null) {
+      status.state = 'cancelled';
+      publish(`Cancelled.${restoredNote}`);
+    } else if (failure !== null) {
+      status.state = 'failed';
+      status.error = failure;
+      publish(`Failed: ${failure}.${restoredNote}`);
+    } else if (budgetStop !== null) {
+      status.state = 'budget-exhausted';
+      status.error = budgetStop;
+      publish(`Stopped: ${budgetStop}. ${status.result === null ? 'No rate was sustained before the stop.' : 'The result covers the steps run.'}${restoredNote}`);
+    } else {
+      status.state = 'completed';
+      status.progress.percent = 100;
+      const r = status.result;
+      publish(r === null
+        ? `Completed, but no step was sustainable: lower the rates.${restoredNote}`
+        : `Completed: ${Math.round(r.recordsPerSecondPerParallelism)} records/s per parallelism unit, ${r.workload}; recommended parallelism ${r.recommendation.parallelism} at ParallelismPerKPU ${r.recommendation.parallelismPerKpu}.${restoredNote}`);
+    }
+  }
+}
