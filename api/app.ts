@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppConfig } from '../config/index.js';
 import authPlugin from './plugins/auth.js';
 import logContextPlugin from './plugins/log-context.js';
+import calibrationRoutes from './routes/calibration.js';
 import openapiPlugin from './plugins/openapi.js';
 import problemsPlugin from './plugins/problems.js';
 import temporalPlugin, { type TemporalSource } from './plugins/temporal.js';
@@ -59,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(scalingRoutes);
   await app.register(replayRoutes);
   await app.register(hotspotRoutes, { config });
+  await app.register(calibrationRoutes, { temporal: config.temporal, callTimeoutMs: deps.callTimeoutMs ?? 10_000 });
   await app.register(dashboardRoutes);
   return app;
 }
