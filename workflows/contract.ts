@@ -12,6 +12,7 @@ import type {
 } from '../model/status.js';
 import type { PipelineSpec, PolicyName, ReplaySpec, ScalingLimits } from '../model/spec.js';
 import type { MetricsSample, ScalingTarget } from '../scaling/types.js';
+import type { CalibrationStatus, ResolvedCalibrationRequest } from '../model/calibration.js';
 
 export const PIPELINE_WORKFLOW_TYPE = 'pipelineWorkflow';
 export const pipelineWorkflowId = (pipelineId: string): string => `pipeline-${pipelineId}`;
@@ -116,3 +117,24 @@ export interface ReplayControlRequest {
   speedup?: number | 'max';
 }
 export const replayControlUpdate = defineUpdate<ReplayProgress, [ReplayControlRequest]>('replayControl');
+
+// --- the calibration workflow (one per pipeline at a time; talks to the pipeline only through the messages above) ---
+export const CALIBRATION_WORKFLOW_TYPE = 'calibrationWorkflow';
+export const calibrationWorkflowId = (pipelineId: string): string => `calibration-${pipelineId}`;
+
+export interface CalibrationTiming {
+  /** Wait after a step's last period before reading it: CloudWatch publishes AWS/ metrics minutes late (0 on the emulator). */
+  metricsDelaySeconds: number;
+  /** How often waits on the pipeline poll its status. */
+  pollIntervalMs: number;
+}
+
+/** Cancelling the calibration workflow cancels the calibration; it restores the pipeline before it ends. */
+export interface CalibrationWorkflowInput {
+  pipelineId: string;
+  calibrationId: string;
+  request: ResolvedCalibrationRequest;
+  timing?: Partial<CalibrationTiming>;
+}
+
+export const calibrationStatusQuery = defineQuery<CalibrationStatus>('calibrationStatus');

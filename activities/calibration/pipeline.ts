@@ -1,6 +1,6 @@
 /**
  * The calibration talks to its pipeline only through the pipeline workflow's public
- * messages (workflows/messages.ts): the status and scaling-history queries, the
+ * messages (workflows/contract.ts): the status and scaling-history queries, the
  * autoscaling and replay-control updates, and the scale override — so capacity changes
  * go through the pipeline's own action saga (applied, verified, rolled back) and its
  * status stays the one source of truth. A workflow cannot query or update another, so
@@ -12,7 +12,7 @@ import type { CapacityRecord } from '../../model/calibration.js';
 import type { PipelineStatus, ScalingRecord } from '../../model/status.js';
 import {
   autoscalingUpdate, pipelineWorkflowId, replayControlUpdate, scaleOverrideUpdate, scalingHistoryQuery, statusQuery,
-} from '../../workflows/messages.js';
+} from '../../workflows/contract.js';
 
 export interface PipelineFactsResult {
   phase: PipelineStatus['phase'];

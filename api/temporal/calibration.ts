@@ -9,8 +9,8 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import type { CalibrationApplyRequest, CalibrationRequest, CalibrationStatus } from '../../model/calibration.js';
 import {
   CALIBRATION_WORKFLOW_TYPE, calibrationStatusQuery, calibrationWorkflowId, type CalibrationWorkflowInput,
-} from '../../workflows/calibration/messages.js';
-import { planCalibration } from '../../workflows/calibration/plan.js';
+} from '../../workflows/contract.js';
+import { planCalibration } from '../../model/calibration-plan.js';
 import type { PipelineGateway } from './pipelines.js';
 import { conflict, invalidRequest, ProblemError } from '../errors.js';
 import type { CalibrationApplied as CalibrationAppliedSchema, CalibrationStarted as CalibrationStartedSchema } from '../schemas/calibration.js';

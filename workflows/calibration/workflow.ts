@@ -13,8 +13,8 @@ import { kpusFor } from '../../model/spec.js';
 import type { PipelineFactsResult } from '../../activities/calibration/index.js';
 import { CalibrationCalls } from './activities.js';
 import { judgeStep, newSearch, nextStep, phaseResult, recommend, recordStep, type NextStep, type PhaseSearch } from './analysis.js';
-import { calibrationStatusQuery, type CalibrationTiming, type CalibrationWorkflowInput } from './messages.js';
-import { holdingCostUsd, stepBoundSeconds, stepsPerPhase } from './plan.js';
+import { calibrationStatusQuery, type CalibrationTiming, type CalibrationWorkflowInput } from '../contract.js';
+import { holdingCostUsd, stepBoundSeconds, stepsPerPhase } from '../../model/calibration-plan.js';
 import { calibrationDetails } from './summary.js';
 
 interface Compensation {

@@ -3,8 +3,8 @@
  * cannot fit their budget or the pipeline (pure: shared by the API, which answers 400
  * before anything starts, and the workflow).
  */
-import { kpusFor } from '../../model/spec.js';
-import type { CalibrationRequest, ResolvedCalibrationRequest } from '../../model/calibration.js';
+import { kpusFor } from './spec.js';
+import type { CalibrationRequest, ResolvedCalibrationRequest } from './calibration.js';
 
 /** What the plan depends on, read from the pipeline's status. */
 export interface PipelineFacts {
