@@ -39,6 +39,11 @@ export function evenRamp(maxRecordsPerSecond: number, steps: number): number[] {
 }
 
 /** Cost of holding the pipeline's capacity for `seconds` (what the calibration adds to the bill). */
+/** Parallelism of the phase at ParallelismPerKPU `k`. */
+export function phaseParallelism(request: ResolvedCalibrationRequest, k: number): number {
+  return request.parallelism ?? k;
+}
+
 export function holdingCostUsd(seconds: number, shards: number, kpus: number, prices: ResolvedCalibrationRequest['prices']): number {
   return (seconds / 3600) * (kpus * prices.kpuHourUsd + shards * prices.shardHourUsd);
 }
@@ -75,19 +80,20 @@ export function planCalibration(input: CalibrationRequest, facts: PipelineFacts)
     });
   }
   const largestPerKpu = Math.max(...perKpuValues);
-  const parallelism = input.parallelism ?? Math.max(facts.parallelism, largestPerKpu);
-  if (parallelism < largestPerKpu) {
+  const fixed = input.parallelism ?? null;
+  if (fixed !== null && fixed < largestPerKpu) {
     problems.push({ field: '/parallelism', rule: `must be at least the largest ParallelismPerKPU compared (${largestPerKpu}), so subtasks share a KPU` });
   }
-  if (parallelism > facts.shards) {
+  const largestParallelism = fixed ?? largestPerKpu;
+  if (largestParallelism > facts.shards) {
     problems.push({
-      field: '/parallelism',
-      rule: `must not exceed the stream's ${facts.shards} shards: source subtasks beyond the shard count idle and would hide the per-subtask rate`,
+      field: fixed !== null ? '/parallelism' : '/parallelismPerKpu',
+      rule: `parallelism ${largestParallelism} exceeds the stream's ${facts.shards} shards: source subtasks beyond the shard count idle and would hide the per-subtask rate`,
     });
   }
   for (const k of perKpuValues) {
-    const kpus = kpusFor(parallelism, k);
-    if (kpus > facts.maxKpus) problems.push({ field: '/parallelismPerKpu', rule: `parallelism ${parallelism} at ParallelismPerKPU ${k} needs ${kpus} KPUs, above the pipeline's maximum of ${facts.maxKpus}` });
+    const kpus = kpusFor(fixed ?? k, k);
+    if (kpus > facts.maxKpus) problems.push({ field: '/parallelismPerKpu', rule: `parallelism ${fixed ?? k} at ParallelismPerKPU ${k} needs ${kpus} KPUs, above the pipeline's maximum of ${facts.maxKpus}` });
   }
   const writeLimit = facts.shards * SHARD_WRITE_RECORDS_PER_SECOND;
   const top = rates.length > 0 ? rates[rates.length - 1]! : 0;
@@ -103,7 +109,7 @@ export function planCalibration(input: CalibrationRequest, facts: PipelineFacts)
     rates,
     confirmSteps: input.confirmSteps ?? 2,
     stepSeconds,
-    parallelism,
+    parallelism: fixed,
     parallelismPerKpu: perKpuValues,
     targetRecordsPerSecond: input.targetRecordsPerSecond ?? top,
     headroom: input.headroom ?? 0.25,
@@ -112,7 +118,7 @@ export function planCalibration(input: CalibrationRequest, facts: PipelineFacts)
   };
   const perStep = stepBoundSeconds(request, facts.periodSeconds);
   const worstCaseSeconds = perKpuValues.length * stepsPerPhase(request) * perStep;
-  const largestKpus = Math.max(facts.parallelism, ...perKpuValues.map((k) => kpusFor(parallelism, k)), kpusFor(facts.parallelism, 1));
+  const largestKpus = Math.max(kpusFor(facts.parallelism, 1), ...perKpuValues.map((k) => kpusFor(fixed ?? k, k)));
   const worstCaseCostUsd = holdingCostUsd(worstCaseSeconds, facts.shards, largestKpus, request.prices);
   // The budget must hold at least the first phase's ramp; the run stops at the bound and reports what it found.
   const firstRampSeconds = request.rates.length * perStep;

@@ -54,7 +54,8 @@ export const CalibrationRequest = Type.Object(
     }),
     parallelism: Type.Optional(Type.Integer({
       minimum: 1, maximum: 256,
-      description: 'Parallelism held during the calibration; default the current one (at least the largest ParallelismPerKPU compared, so subtasks share a KPU).',
+      description: 'Parallelism held in every phase (at least the largest ParallelismPerKPU compared, so subtasks share a KPU). ' +
+        'Default: each phase runs one task KPU, parallelism = its ParallelismPerKPU — what one KPU processes, as the article measures it, and the cheapest.',
     })),
     parallelismPerKpu: Type.Array(Type.Integer({ minimum: 1, maximum: 8 }), {
       minItems: 1, maxItems: 3, default: [1, 2],
@@ -80,7 +81,8 @@ export const ResolvedCalibrationRequest = Type.Object({
   rates: Type.Array(Type.Integer()),
   confirmSteps: Type.Integer(),
   stepSeconds: Type.Integer(),
-  parallelism: Type.Integer(),
+  /** null: each phase runs parallelism = its ParallelismPerKPU (one task KPU). */
+  parallelism: Type.Union([Type.Integer(), Type.Null()]),
   parallelismPerKpu: Type.Array(Type.Integer()),
   targetRecordsPerSecond: Type.Integer(),
   headroom: Type.Number(),

@@ -32,6 +32,7 @@ export interface DriveLoadResult {
 /** How often the load tops up to its schedule; small enough that the rate looks even to a 1 s period. */
 const TICK_MS = 50;
 const HEARTBEAT_MS = 1000;
+const CALLS_IN_FLIGHT = 4;
 
 let trips: Promise<Buffer[]> | null = null;
 
@@ -47,11 +48,15 @@ function sampleTrips(file: string): Promise<Buffer[]> {
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> => new Promise((resolve) => {
-  const timer = setTimeout(resolve, ms);
-  signal.addEventListener('abort', () => {
+  const aborted = () => {
     clearTimeout(timer);
     resolve();
-  }, { once: true });
+  };
+  const timer = setTimeout(() => {
+    signal.removeEventListener('abort', aborted);
+    resolve();
+  }, ms);
+  signal.addEventListener('abort', aborted, { once: true });
 });
 
 export interface LoadDeps {
@@ -76,16 +81,23 @@ export async function driveLoad(deps: LoadDeps, input: DriveLoadInput, signal: A
   let lastBeat = 0;
   while (!signal.aborted && now() < endMs) {
     const due = Math.floor(((now() - startedEpochMs) / 1000) * input.recordsPerSecond);
-    while (sent < due && !signal.aborted) {
-      const records: OutgoingRecord[] = [];
-      const count = Math.min(MAX_RECORDS_PER_CALL, due - sent);
-      for (let i = 0; i < count; i += 1) {
-        records.push({ partitionKey: `${next}-${input.keySuffix}`, data: payloads[next % payloads.length]! });
-        next += 1;
+    while (next < due && !signal.aborted) {
+      // Several calls in flight: one call's round trip must not cap the rate.
+      const batches: OutgoingRecord[][] = [];
+      while (next < due && batches.length < CALLS_IN_FLIGHT) {
+        const count = Math.min(MAX_RECORDS_PER_CALL, due - next);
+        const records: OutgoingRecord[] = [];
+        for (let i = 0; i < count; i += 1) {
+          records.push({ partitionKey: `${next}-${input.keySuffix}`, data: payloads[next % payloads.length]! });
+          next += 1;
+        }
+        batches.push(records);
       }
-      const outcome = await sendBatch(sink, records, retry);
-      sent += records.length;
-      throttled += outcome.throttledRetries;
+      const outcomes = await Promise.all(batches.map((records) => sendBatch(sink, records, retry)));
+      batches.forEach((records, i) => {
+        sent += records.length;
+        throttled += outcomes[i]!.throttledRetries;
+      });
     }
     if (now() - lastBeat >= HEARTBEAT_MS) {
       lastBeat = now();

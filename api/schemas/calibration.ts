@@ -12,7 +12,7 @@ export const CalibrationStarted = Type.Object({
   temporalUi: Type.String({ description: 'The calibration workflow in the Temporal Web UI.' }),
   plan: Type.Object({
     rates: Type.Array(Type.Integer()),
-    parallelism: Type.Integer(),
+    parallelism: Type.Union([Type.Integer(), Type.Null()], { description: 'null: each phase at parallelism = its ParallelismPerKPU (one task KPU).' }),
     parallelismPerKpu: Type.Array(Type.Integer()),
     worstCaseSeconds: Type.Number(),
     worstCaseCostUsd: Type.Number(),

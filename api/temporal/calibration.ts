@@ -63,7 +63,7 @@ export class CalibrationGateway {
         args: [input],
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        staticSummary: `KPU calibration of pipeline ${pipelineId}: ${plan.request.rates.length} rates up to ${plan.request.rates.at(-1)} records/s at parallelism ${plan.request.parallelism}, ParallelismPerKPU ${plan.request.parallelismPerKpu.join(' vs ')}`,
+        staticSummary: `KPU calibration of pipeline ${pipelineId}: ${plan.request.rates.length} rates up to ${plan.request.rates.at(-1)} records/s at parallelism ${plan.request.parallelism ?? 'one KPU per phase'}, ParallelismPerKPU ${plan.request.parallelismPerKpu.join(' vs ')}`,
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {

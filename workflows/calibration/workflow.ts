@@ -14,7 +14,7 @@ import type { PipelineFactsResult } from '../../activities/calibration/index.js'
 import { CalibrationCalls } from './activities.js';
 import { judgeStep, newSearch, nextStep, phaseResult, recommend, recordStep, type NextStep, type PhaseSearch } from './analysis.js';
 import { calibrationStatusQuery, type CalibrationTiming, type CalibrationWorkflowInput } from '../contract.js';
-import { holdingCostUsd, stepBoundSeconds, stepsPerPhase } from '../../model/calibration-plan.js';
+import { holdingCostUsd, phaseParallelism, stepBoundSeconds, stepsPerPhase } from '../../model/calibration-plan.js';
 import { calibrationDetails } from './summary.js';
 
 interface Compensation {
@@ -151,7 +151,7 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
       status.state = 'preparing';
       status.progress.phase = index;
       status.progress.parallelismPerKpu = perKpu;
-      const target: CapacityRecord = { shards, parallelism: request.parallelism, parallelismPerKpu: perKpu };
+      const target: CapacityRecord = { shards, parallelism: phaseParallelism(request, perKpu), parallelismPerKpu: perKpu };
       publish(`Phase ${index + 1}/${request.parallelismPerKpu.length}: setting parallelism ${target.parallelism} at ParallelismPerKPU ${perKpu}`);
       const changeStarted = nowMs();
       const changed = await changeCapacity(facts, target, `Calibration phase ${index + 1}`);
