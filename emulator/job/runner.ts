@@ -42,6 +42,8 @@ export interface TickReport {
 /** Flink's fixed-delay restart strategy waits 10 s; in job ticks, so fast tests see restarts too. */
 const TICKS_PER_RESTART = 10;
 const NAMESPACE = 'AWS/KinesisAnalytics';
+/** Unused capacity a subtask may carry to its next tick (see `tick`). */
+const BANKED_CAPACITY_MS = 300;
 
 function kpuLoadOf(c: RunConditions): KpuLoad {
   return {
@@ -122,7 +124,11 @@ export class JobRunner {
       this.unhealthyTicks = 0;
       const budget = capacityPerSubtask + this.carry;
       const step = this.job.step(Math.floor(budget), c.parallelism, nowMs);
-      this.carry = budget - Math.floor(budget);
+      // Capacity a subtask left unused while its input was late (a stalled event loop delivers
+      // records in bursts) is kept for a moment, as Flink's network buffers would absorb it;
+      // bounded, so an idle job never banks more than a fraction of a second.
+      const unused = step.busySubtasks > 0 ? budget - step.processed / step.busySubtasks : budget - Math.floor(budget);
+      this.carry = Math.min(Math.max(0, unused), (effectiveSubtaskRate(load) * BANKED_CAPACITY_MS) / 1000);
       processed = step.processed;
       emitted = step.emitted;
       lagMs = step.lagMs;

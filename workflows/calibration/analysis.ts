@@ -24,12 +24,14 @@ export const KEEP_UP_RATIO = 0.95;
 /** Lag growing faster than this (ms per s), and past `LAG_FLOOR_MS`, is falling behind. */
 export const LAG_SLOPE_LIMIT = 50;
 export const LAG_FLOOR_MS = 1000;
-/** The load could not deliver: the stream, not the job, was the limit. */
-const DELIVERY_RATIO = 0.9;
+/** The load could not deliver (the generator was the limit): below this share of the offered rate nothing is judged. */
+const DELIVERY_RATIO = 0.5;
+/** Throttled records beyond this share of what was sent: the stream was the limit. */
+const THROTTLED_SHARE = 0.01;
 const CPU_BOUND_LEVEL = 80;
 const HEAP_BOUND_LEVEL = 85;
-/** Per-KPU rates within this ratio are "the same": packing subtasks does not help. */
-const SAME_PER_KPU = 1.15;
+/** Per-KPU rates within 10 % are "the same": packing subtasks does not help. */
+const SAME_PER_KPU = 1.1;
 
 const mean = (values: Array<number | null>): number | null => {
   const known = values.filter((v): v is number => v !== null);
@@ -69,9 +71,12 @@ export function judgeStep(f: StepFigures): StepEvidence {
   if (processed === null || slope === null) {
     verdict = 'inconclusive';
     reasons.push('too few metric periods in the step to judge (numRecordsInPerSecond or millisBehindLatest missing)');
+  } else if (f.throttled > THROTTLED_SHARE * f.sentPerSecond * Math.max(1, f.periods.length)) {
+    verdict = 'inconclusive';
+    reasons.push(`the stream throttled ${fmt(f.throttled)} records and accepted ${fmt(f.sentPerSecond)} of ${fmt(f.offered)} records/s: the shards, not the job, were the limit`);
   } else if (f.sentPerSecond < DELIVERY_RATIO * f.offered) {
     verdict = 'inconclusive';
-    reasons.push(`the stream accepted only ${fmt(f.sentPerSecond)} of ${fmt(f.offered)} records/s (${fmt(f.throttled)} throttled): the shards, not the job, were the limit`);
+    reasons.push(`the load reached only ${fmt(f.sentPerSecond)} of ${fmt(f.offered)} records/s: the load generator, not the job, was the limit`);
   } else {
     const keptUp = processed >= KEEP_UP_RATIO * f.sentPerSecond;
     const fallingBehind = slope > LAG_SLOPE_LIMIT && (lagEndMs ?? 0) > LAG_FLOOR_MS;
@@ -150,10 +155,12 @@ export function recordStep(s: PhaseSearch, step: NextStep, evidence: StepEvidenc
   if (s.probe !== null && step.rate === s.probe) s.probe = null;
   else if (step.kind === 'ramp') s.rampIndex += 1;
   else s.confirmsDone += 1;
+  // What the stream accepted is the rate the job was given (the load may fall short of the plan).
+  const given = Math.round(Math.min(step.rate, evidence.sentRecordsPerSecond));
   if (evidence.verdict === 'sustainable') {
-    s.highestFlat = Math.max(s.highestFlat ?? 0, step.rate);
+    s.highestFlat = Math.max(s.highestFlat ?? 0, given);
   } else if (evidence.verdict === 'saturated') {
-    s.lowestSaturated = Math.min(s.lowestSaturated ?? Infinity, step.rate);
+    s.lowestSaturated = Math.min(s.lowestSaturated ?? Infinity, given);
     if (evidence.processedRecordsPerSecond !== null) s.saturatedThroughput = Math.max(s.saturatedThroughput ?? 0, evidence.processedRecordsPerSecond);
   } else {
     s.stopped = evidence.reasons[0] ?? 'inconclusive step';
@@ -172,7 +179,7 @@ export function phaseResult(s: PhaseSearch, parallelism: number, parallelismPerK
   const sustainable = s.highestFlat;
   // The bottleneck shows where the job runs out: at its saturated steps (else at its best sustainable one).
   const saturated = steps.filter((st) => st.verdict === 'saturated');
-  const atBest = steps.find((st) => st.verdict === 'sustainable' && st.offeredRecordsPerSecond === sustainable) ?? null;
+  const atBest = steps.find((st) => st.verdict === 'sustainable' && Math.round(Math.min(st.offeredRecordsPerSecond, st.sentRecordsPerSecond)) === sustainable) ?? null;
   const limitCpu = mean(saturated.map((st) => st.containerCpuUtilization ?? st.cpuUtilization));
   const limitHeap = mean(saturated.map((st) => st.heapMemoryUtilization));
   return {
