@@ -40,6 +40,7 @@ export class CalibrationGateway {
 
   async start(pipelineId: string, body: CalibrationRequest): Promise<CalibrationStarted> {
     const status = await this.pipelines.status(pipelineId);
+    if (await this.isRunning(pipelineId)) throw this.alreadyRunning(pipelineId);
     if (status.phase !== 'RUNNING') throw conflict(`Pipeline "${pipelineId}" is ${status.phase}; calibration needs it RUNNING.`);
     if (status.capacity === null) throw conflict(`Pipeline "${pipelineId}" has not read its capacity yet; try again in a few seconds.`);
     const { plan, problems } = planCalibration(body, {
@@ -66,9 +67,7 @@ export class CalibrationGateway {
         staticSummary: `KPU calibration of pipeline ${pipelineId}: ${plan.request.rates.length} rates up to ${plan.request.rates.at(-1)} records/s at parallelism ${plan.request.parallelism ?? 'one KPU per phase'}, ParallelismPerKPU ${plan.request.parallelismPerKpu.join(' vs ')}`,
       });
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        throw conflict(`A calibration of pipeline "${pipelineId}" is already running; cancel it (DELETE /pipelines/${pipelineId}/calibration) or wait for it.`);
-      }
+      if (err instanceof WorkflowExecutionAlreadyStartedError) throw this.alreadyRunning(pipelineId);
       throw err;
     }
     return {
@@ -138,6 +137,20 @@ export class CalibrationGateway {
       pipelineId, calibrationId: calibration.calibrationId, recordsPerSecondPerParallelism: rate, policy, rateApplied,
       parallelismPerKpu: body.parallelismPerKpu === true ? recommendedK : null, messages,
     };
+  }
+
+  private alreadyRunning(pipelineId: string): ProblemError {
+    return conflict(`A calibration of pipeline "${pipelineId}" is already running; cancel it (DELETE /pipelines/${pipelineId}/calibration) or wait for it.`);
+  }
+
+  private async isRunning(pipelineId: string): Promise<boolean> {
+    try {
+      const description = await this.bounded(() => this.client.workflow.getHandle(calibrationWorkflowId(pipelineId)).describe());
+      return description.status.name === 'RUNNING';
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
   }
 
   private bounded<T>(fn: () => Promise<T>): Promise<T> {

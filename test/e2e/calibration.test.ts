@@ -165,7 +165,8 @@ describe('KPU calibration against a job whose true rate is 2,600 records/s per s
       const during = await pipeline(id);
       expect(during.capacity).toMatchObject({ parallelism: 2, parallelismPerKpu: 2 });
       expect(during.autoscaling.paused).toBe(true);
-      expect(during.replay?.state).toBe('paused');
+      // The replay child reports its state on its own schedule.
+      await until('the replay paused', () => pipeline(id), (s) => s.replay?.state === 'paused', 15_000);
 
       const cancelled = await api.app.inject({ method: 'DELETE', url: `/pipelines/${id}/calibration` });
       expect(cancelled.statusCode, cancelled.body).toBe(202);
@@ -175,7 +176,7 @@ describe('KPU calibration against a job whose true rate is 2,600 records/s per s
       const after = await pipeline(id);
       expect(after.capacity).toMatchObject({ shards: 6, parallelism: 2, parallelismPerKpu: 1 });
       expect(after.autoscaling.paused).toBe(false);
-      expect(after.replay?.state).toBe('running');
+      await until('the replay running again', () => pipeline(id), (s) => s.replay?.state === 'running', 15_000);
     });
   });
 });
