@@ -39,7 +39,7 @@ export class CalibrationGateway {
   ) {}
 
   async start(pipelineId: string, body: CalibrationRequest): Promise<CalibrationStarted> {
-    const status = await this.pipelines.status(pipelineId);
+    const status = (await this.pipelines.status(pipelineId)).value;
     if (await this.isRunning(pipelineId)) throw this.alreadyRunning(pipelineId);
     if (status.phase !== 'RUNNING') throw conflict(`Pipeline "${pipelineId}" is ${status.phase}; calibration needs it RUNNING.`);
     if (status.capacity === null) throw conflict(`Pipeline "${pipelineId}" has not read its capacity yet; try again in a few seconds.`);
@@ -110,7 +110,7 @@ export class CalibrationGateway {
     if (result === null || (calibration.state !== 'completed' && calibration.state !== 'budget-exhausted')) {
       throw conflict(`The calibration of pipeline "${pipelineId}" has no result to apply (${calibration.state}${calibration.error ? `: ${calibration.error}` : ''}).`);
     }
-    const pipeline = await this.pipelines.status(pipelineId);
+    const pipeline = (await this.pipelines.status(pipelineId)).value;
     const messages: string[] = [];
     const recommendedK = result.recommendation.parallelismPerKpu;
     const setK = body.parallelismPerKpu === true && pipeline.capacity?.parallelismPerKpu !== recommendedK;
