@@ -24,6 +24,10 @@ const ROUTES: Array<[string, string]> = [
   ['get', '/pipelines/{id}/replay'],
   ['get', '/pipelines/{id}/hotspots'],
   ['get', '/pipelines/{id}/links'],
+  ['post', '/pipelines/{id}/calibrate'],
+  ['get', '/pipelines/{id}/calibration'],
+  ['delete', '/pipelines/{id}/calibration'],
+  ['post', '/pipelines/{id}/calibration/apply'],
   ['get', '/healthz'],
   ['get', '/readyz'],
   ['get', '/dashboard'],
@@ -112,7 +116,7 @@ describe('OpenAPI document', () => {
 
   it('states at least one scale target in the schema, not only in the handler', () => {
     expect(doc.paths['/pipelines/{id}/scale'].post.requestBody.content['application/json'].schema.anyOf)
-      .toEqual([{ required: ['shards'] }, { required: ['parallelism'] }]);
+      .toEqual([{ required: ['shards'] }, { required: ['parallelism'] }, { required: ['parallelismPerKpu'] }]);
   });
 
   it('serves the Swagger UI at /docs', async () => {
