@@ -109,8 +109,19 @@ function metricProblems(samples: MetricsSample[], baselineRestarts: number | nul
 
 /** The newest restart count published for the periods just before the action (null when none). */
 async function restartsBefore(deps: SettleDeps, input: VerifyInput): Promise<number | null> {
+  return restartsUntil(deps, input, input.actionStartedEpochMs / 1000);
+}
+
+function maxKnown(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
+}
+
+/** The newest restart count published for the periods ending by `untilSeconds` (null when none). */
+async function restartsUntil(deps: SettleDeps, input: VerifyInput, untilSeconds: number): Promise<number | null> {
   const p = input.periodSeconds;
-  const end = Math.floor(input.actionStartedEpochMs / 1000 / p) * p;
+  const end = Math.floor(untilSeconds / p) * p;
   const lookBack = (5 + Math.ceil(deps.publicationDelaySeconds / p)) * p;
   return newestValue(await readSamples(deps.cloudwatch, input, { start: end - lookBack, end, periodSeconds: p }), 'fullRestarts');
 }
@@ -125,7 +136,7 @@ async function restartsBefore(deps: SettleDeps, input: VerifyInput): Promise<num
  */
 export async function verifyHealth(deps: SettleDeps, input: VerifyInput): Promise<VerifyResult> {
   const p = input.periodSeconds;
-  const baselineRestarts = await restartsBefore(deps, input);
+  let baselineRestarts = await restartsBefore(deps, input);
   let capacityOkSince: number | null = null;
   for (;;) {
     const capacity = await describeCapacity(deps, input);
@@ -136,7 +147,14 @@ export async function verifyHealth(deps: SettleDeps, input: VerifyInput): Promis
     if (problems.length > 0) {
       capacityOkSince = null;
     } else {
-      capacityOkSince ??= nowSeconds;
+      if (capacityOkSince === null) {
+        capacityOkSince = nowSeconds;
+        // Restarts until the new capacity came into place belong to the version being
+        // replaced (a crash-looping one still restarts until the update stops it: the case of
+        // a rollback), up to the period it came into place in; only later restarts count
+        // against the new one (a crash-looping version restarts again within verification).
+        baselineRestarts = maxKnown(baselineRestarts, await restartsUntil(deps, input, capacityOkSince + p));
+      }
       // Metrics before the capacity was in place (or before the action) still show the restart.
       const start = Math.ceil(Math.max(capacityOkSince, input.actionStartedEpochMs / 1000) / p) * p;
       const end = Math.floor(nowSeconds / p) * p;
