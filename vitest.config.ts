@@ -4,7 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // The production-topology e2e needs the Temporal server build (npm run test:cluster).
-    exclude: [...configDefaults.exclude, 'test/cluster/**'],
+    // The calibration e2e is its own command (npm run test:calibration): its ParallelismPerKPU
+    // comparison is not yet reliable on this 2-core machine (see README, Calibrate).
+    exclude: [...configDefaults.exclude, 'test/cluster/**', 'test/e2e/calibration.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     // Temporal Workers load a native runtime: separate processes, not threads.
     pool: 'forks',
