@@ -25,10 +25,10 @@ const calibrationRoutes: FastifyPluginAsyncTypebox<CalibrationRouteOptions> = as
       tags: ['calibration'],
       summary: 'Start a KPU calibration: stepped load at a fixed parallelism, per ParallelismPerKPU, within a time and cost budget',
       description: 'Pauses autoscaling and the replay, measures, and restores the pipeline afterwards (also when cancelled or out of budget). ' +
-        'A plan that cannot fit the budget or the stream is refused with 400 before anything changes; a running calibration makes it 409.',
+        'A plan that cannot fit the budget or the stream is refused with 422 before anything changes; a running calibration makes it 409.',
       params: PipelineParams,
       body: CalibrationRequest,
-      response: { 202: CalibrationStarted, ...problemResponses(...BODY_PROBLEMS, 404, 409) },
+      response: { 202: CalibrationStarted, ...problemResponses(...BODY_PROBLEMS, 404, 409, 422) },
     },
   }, async (request, reply) => {
     const started = await calibrations.start(request.params.id, request.body);

@@ -12,7 +12,7 @@ import {
 } from '../../workflows/contract.js';
 import { planCalibration } from '../../model/calibration-plan.js';
 import type { PipelineGateway } from './pipelines.js';
-import { conflict, invalidRequest, ProblemError } from '../errors.js';
+import { conflict, ProblemError, unprocessable } from '../errors.js';
 import type { CalibrationApplied as CalibrationAppliedSchema, CalibrationStarted as CalibrationStartedSchema } from '../schemas/calibration.js';
 
 export interface CalibrationGatewayOptions {
@@ -49,7 +49,7 @@ export class CalibrationGateway {
       periodSeconds: status.autoscaling.periodSeconds,
       maxKpus: status.autoscaling.limits.maxKpus,
     });
-    if (plan === null) throw invalidRequest(problems.map((p) => ({ ...p, in: 'body' })));
+    if (plan === null) throw unprocessable(problems.map((p) => ({ ...p, in: 'body' })));
     const calibrationId = `cal-${randomBytes(5).toString('hex')}`;
     const workflowId = calibrationWorkflowId(pipelineId);
     const input: CalibrationWorkflowInput = {

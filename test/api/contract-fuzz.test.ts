@@ -39,8 +39,10 @@ function fuzz(baseUrl: string, mode: 'negative' | 'positive', reportDir: string)
     '--no-color',
     '--report', 'junit',
     '--report-junit-path', join(reportDir, `${mode}.xml`),
-    // The dashboard's static files and the Swagger UI are not part of the JSON API.
-    '--exclude-path-regex', '^/(dashboard|docs)',
+    // The dashboard's static files and the Swagger UI are not part of the JSON API. The
+    // calibration routes are left out until the stand-in worker answers for calibrations
+    // (its queries time out into 503 there); test/e2e/calibration.test.ts drives them.
+    '--exclude-path-regex', '^/(dashboard|docs)|/calibrat',
   ];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(SCHEMATHESIS, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
