@@ -127,7 +127,7 @@ export async function waitForScaling(
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(
-    `timed out waiting for ${what}; phase ${last?.status.phase}, capacity ${JSON.stringify(last?.status.capacity)}, ` +
+    `timed out waiting for ${what}; phase ${last?.status.phase}, capacity ${JSON.stringify(last?.status.capacity)}, replay ${JSON.stringify(last?.status.replay)}, ` +
     `history ${JSON.stringify(last?.history.slice(-6))}, last error ${String(lastError)}`,
   );
 }
