@@ -189,8 +189,8 @@ describe('the dashboard in Chromium, against a pipeline that replays and scales 
     await page.fill('#scale-parallelism', String(target));
     await page.click('#scale-form button[type=submit]');
     await expect.poll(() => page.locator('#action-result').innerText(), { timeout: 20_000 }).toMatch(/^Scale: /);
-    // The decision row carries the reason; by the time the page refreshes, the verification row may already sit above it.
-    const override = page.locator('#history tr[data-source="override"][data-kind="decision"]').first();
+    // The override row itself carries the reason; by the time the page refreshes, the verification row may already sit above it.
+    const override = page.locator('#history tr[data-source="override"][data-kind="override"]').first();
     await override.waitFor({ timeout: 30_000 });
     expect(await override.innerText()).toContain('manual override from the dashboard');
   });
