@@ -17,6 +17,27 @@ export interface AwsClients {
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'shardpilot-local', secretAccessKey: 'shardpilot-local' };
 
+/**
+ * The SDK sets no timeout on a request by default, so a connection that stops answering
+ * (a half-open socket, a stalled HTTP/2 stream — aws-sdk-js-v3 #3809 and kin) blocks the
+ * activity until its own start-to-close timeout: minutes for a replay chunk. With these,
+ * such a request fails as a `TimeoutError`, which the SDK and our error mapping retry.
+ * Kinesis keeps the HTTP/2 handler and the one option its generated config sets
+ * (`disableConcurrentStreams`), which an explicit handler configuration would otherwise drop.
+ */
+export interface HttpTimeouts {
+  connectionTimeout: number;
+  requestTimeout: number;
+}
+export const AWS_HTTP_TIMEOUTS: HttpTimeouts = { connectionTimeout: 5_000, requestTimeout: 30_000 };
+/** HTTP/1.1 handler options; without `throwOnRequestTimeout` the handler only logs a breach of the request timeout. */
+export function http1(timeouts: HttpTimeouts = AWS_HTTP_TIMEOUTS) {
+  return { ...timeouts, throwOnRequestTimeout: true };
+}
+export function kinesisHttp2(timeouts: HttpTimeouts = AWS_HTTP_TIMEOUTS) {
+  return { requestTimeout: timeouts.requestTimeout, disableConcurrentStreams: true };
+}
+
 function clientOptions(aws: AwsConfig, endpoint: string | undefined) {
   return {
     region: aws.region,
@@ -25,11 +46,11 @@ function clientOptions(aws: AwsConfig, endpoint: string | undefined) {
   };
 }
 
-export function createAwsClients(aws: AwsConfig): AwsClients {
+export function createAwsClients(aws: AwsConfig, timeouts: HttpTimeouts = AWS_HTTP_TIMEOUTS): AwsClients {
   return {
-    kinesis: new KinesisClient(clientOptions(aws, aws.endpoints.kinesis)),
-    flink: new KinesisAnalyticsV2Client(clientOptions(aws, aws.endpoints.flink)),
-    cloudwatch: new CloudWatchClient(clientOptions(aws, aws.endpoints.cloudwatch)),
+    kinesis: new KinesisClient({ ...clientOptions(aws, aws.endpoints.kinesis), requestHandler: kinesisHttp2(timeouts) }),
+    flink: new KinesisAnalyticsV2Client({ ...clientOptions(aws, aws.endpoints.flink), requestHandler: http1(timeouts) }),
+    cloudwatch: new CloudWatchClient({ ...clientOptions(aws, aws.endpoints.cloudwatch), requestHandler: http1(timeouts) }),
   };
 }
 

@@ -5,6 +5,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
+import { http1, kinesisHttp2 } from '../../activities/aws/clients.js';
 import type { EmulatorOverrides } from '../../emulator/config.js';
 import { startEmulator } from '../../emulator/server.js';
 import type { RunningEmulator } from '../../emulator/server.js';
@@ -38,15 +39,15 @@ const clientConfig = (target: ClientTarget, options: ClientOptions) => ({
   ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
 });
 
-/** Kinesis with its default request handler (HTTP/2 without TLS against an http endpoint). */
+/** Kinesis with production's request handler (HTTP/2 without TLS against an http endpoint, with timeouts). */
 export function kinesisClient(target: ClientTarget, options: ClientOptions = {}): KinesisClient {
-  return new KinesisClient(clientConfig(target, options));
+  return new KinesisClient({ ...clientConfig(target, options), requestHandler: kinesisHttp2() });
 }
 
 export function flinkClient(target: ClientTarget, options: ClientOptions = {}): KinesisAnalyticsV2Client {
-  return new KinesisAnalyticsV2Client(clientConfig(target, options));
+  return new KinesisAnalyticsV2Client({ ...clientConfig(target, options), requestHandler: http1() });
 }
 
 export function cloudWatchClient(target: ClientTarget, options: ClientOptions = {}): CloudWatchClient {
-  return new CloudWatchClient(clientConfig(target, options));
+  return new CloudWatchClient({ ...clientConfig(target, options), requestHandler: http1() });
 }
