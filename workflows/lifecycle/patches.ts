@@ -21,4 +21,9 @@ export const PATCHES = {
    * Runs recorded before decided with the frozen v1 rules, and replay with them.
    */
   adaptiveV2: 'scaling-adaptive-v2',
+  /**
+   * `adaptive` decides with its second issue-16 round of rules (scaling/policies/adaptive.ts).
+   * Runs recorded with the v2 marker only decide with the frozen v2 rules (scaling/policies/v2), and replay with them.
+   */
+  adaptiveV3: 'scaling-adaptive-v3',
 } as const;

@@ -4,7 +4,7 @@
  * estimate of the true processing rate per parallelism. Pure functions over plain
  * JSON so the policy state survives continue-as-new.
  */
-import type { MetricsSample } from '../types.js';
+import type { MetricsSample } from '../../types.js';
 
 /** One period as the adaptive policy remembers it. */
 export type Point = {
