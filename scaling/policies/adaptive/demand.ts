@@ -62,7 +62,9 @@ export interface DemandView {
 export function demandView(pts: Point[], latest: Point, params: Params): DemandView {
   const bpr = bytesPerRecord(pts, params.defaultBytesPerRecord);
   const recent = pts.filter((x) => x.t > latest.t - params.trendWindowSeconds);
-  const slope = demandSlope(recent);
+  // Throttled periods count producers' retries with the new records: their rise is the throttle's, not a ramp's.
+  const unthrottled = recent.filter((x) => x.demand <= x.incoming + 1);
+  const slope = demandSlope(unthrottled);
   const rising = Math.max(0, slope);
   // Scale-in is cautious: a ramp that just began (after a drop, say) counts even before the long fit sees it.
   // A rise that has already ended in a drop does not: the long fit only counts from the window's peak on.

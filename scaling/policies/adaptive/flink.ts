@@ -75,7 +75,11 @@ export function planFlink(
     return p;
   }
   if (cliff) reasons.push(`Flink: demand ${fmt(recentLow.peak)} rec/s for ${fmt(params.cliffSeconds)} s, ≥ ${fmt(params.cliffDrop * 100)} % below the ${fmt(long.peak)} peak: a lasting drop`);
-  const w = scaleInWorth({ shards, p, fit, ppk, unit, d0, risingNow, restart }, params);
+  // A low after demand the smaller capacity could not carry is likely a trough (demand returns: a second restart);
+  // capacity that recent demand never needed was over-sized, and cutting it costs one restart.
+  const returnPeak = windowPeak(pts, latest, Math.max(lowWindow, params.recurrenceWindowSeconds)).peak;
+  const roundTrip = returnPeak > fit * unit * params.flinkHighUtilization;
+  const w = scaleInWorth({ shards, p, fit, ppk, unit, d0, risingNow, restart, roundTrip }, params);
   if (w.worth) {
     reasons.push(`Flink: peak ${fmt(low.peak)} rec/s over ${fmt(cliff ? params.cliffSeconds : lowWindow)} s (+ ${fmt(headroom)} noise) fits parallelism ${fit}; saves $${w.saving.toFixed(3)} over ${fmt(w.lowFor)} s > $${w.downtime.toFixed(3)} of downtime`);
     return fit;

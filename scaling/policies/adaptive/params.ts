@@ -83,6 +83,11 @@ export const DEFAULTS = {
   sloMinuteDollars: 1,
   /** How long a stable low is expected to last when weighing a scale-in's saving (no rising trend). */
   scaleInHorizonSeconds: 14_400,
+  /**
+   * Restarts a scale-in is charged for: its own and, unless the low lasts, the one that
+   * brings the capacity back when demand returns (a causal policy cannot know which).
+   */
+  scaleInRestarts: 2,
   shardHourPrice: 0.015,
   kpuHourPrice: 0.11,
   defaultBytesPerRecord: 350,
@@ -130,6 +135,7 @@ export const RULES: Record<keyof typeof DEFAULTS, { min: number; max: number; in
   maxCostPerHour: { min: 0, max: 1_000_000 },
   sloMinuteDollars: { min: 0, max: 1_000_000 },
   scaleInHorizonSeconds: { min: 60, max: 7 * 86_400 },
+  scaleInRestarts: { min: 1, max: 10 },
   shardHourPrice: { min: 0, max: 1000 },
   kpuHourPrice: { min: 0, max: 1000 },
   defaultBytesPerRecord: { min: 1, max: 1_048_576 },

@@ -47,10 +47,11 @@ export interface ScaleInWorth {
 /**
  * A Flink scale-in is worth it when the saving until demand is projected to need `p`
  * again beats paying for the restart's downtime (capacity billed while down, and each
- * minute above the lag target at `sloMinuteDollars`).
+ * minute above the lag target at `sloMinuteDollars`). `roundTrip`: demand has recently
+ * needed more than the smaller capacity, so the restart back up is likely and charged too.
  */
 export function scaleInWorth(
-  a: { shards: number; p: number; fit: number; ppk: number; unit: number; d0: number; risingNow: number; restart: number },
+  a: { shards: number; p: number; fit: number; ppk: number; unit: number; d0: number; risingNow: number; restart: number; roundTrip: boolean },
   params: Params,
 ): ScaleInWorth {
   const horizon = params.scaleInHorizonSeconds;
@@ -58,7 +59,7 @@ export function scaleInWorth(
   const saving = ((kpus(a.p, a.ppk) - kpus(a.fit, a.ppk)) * params.kpuHourPrice * lowFor) / 3600;
   // A restart longer than the lag target costs SLO minutes too, valued at `sloMinuteDollars` each.
   const breachMinutes = Math.max(0, a.restart - params.lagTargetSeconds) / 60;
-  const downtime = (costPerHour(a.shards, a.p, a.ppk, params) * a.restart) / 3600 + breachMinutes * params.sloMinuteDollars;
+  const downtime = (a.roundTrip ? params.scaleInRestarts : 1) * ((costPerHour(a.shards, a.p, a.ppk, params) * a.restart) / 3600 + breachMinutes * params.sloMinuteDollars);
   // A restart longer than the lag target breaches the SLO by itself: only a lasting low is worth one.
   const breaches = a.restart >= params.lagTargetSeconds;
   return { worth: saving > downtime && (!breaches || lowFor >= horizon), lowFor, saving, downtime };
