@@ -22,6 +22,10 @@ export function planFlink(
   // Flink must process what producers offer (once the stream lets it in) plus the catch-up.
   const reachableShards = Math.min(stream.wantShards, shardRange(shards, config.limits).max);
   const cap = (d: number) => Math.min(d, reachableShards * SHARD_RECORDS_PER_SECOND);
+  // A stream that needs several doublings lets demand in over the next reshards: a scale-out is sized for all of it
+  // (within the parallelism cap of this step's shards), so Flink restarts once, not once per doubling.
+  const eventualShards = Math.min(stream.wantShards, config.limits.maxShards);
+  const capEventual = (d: number) => Math.min(d, eventualShards * SHARD_RECORDS_PER_SECOND);
   const capacity = p * unit;
   const stalled = latest.processed !== null && latest.processed < 0.05 * latest.incoming && growing && (latest.cpu ?? 0) < 20;
   // Lag budget: a restart adds its downtime to the lag, so Flink must grow while the lag
@@ -44,7 +48,7 @@ export function planFlink(
     // Sized once for what the next hysteresis window is likely to bring: the projection plus the noise, and at least
     // the window's own peak (which a scale-in would keep anyway), so a recurring swing is not chased step by step.
     const recentPeak = windowPeak(pts, latest, lowWindow).peak;
-    const base = Math.max(cap(ahead(params.flinkLeadSeconds + params.sizingHorizonSeconds)) + headroom, cap(recentPeak));
+    const base = Math.max(capEventual(ahead(params.flinkLeadSeconds + params.sizingHorizonSeconds)) + headroom, cap(recentPeak));
     // The restart this scale-out causes leaves its own backlog (demand × downtime) to catch up, as DS2 sizes it.
     // With slow restarts the size sticks for hours (scale-in must pay for a breach): catch up over longer, size less for it.
     const catchUpTime = Math.max(params.catchUpSeconds, params.catchUpRestarts * restart);
