@@ -22,9 +22,11 @@ export function planFlink(
   // Flink must process what producers offer (once the stream lets it in) plus the catch-up.
   const reachableShards = Math.min(stream.wantShards, shardRange(shards, config.limits).max);
   const cap = (d: number) => Math.min(d, reachableShards * SHARD_RECORDS_PER_SECOND);
-  // A stream that needs several doublings lets demand in over the next reshards: a scale-out is sized for all of it
-  // (within the parallelism cap of this step's shards), so Flink restarts once, not once per doubling.
-  const eventualShards = Math.min(stream.wantShards, config.limits.maxShards);
+  // A stream that needs several doublings lets demand in over the next reshards. When a restart breaches the lag
+  // target by itself, a scale-out is sized for all of it (within this step's parallelism cap), so Flink restarts once,
+  // not once per doubling; a fast restart costs no SLO minute, so it sizes for what this step lets in, and learns the rest.
+  const restartBreaches = restartOf(state, params) > params.lagTargetSeconds;
+  const eventualShards = restartBreaches ? Math.min(stream.wantShards, config.limits.maxShards) : reachableShards;
   const capEventual = (d: number) => Math.min(d, eventualShards * SHARD_RECORDS_PER_SECOND);
   const capacity = p * unit;
   const stalled = latest.processed !== null && latest.processed < 0.05 * latest.incoming && growing && (latest.cpu ?? 0) < 20;

@@ -55,7 +55,8 @@ export const DEFAULTS = {
    */
   restartBudgetSecondsPerHour: 180,
   /** Demand noise: sizing and triggers add this many standard deviations of the minute-to-minute noise. */
-  noiseSigmas: 2,
+  /* 1.5, not 2: the target utilisation already leaves ~10 % above the projection for noise. */
+  noiseSigmas: 1.5,
   /**
    * Cliff fast path: a drop by at least `cliffDrop` (a share of the window's peak) that has
    * persisted `cliffSeconds` may scale Flink in before the hysteresis window has passed.
