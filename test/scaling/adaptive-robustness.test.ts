@@ -66,7 +66,7 @@ describe('adaptive: restart budget', () => {
 });
 
 describe('adaptive: noise-aware demand', () => {
-  it('a noisy load (±20 %) keeps headroom: the scale-in target carries the peak plus two standard deviations', () => {
+  it('a noisy load (±20 %) keeps headroom: the scale-in target carries the peak plus 1.5 standard deviations of the noise', () => {
     const noisy = (i: number) => ({ rate: 3500 * (1 + 0.2 * Math.sin(i * 2.1)) });
     const quiet = () => ({ rate: 3500 });
     const a = targets(30, { parallelism: 6 }, noisy, config()).out[0]!;
