@@ -146,6 +146,32 @@ describe('replay controller in a pipeline host workflow', () => {
     await connection.close();
   });
 
+  it('says running as soon as its child has started, before the child\'s first report', { timeout: 90_000 }, async () => {
+    const id = `rr-${Date.now().toString(36)}`;
+    // Slow enough that the first chunk (15 s here) is still sending when the status is read.
+    const spec = resolveSpec({ id, stream: { name: `${id}-trips` }, replay: { source: slice.source, speedup: slice.spanMs / 60_000 } } as PipelineSpecInput, id);
+    await createStream(kinesis, spec.stream.name, 1);
+    const taskQueue = uniqueTaskQueue('replay');
+    const connection = await NativeConnection.connect({ address: temporalAddress() });
+    const worker = await Worker.create({
+      connection, namespace: temporalNamespace(), taskQueue, workflowBundle: { codePath: bundlePath },
+      activities: createReplayActivities({ kinesis, dataDir: slice.dataDir }),
+    });
+    await worker.runUntil(async () => {
+      const handle = await client.workflow.start<typeof replayHostWorkflow>('replayHostWorkflow', {
+        workflowId: pipelineWorkflowId(id), taskQueue,
+        args: [{ spec, timing: { maxChunkMs: 15_000, progressIntervalMs: 100 } }],
+      });
+      await waitFor('records on the stream', async () => ((await readWholeStream(kinesis, spec.stream.name)).length > 0 ? true : undefined));
+      const progress = await handle.query(replayProgressQuery);
+      // No report has come yet (nothing counted), but the replay is under way, not "pending".
+      expect(progress).toMatchObject({ state: 'running', eventsSent: 0 });
+      await handle.signal(teardownSignal, {});
+      expect((await handle.result())?.state).toBe('stopped');
+    });
+    await connection.close();
+  });
+
   it('keeps following its replay child across the pipeline\'s continue-as-new', async () => {
     const id = `rc-${Date.now().toString(36)}`;
     const spec = resolveSpec({ id, stream: { name: `${id}-trips` }, replay: { source: slice.source, speedup: slice.spanMs / 4_000 } } as PipelineSpecInput, id);

@@ -250,7 +250,14 @@ export class ReplayController {
       // Ended while starting, and not one this run can watch close.
       this.child = { name: 'none' };
     }
-    if (handle !== null) this.watchClose(handle);
+    if (handle !== null) {
+      // Records flow from the child's first chunk on, but its first report comes only after that chunk:
+      // the status says "running" from the start, not "pending" while the stream already fills.
+      if (this.progress?.state === 'pending' && this.isChildActive() && !this.isStopRequested()) {
+        this.publish({ ...this.progress, state: 'running', updatedAt: this.ctx.nowIso() });
+      }
+      this.watchClose(handle);
+    }
   }
 
   /** Follows a child this run started until it closes; if it closed without its final report, its close is one. */
