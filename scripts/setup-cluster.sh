@@ -18,6 +18,8 @@ readonly POSTGRES_MAJOR_MIN=13
 
 say() { printf 'setup-cluster: %s\n' "$*"; }
 fail() { printf 'setup-cluster: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/lib/go-build.sh
+source scripts/lib/go-build.sh
 
 [[ -n ${TEMPORAL_CLI_VERSION} ]] || fail "could not read TEMPORAL_CLI_VERSION from scripts/setup.sh"
 
@@ -40,44 +42,10 @@ module_dir() {
   GOFLAGS=-mod=mod go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p'
 }
 
-# go install PKG@VERSION into a private folder, renaming its binary to NAME, with a
-# progress line every 15 s. Building into staging and moving into place means an
-# interrupted build never leaves a half-written binary that the next run would trust.
-build_binary() {
-  local package=$1 name=$2
-  local staging log started pid
-  mkdir -p "${CACHE_BIN}"
-  staging=$(mktemp -d "${CACHE_BIN}/.build.XXXXXX")
-  log="${staging}/go-install.log"
-  # shellcheck disable=SC2064 # expand now: the trap must remove this staging folder
-  trap "rm -rf '${staging}'" EXIT
-  say "building ${package} into ${CACHE_BIN}/${name} (first time only: many minutes on a busy machine)…"
-  started=${SECONDS}
-  GOBIN="${staging}" go install -v "${package}" >"${log}" 2>&1 &
-  pid=$!
-  while kill -0 "${pid}" 2>/dev/null; do
-    sleep 15
-    if kill -0 "${pid}" 2>/dev/null; then
-      say "  still building ${name}… $((SECONDS - started))s elapsed, $(wc -l <"${log}" | tr -d ' ') packages compiled"
-    fi
-  done
-  if ! wait "${pid}"; then
-    tail -n 30 "${log}" >&2
-    fail "building ${package} failed (log above)"
-  fi
-  local built
-  built=$(find "${staging}" -maxdepth 1 -type f -perm -u+x | head -n 1)
-  [[ -n ${built} ]] || fail "go install ${package} produced no binary"
-  mv -f "${built}" "${CACHE_BIN}/${name}"
-  rm -rf "${staging}"
-  trap - EXIT
-  say "built ${name} in $((SECONDS - started))s"
-}
-
 ensure_binary() {
   local package=$1 name=$2
   if [[ ! -x ${CACHE_BIN}/${name} ]]; then
-    build_binary "${package}" "${name}"
+    build_go_binary "${package}" "${name}" "${CACHE_BIN}"
   fi
 }
 

@@ -12,6 +12,8 @@ readonly WHAT_TO_INSTALL="Install Node.js 20.19+ and either the Temporal CLI (ht
 
 say() { printf 'setup: %s\n' "$*"; }
 fail() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/lib/go-build.sh
+source scripts/lib/go-build.sh
 
 check_node() {
   command -v node >/dev/null 2>&1 || fail "node not found. ${WHAT_TO_INSTALL}"
@@ -60,31 +62,7 @@ go_is_recent_enough() {
 build_temporal_cli() {
   command -v go >/dev/null 2>&1 || fail "no Temporal CLI and no Go toolchain found. ${WHAT_TO_INSTALL}"
   go_is_recent_enough || fail "Go $(go env GOVERSION) is too old to build the Temporal CLI. ${WHAT_TO_INSTALL}"
-
-  mkdir -p "${CACHE_BIN}"
-  # Build into a private folder and move into place, so an interrupted build never
-  # leaves a half-written binary that the next run would trust.
-  local staging log
-  staging=$(mktemp -d "${CACHE_BIN}/.build.XXXXXX")
-  log="${staging}/go-install.log"
-  trap 'rm -rf "${staging}"' EXIT
-  say "building the Temporal CLI ${TEMPORAL_CLI_VERSION} with $(go env GOVERSION) into ${CACHE_BIN} (first time only: a few minutes, longer on a slow network or a busy machine)…"
-  GOBIN="${staging}" go install -v "${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}" >"${log}" 2>&1 &
-  local pid=$! started=${SECONDS}
-  while kill -0 "${pid}" 2>/dev/null; do
-    sleep 15
-    if kill -0 "${pid}" 2>/dev/null; then
-      say "  still building… $((SECONDS - started))s elapsed, $(wc -l <"${log}" | tr -d ' ') packages done"
-    fi
-  done
-  if ! wait "${pid}"; then
-    tail -n 30 "${log}" >&2
-    fail "building the Temporal CLI failed (log above). ${WHAT_TO_INSTALL}"
-  fi
-  mv -f "${staging}/temporal" "${CACHE_BIN}/temporal"
-  rm -rf "${staging}"
-  trap - EXIT
-  say "built the Temporal CLI in $((SECONDS - started))s"
+  build_go_binary "${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}" temporal "${CACHE_BIN}" "${WHAT_TO_INSTALL}"
 }
 
 check_node
