@@ -23,6 +23,8 @@ export interface StartEmulatorOptions {
   profile?: EmulatorProfile;
   overrides?: EmulatorOverrides;
   clock?: Clock;
+  /** Draws for the faults that hit a share of calls (a seeded generator makes a run repeatable). */
+  random?: () => number;
 }
 
 export interface EmulatorAdmin {
@@ -60,7 +62,7 @@ export async function startEmulator(start: StartEmulatorOptions = {}): Promise<R
   const clock: Clock = start.clock ?? { nowMs: () => Date.now() };
   const services = createServices(options, clock);
   const callLog = new CallLog(options.callLogLimit);
-  const faults = new FaultInjector();
+  const faults = new FaultInjector(start.random);
   const rates = options.apiRates.enabled ? new ApiRateLimiter(options.apiRates.table) : undefined;
   const admin: EmulatorAdmin = {
     reset() {

@@ -50,8 +50,9 @@ export interface PipelineWorker {
   close(): Promise<void>;
 }
 
-export async function createPipelineWorker(config: AppConfig): Promise<PipelineWorker> {
-  const code = await workflowCode();
+/** `bundledCode`: workflow code bundled beforehand (the fault tests share one bundle across many worker restarts). */
+export async function createPipelineWorker(config: AppConfig, bundledCode?: string): Promise<PipelineWorker> {
+  const code = bundledCode ?? await workflowCode();
   const buildId = config.buildId ?? defaultBuildId(code);
   const connection = await connectTemporal(config.temporal);
   const clients = createAwsClients(config.aws);

@@ -18,6 +18,8 @@ export interface CallEntry {
 
 const MAX_STRING = 128;
 const MAX_ITEMS = 5;
+/** Deep enough for UpdateApplication's parallelism (ApplicationConfigurationUpdate → Flink… → Parallelism… → value). */
+const MAX_OBJECT_DEPTH = 4;
 
 /** Long strings truncated, long lists reduced to their length, nesting bounded. */
 export function summarizeParams(value: unknown, depth = 0): unknown {
@@ -27,7 +29,7 @@ export function summarizeParams(value: unknown, depth = 0): unknown {
     return value.map((v) => summarizeParams(v, depth + 1));
   }
   if (value !== null && typeof value === 'object') {
-    if (depth >= 3) return '<object>';
+    if (depth >= MAX_OBJECT_DEPTH) return '<object>';
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, summarizeParams(v, depth + 1)]));
   }
   return value;

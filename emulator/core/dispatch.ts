@@ -97,12 +97,14 @@ export class Dispatcher {
     input: Record<string, unknown>,
     ctx: RequestContext,
   ): Promise<unknown> {
-    const fault = this.deps.faults.evaluate(service.targetPrefix, name);
+    const fault = this.deps.faults.evaluate(service.targetPrefix, name, input);
     if (fault.delayMs > 0) await sleep(fault.delayMs);
-    if (fault.error) throw fault.error;
+    if (fault.error && !fault.errorAfterApplying) throw fault.error;
     this.deps.rates?.admit(service.targetPrefix, name, { region: ctx.region, accountId: ctx.accountId, input }, ctx.nowMs);
     if (operation.validation) assertValid(input, operation.validation);
-    return await operation.handle(input, fault.delayMs > 0 ? { ...ctx, nowMs: this.deps.clock.nowMs() } : ctx);
+    const result = await operation.handle(input, fault.delayMs > 0 ? { ...ctx, nowMs: this.deps.clock.nowMs() } : ctx);
+    if (fault.error) throw fault.error;
+    return result;
   }
 
   private log(service: ServiceModule, operation: string, params: unknown, started: number, err: unknown): void {

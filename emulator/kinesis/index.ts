@@ -4,6 +4,7 @@
  */
 import type { KinesisOptions } from '../config.js';
 import type { Clock, MetricSink, ServiceModule, StreamReader } from '../core/types.js';
+import { kinesisAdminRoutes } from './admin.js';
 import { addTagsToStream } from './operations/addTagsToStream.js';
 import { createStream } from './operations/createStream.js';
 import { decreaseStreamRetentionPeriod } from './operations/decreaseStreamRetentionPeriod.js';
@@ -70,6 +71,7 @@ export function createKinesisService(deps: KinesisServiceDeps): KinesisService {
     },
     streams: createStreamReader(store),
     store,
+    adminRoutes: kinesisAdminRoutes(store),
     reset: () => store.reset(),
     close: () => store.close(),
   };

@@ -28,6 +28,9 @@ export class StreamStore {
   readonly metrics: MetricSink;
   private readonly streams = new Map<string, Stream>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Streams whose next UpdateShardCount sticks in UPDATING, and the reshards so held. */
+  private readonly stuckOnNextUpdate = new Set<string>();
+  private readonly stuckUpdates = new Map<string, () => void>();
   private nextIncarnation = 1;
   private readonly maintenance: NodeJS.Timeout;
   /** Bytes held by all shards of all streams (memory cap). */
@@ -94,15 +97,35 @@ export class StreamStore {
     });
   }
 
-  /** Marks the stream UPDATING now and rebuilds its shards when the configured delay has passed. */
+  /**
+   * Marks the stream UPDATING now and rebuilds its shards when the configured delay has passed
+   * — or, under the `stuck-updating` fault, only once the fault is cleared.
+   */
   updateShardCount(stream: Stream, target: number): void {
     stream.status = 'UPDATING';
     stream.shardCountUpdates.push(this.clock.nowMs());
-    this.after(this.options.updateShardCountMs, () => {
+    const finish = () => {
       if (this.streams.get(stream.name) !== stream || stream.status !== 'UPDATING') return;
       reshardUniformly(stream, target, (s, range, parent, adjacent) => this.openShard(s, range, parent, adjacent));
       stream.status = 'ACTIVE';
-    });
+    };
+    if (this.stuckOnNextUpdate.delete(stream.name)) this.stuckUpdates.set(stream.name, finish);
+    else this.after(this.options.updateShardCountMs, finish);
+  }
+
+  /** Fault injection: the stream's next UpdateShardCount stays UPDATING until `releaseStuck`. */
+  stickNextUpdate(name: string): void {
+    this.get(name);
+    this.stuckOnNextUpdate.add(name);
+  }
+
+  /** Clears the fault; a reshard held UPDATING by it completes now. Returns whether one was held. */
+  releaseStuck(name: string): boolean {
+    this.stuckOnNextUpdate.delete(name);
+    const finish = this.stuckUpdates.get(name);
+    this.stuckUpdates.delete(name);
+    finish?.();
+    return finish !== undefined;
   }
 
   /** SplitShard / MergeShards: UPDATING now, the lineage change after the configured delay. */
@@ -197,6 +220,8 @@ export class StreamStore {
   reset(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.stuckOnNextUpdate.clear();
+    this.stuckUpdates.clear();
     this.streams.clear();
     this.storedBytes = 0;
   }
