@@ -84,12 +84,13 @@ export class FaultInjector {
     this.faults = [];
   }
 
-  /** Consumes one `fail` count when it applies; the first matching failure wins. */
+  /** Consumes one `fail` count when it applies; the first matching failure wins, faults aimed at one resource first. */
   evaluate(service: string, operation: string, input: Record<string, unknown> = {}): FaultOutcome {
     let delayMs = 0;
     let error: AwsError | null = null;
     let errorAfterApplying = false;
-    for (const fault of this.faults) {
+    const aimed = (f: Fault) => f.kind === 'fail' && f.resource !== undefined;
+    for (const fault of [...this.faults.filter(aimed), ...this.faults.filter((f) => !aimed(f))]) {
       if (fault.operation !== '*' && fault.operation !== operation) continue;
       if (fault.service !== undefined && fault.service !== service) continue;
       if (fault.kind === 'fail' && fault.resource !== undefined && !names(input, fault.resource)) continue;

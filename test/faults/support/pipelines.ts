@@ -115,20 +115,31 @@ interface CapacityChange {
   viaRollbackApplication: boolean;
 }
 
-/** The capacity changes the history says were made (actions that went through, and rollbacks), in order. */
-export function changesInHistory(history: ScalingRecord[]): CapacityChange[] {
-  const out: CapacityChange[] = [];
+/**
+ * The capacity changes the history says were made, in order: each action that went through
+ * (`before` → `after`), and each rollback of a fully applied action (its `before` is then
+ * what AWS had). An action that failed part-way leaves AWS somewhere in between, which the
+ * history cannot tell; callers check such cases against their own expectations (`partial`).
+ */
+export function changesInHistory(history: ScalingRecord[]): { changes: CapacityChange[]; partial: boolean } {
+  const changes: CapacityChange[] = [];
+  let partial = false;
+  let lastActionApplied = false;
   for (const r of history) {
+    if (r.kind === 'action') {
+      lastActionApplied = r.outcome === 'ok';
+      if (r.outcome === 'failed' && r.before !== null) partial = true;
+    }
     if (r.before === null || r.after === null || r.outcome !== 'ok') continue;
-    if (r.kind !== 'action' && r.kind !== 'rollback') continue;
-    out.push({
+    if (r.kind !== 'action' && !(r.kind === 'rollback' && lastActionApplied)) continue;
+    changes.push({
       kind: r.kind,
       shards: r.after.shards !== r.before.shards ? r.after.shards : null,
       parallelism: r.after.parallelism !== r.before.parallelism ? r.after.parallelism : null,
       viaRollbackApplication: r.reasons.some((reason) => reason.startsWith('RollbackApplication of')),
     });
   }
-  return out;
+  return { changes, partial };
 }
 
 export interface CallAccount {
@@ -151,7 +162,7 @@ export interface CallAccount {
 export function accountCalls(rig: FaultRig, id: string, history: ScalingRecord[], allowRefused: (error: string) => boolean = () => false): CallAccount {
   const stream = `${id}-trips`;
   const app = `${id}-hotspots`;
-  const changes = changesInHistory(history);
+  const { changes, partial } = changesInHistory(history);
   const target = (p: unknown): number | undefined => {
     const params = p as { TargetShardCount?: number; ApplicationConfigurationUpdate?: { FlinkApplicationConfigurationUpdate?: { ParallelismConfigurationUpdate?: { ParallelismUpdate?: number } } } };
     return params.TargetShardCount ?? params.ApplicationConfigurationUpdate?.FlinkApplicationConfigurationUpdate?.ParallelismConfigurationUpdate?.ParallelismUpdate;
@@ -171,6 +182,10 @@ export function accountCalls(rig: FaultRig, id: string, history: ScalingRecord[]
     problems: [],
   };
   const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+  if (partial) {
+    if (account.refusedCalls.length > 0) account.problems.push(`${id}: scaling calls refused by AWS: ${account.refusedCalls.join(', ')}`);
+    return account;
+  }
   if (!same(account.expectedShardTargets, account.shardCalls)) {
     account.problems.push(`${id}: UpdateShardCount calls ${JSON.stringify(account.shardCalls)} but the history changed shards to ${JSON.stringify(account.expectedShardTargets)}`);
   }
@@ -219,7 +234,7 @@ export function sampleTripIds(): Promise<string[]> {
 
 /** Reads the stream back like a consumer; returns the sample's trips it does not find. */
 export async function missingTrips(rig: FaultRig, id: string): Promise<{ read: number; missing: number }> {
-  const got = new Set(await readWholeStream(rig.kinesis, `${id}-trips`));
+  const got = new Set(await readWholeStream(rig.reader, `${id}-trips`));
   const ids = await sampleTripIds();
   return { read: got.size, missing: ids.filter((t) => !got.has(t)).length };
 }

@@ -44,6 +44,8 @@ export class FaultRig {
   readonly kinesis: KinesisClient;
   readonly flink: KinesisAnalyticsV2Client;
   readonly cloudwatch: CloudWatchClient;
+  /** Reads streams back while faults are on: retries well past the SDK's default three attempts. */
+  readonly reader: KinesisClient;
   /** SIGKILLs so far, and the seconds each replacement took to poll. */
   kills = 0;
   readonly restartSeconds: number[] = [];
@@ -54,6 +56,7 @@ export class FaultRig {
     this.kinesis = new KinesisClient(target);
     this.flink = new KinesisAnalyticsV2Client(target);
     this.cloudwatch = new CloudWatchClient(target);
+    this.reader = new KinesisClient({ ...target, maxAttempts: 12 });
     this.log = options.log ?? (() => undefined);
   }
 
@@ -128,6 +131,7 @@ export class FaultRig {
   async close(): Promise<void> {
     for (const w of this.workers.splice(0)) await w.child.stop(5_000);
     this.kinesis.destroy();
+    this.reader.destroy();
     this.flink.destroy();
     this.cloudwatch.destroy();
     await this.client.connection.close();
