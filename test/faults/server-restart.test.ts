@@ -11,7 +11,7 @@ describe('Temporal restarted under a running pipeline', () => {
   it('resumes the action and the replay; the API answers 503 with Retry-After meanwhile and recovers by itself', { timeout: 900_000 }, async () => {
     const ctx = faultContext('Temporal restart');
     const report = await runServerRestartScenario({
-      bundlePath: inject('workflowBundlePath'), random: ctx.random, restarts: 1, downMs: 15_000, stepTimeoutMs: 300_000,
+      bundlePath: inject('workflowBundlePath'), random: ctx.random, restarts: 1, downMs: 15_000, replaySpeedup: 1800, stepTimeoutMs: 300_000,
       log: (line) => {
         ctx.lines.push(line);
         process.stdout.write(`[faults] ${line}\n`);

@@ -29,6 +29,8 @@ export interface ServerRestartOptions {
   restarts: number;
   /** How long the server stays down each time, ms. */
   downMs: number;
+  /** The sample's replay runs across the restarts at this speedup. */
+  replaySpeedup: number;
   stepTimeoutMs: number;
   log(line: string): void;
 }
@@ -106,7 +108,7 @@ export async function runServerRestartScenario(o: ServerRestartOptions): Promise
     const id = `restart-${Math.floor(o.random() * 1e6).toString(36)}`;
     const workflowId = pipelineWorkflowId(id);
     const t = o.stepTimeoutMs;
-    await startPipeline(rig.client, rig.taskQueue, faultSpec(id, { shards: 1, parallelism: 1, replaySpeedup: 900 }));
+    await startPipeline(rig.client, rig.taskQueue, faultSpec(id, { shards: 1, parallelism: 1, replaySpeedup: o.replaySpeedup }));
     await waitFor(rig.client, workflowId, (s) => s.status.phase === 'RUNNING' && s.status.capacity !== null, 'RUNNING', t);
 
     const plan = [{ shards: 2, parallelism: 2 }, { shards: 1, parallelism: 1 }];
