@@ -10,6 +10,13 @@
  * (the emulator's 1 s) the same rates apply. The article's 300 s scale-in window is five
  * periods, compared — as in the article — with the single-period number
  * `0.8 × 1000 × shards × period`.
+ *
+ * Consecutive means consecutive: a period without an IncomingRecords datapoint, or one the
+ * policy never saw (paused, DEGRADED, during an action), is not a low period — it ends the
+ * run (Flink's two low periods, the shards' three low windows), and a new run starts after
+ * it. A tick that brings no new period decides nothing (the last periods were judged when
+ * they arrived). The rules before this (missing counted as 0, runs joined across gaps) are
+ * frozen in ./v1/article-step.ts for runs that began with them.
  */
 import type { DecideResult, Observation, PolicyConfig, ScalingPolicy, ScalingTarget } from '../types.js';
 import {
@@ -58,15 +65,24 @@ export function flinkScaleInStep(under: number, unit: number): number {
 }
 
 type Window = { index: number; sum: number; seconds: number; periods: number; missing: number };
+/** A complete window without a missing period; `index` absent in states written by v1 (then not provably consecutive). */
+type ClosedWindow = { sum: number; periodSeconds: number; index?: number };
+/** One period as Flink's rule remembers it: records/s, or null when CloudWatch had no datapoint. */
+type Period = { timestamp: number; periodSeconds: number; rate: number | null };
 
 export type ArticleStepState = {
   lastSampleTimestamp: number | null;
   /** Latest complete period's IncomingRecords (null = missing) and its length. */
   lastPeriod: { sum: number | null; periodSeconds: number } | null;
-  /** The window being filled, and the sums of the latest complete windows (oldest first). */
+  /** The window being filled, and the latest complete windows of the current consecutive run (oldest first). */
   openWindow: Window | null;
-  closedWindows: Array<{ sum: number; periodSeconds: number }>;
-  /** Flink input rates of the latest periods, records/s, missing as 0 (oldest first). */
+  closedWindows: ClosedWindow[];
+  /** The latest periods (oldest first) for Flink's rule; absent in states written by v1. */
+  recentPeriods?: Period[];
+  /**
+   * v1's view of the same periods (missing as 0), still written so a worker rolled back to a
+   * build with v1 can read this state; never read here.
+   */
   recentRates: number[];
   shardCooldownUntil: number;
   flinkCooldownUntil: number;
@@ -81,21 +97,37 @@ function perPeriod(periodSeconds: number): string {
   return periodSeconds === 60 ? '/min' : `/${periodSeconds} s`;
 }
 
-function ingest(state: ArticleStepState, observation: Observation): ArticleStepState {
-  const samples = newSamples(observation.samples, state.lastSampleTimestamp);
+/** Each period follows the one before it, with the same length, and has a value. */
+function consecutive(periods: Period[]): boolean {
+  return periods.every((p, i) => {
+    if (p.rate === null) return false;
+    const before = periods[i - 1];
+    return before === undefined || (before.periodSeconds === p.periodSeconds && before.timestamp + before.periodSeconds === p.timestamp);
+  });
+}
+
+function ingest(state: ArticleStepState, samples: Observation['samples']): ArticleStepState {
   let { lastPeriod, openWindow, lastSampleTimestamp } = state;
-  const closedWindows = [...state.closedWindows];
+  let closedWindows = state.closedWindows.filter((w) => w.index !== undefined);
+  const recentPeriods = [...(state.recentPeriods ?? [])];
   const recentRates = [...state.recentRates];
   const close = (w: Window) => {
-    // A window with gaps (no sample at all) or only missing datapoints is no evidence either way.
-    if (w.periods === SCALE_IN_WINDOW_PERIODS && w.missing < w.periods) {
-      closedWindows.push({ sum: w.sum, periodSeconds: w.seconds / w.periods });
+    // A window with a gap or a missing datapoint is no evidence that the stream was low: it ends the run.
+    if (w.periods !== SCALE_IN_WINDOW_PERIODS || w.missing > 0) {
+      closedWindows = [];
+      return;
     }
+    const periodSeconds = w.seconds / w.periods;
+    const previous = closedWindows[closedWindows.length - 1];
+    if (previous && (previous.index !== w.index - 1 || previous.periodSeconds !== periodSeconds)) closedWindows = [];
+    closedWindows.push({ sum: w.sum, periodSeconds, index: w.index });
   };
   for (const sample of samples) {
     lastSampleTimestamp = sample.timestamp;
     lastPeriod = { sum: sample.incomingRecords, periodSeconds: sample.periodSeconds };
-    recentRates.push((sample.incomingRecords ?? 0) / sample.periodSeconds);
+    const rate = sample.incomingRecords === null ? null : sample.incomingRecords / sample.periodSeconds;
+    recentPeriods.push({ timestamp: sample.timestamp, periodSeconds: sample.periodSeconds, rate });
+    recentRates.push(rate ?? 0);
     const index = Math.floor(sample.timestamp / (SCALE_IN_WINDOW_PERIODS * sample.periodSeconds));
     if (openWindow && openWindow.index !== index) {
       close(openWindow);
@@ -120,6 +152,7 @@ function ingest(state: ArticleStepState, observation: Observation): ArticleStepS
     lastPeriod,
     openWindow,
     closedWindows: closedWindows.slice(-SCALE_IN_WINDOWS),
+    recentPeriods: recentPeriods.slice(-FLINK_SCALE_IN_PERIODS),
     recentRates: recentRates.slice(-FLINK_SCALE_IN_PERIODS),
   };
 }
@@ -176,9 +209,11 @@ function decideFlink(
   unit: number,
 ): { parallelism?: number; reasons: string[] } {
   const p = observation.capacity.parallelism;
-  const rates = state.recentRates;
-  const rate = rates[rates.length - 1];
-  if (rate === undefined) return { reasons: ['no period observed yet for Flink'] };
+  const periods = state.recentPeriods ?? [];
+  const latest = periods[periods.length - 1];
+  if (latest === undefined) return { reasons: ['no period observed yet for Flink'] };
+  if (latest.rate === null) return { reasons: ['Flink: no IncomingRecords datapoint for the latest period (no evidence either way)'] };
+  const rate = latest.rate;
   const outThreshold = p * unit;
   const inThreshold = (p - 1) * unit;
 
@@ -188,10 +223,17 @@ function decideFlink(
     const step = flinkScaleOutStep(rate - outThreshold, unit);
     want = Math.min(p + step, maxParallelismFor(config.limits, observation.capacity.parallelismPerKpu));
     why = `input ${fmt(rate)} rec/s ≥ ${fmt(outThreshold)} = ${p} × ${fmt(unit)} (over by ${fmt(rate - outThreshold)}) → +${step}`;
-  } else if (rates.length === FLINK_SCALE_IN_PERIODS && rates.every((r) => r <= inThreshold)) {
+  } else if (rate <= inThreshold) {
+    const run = periods.slice(-FLINK_SCALE_IN_PERIODS);
+    if (run.length < FLINK_SCALE_IN_PERIODS || !consecutive(run) || !run.every((r) => r.rate! <= inThreshold)) {
+      return {
+        reasons: [`Flink: input ${fmt(rate)} rec/s ≤ ${fmt(inThreshold)} = ${p - 1} × ${fmt(unit)}, but not yet for `
+          + `${FLINK_SCALE_IN_PERIODS} consecutive periods (a missing or unseen period restarts the count)`],
+      };
+    }
     const step = flinkScaleInStep(rate - inThreshold, unit);
     want = Math.max(p - step, config.limits.minParallelism);
-    why = `input ${rates.map((r) => fmt(r)).join(', ')} rec/s ≤ ${fmt(inThreshold)} = ${p - 1} × ${fmt(unit)} `
+    why = `input ${run.map((r) => fmt(r.rate!)).join(', ')} rec/s ≤ ${fmt(inThreshold)} = ${p - 1} × ${fmt(unit)} `
       + `for ${FLINK_SCALE_IN_PERIODS} periods (under by ${fmt(inThreshold - rate)}) → −${step}`;
   } else {
     return { reasons: [`Flink: input ${fmt(rate)} rec/s within (${fmt(inThreshold)}, ${fmt(outThreshold)}) for parallelism ${p}`] };
@@ -215,13 +257,19 @@ export const articleStepPolicy: ScalingPolicy<ArticleStepState> = {
     lastPeriod: null,
     openWindow: null,
     closedWindows: [],
+    recentPeriods: [],
     recentRates: [],
     shardCooldownUntil: 0,
     flinkCooldownUntil: 0,
   }),
   decide(state, observation, config): DecideResult<ArticleStepState> {
     const params = parametersOf(DEFAULTS, config);
-    const next = ingest(state, observation);
+    const samples = newSamples(observation.samples, state.lastSampleTimestamp);
+    // Each period is judged once, when it arrives: re-deciding on old periods later (after a pause, say) would act on stale evidence.
+    if (samples.length === 0 && state.lastSampleTimestamp !== null) {
+      return { decision: { kind: 'none', target: {}, reasons: ['no new period since the last decision'] }, nextState: state };
+    }
+    const next = ingest(state, samples);
     const shards = decideShards(next, observation, config, params.shardScaleOutUtilization);
     const flink = decideFlink(next, observation, config, params.recordsPerSecondPerParallelism);
     const target: ScalingTarget = {};

@@ -1,9 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { articleStepPolicy as policy, flinkScaleInStep, flinkScaleOutStep, type ArticleStepState } from '../../scaling/policies/article-step.js';
-import type { Observation } from '../../scaling/types.js';
+import { articleStepV1Policy, type ArticleStepV1State } from '../../scaling/policies/v1/article-step.js';
+import type { Observation, PolicyState, ScalingPolicy } from '../../scaling/types.js';
 import { T0, config, observation, sample } from './helpers.js';
 
 const cfg = config();
+
+/**
+ * Feeds one 60 s period per tick from T0, as the workflow does: a number is IncomingRecords,
+ * null a period without a datapoint, undefined a period the policy never saw (a gap).
+ */
+function feed(p: ScalingPolicy<ArticleStepState> | ScalingPolicy<ArticleStepV1State>, minutes: Array<number | null | undefined>, capacity: Partial<Observation['capacity']>) {
+  let state: PolicyState = p.initialState(cfg);
+  let decision = p.decide(state as never, observation(T0, [], capacity), cfg).decision;
+  minutes.forEach((records, i) => {
+    if (records === undefined) return;
+    const r = p.decide(state as never, observation(T0 + (i + 1) * 60, [sample(T0 + i * 60, { incomingRecords: records })], capacity), cfg);
+    state = r.nextState;
+    decision = r.decision;
+  });
+  return decision;
+}
 
 /** Feeds one 60 s period per tick, the way the workflow does on AWS. */
 function run(perMinute: number[], capacity: Observation['capacity'] | Partial<Observation['capacity']> = {}, extra: Partial<Observation> = {}) {
@@ -83,17 +100,19 @@ describe('article-step shards: −1 after three consecutive low 300 s windows', 
     expect(target).toBeUndefined();
   });
 
-  it('sums the present periods of a window with a missing one (no puts reported)', () => {
+  it('does not count a window with a missing period towards the three low windows: the run starts again after it', () => {
     const minutes = Array(15).fill(lowMinute) as Array<number | null>;
     minutes[7] = null;
-    let state = policy.initialState(cfg);
-    let target: number | undefined;
-    minutes.forEach((records, i) => {
-      const r = policy.decide(state, observation(T0 + (i + 1) * 60, [sample(T0 + i * 60, { incomingRecords: records })]), cfg);
-      state = r.nextState;
-      target = r.decision.target.shards;
-    });
-    expect(target).toBe(7);
+    expect(feed(policy, minutes, { shards: 8 }).target.shards).toBeUndefined();
+    // The complete low window after the broken one, and two more, are a run again.
+    expect(feed(policy, [...minutes, ...Array(9).fill(lowMinute)], { shards: 8 }).target.shards).toBeUndefined();
+    expect(feed(policy, [...minutes, ...Array(10).fill(lowMinute)], { shards: 8 }).target.shards).toBe(7);
+  });
+
+  it('does not join low windows across a window it never saw (paused, or during an action)', () => {
+    const minutes = Array(20).fill(lowMinute) as Array<number | undefined>;
+    minutes.fill(undefined, 10, 15); // the third window is a gap: no sample at all
+    expect(feed(policy, minutes, { shards: 8 }).target.shards).toBeUndefined();
   });
 
   it('never goes below 1 shard', () => {
@@ -141,16 +160,27 @@ describe('article-step Flink: steps on the 4,400 records/s unit', () => {
     expect(run([26_400 * 60, 26_400 * 60], { shards: 16, parallelism: 10 }).decision.target.parallelism).toBe(6);
   });
 
-  it('treats missing IncomingRecords as 0 records/s and scales in', () => {
-    let state = policy.initialState(cfg);
-    let target: number | undefined;
-    for (let i = 0; i < 2; i++) {
-      const r = policy.decide(state, observation(T0 + (i + 1) * 60, [sample(T0 + i * 60)], { shards: 16, parallelism: 6 }), cfg);
-      state = r.nextState;
-      target = r.decision.target.parallelism;
-    }
-    // 0 rec/s is 22,000 below (6 − 1) × 4400 → −4
-    expect(target).toBe(2);
+  it('does not count a period without an IncomingRecords datapoint as low (0 records/s)', () => {
+    const capacity = { shards: 16, parallelism: 6 };
+    expect(feed(policy, [null, null], capacity).target.parallelism).toBeUndefined();
+    expect(feed(policy, [0, null], capacity).target.parallelism).toBeUndefined();
+    expect(feed(policy, [null, 0, 0], capacity).target.parallelism).toBe(2);
+  });
+
+  it('does not join two low periods across a period it never saw', () => {
+    const capacity = { shards: 16, parallelism: 2 };
+    expect(feed(policy, [4400 * 60, undefined, 4400 * 60], capacity).target.parallelism).toBeUndefined();
+    expect(feed(policy, [4400 * 60, undefined, 4400 * 60, 4400 * 60], capacity).target.parallelism).toBe(1);
+  });
+
+  it('decides only on a new period: a tick without one does not act on the old periods later (say, after a pause)', () => {
+    const capacity = { shards: 16, parallelism: 2 };
+    // Two low periods while the Flink cooldown runs, then a tick past the cooldown with nothing new.
+    let state = { ...policy.initialState(cfg), flinkCooldownUntil: T0 + 150 };
+    for (let i = 0; i < 2; i++) state = policy.decide(state, observation(T0 + (i + 1) * 60, [sample(T0 + i * 60, { incomingRecords: 4400 * 60 })], capacity), cfg).nextState;
+    const later = policy.decide(state, observation(T0 + 600, [], capacity), cfg).decision;
+    expect(later.target.parallelism).toBeUndefined();
+    expect(later.reasons).toEqual(['no new period since the last decision']);
   });
 
   it('acts only while the application is RUNNING and the stream is not resharding', () => {
@@ -203,5 +233,28 @@ describe('article-step cooldown and AWS constraints', () => {
     expect(policy.validateParameters({ recordsPerSecondPerParallelism: 4400 })).toEqual([]);
     expect(policy.validateParameters({ bogus: 1 })[0]?.[0]).toBe('bogus');
     expect(policy.validateParameters({ shardScaleOutUtilization: 2 })[0]?.[1]).toMatch(/between/);
+  });
+});
+
+describe('article-step v1 (frozen: runs that began deciding with it keep it, so their histories replay)', () => {
+  const lowMinute = 384_000 / 5 - 1;
+  it('still counts missing as 0, joins runs across gaps and re-decides on old periods — what v2 fixed', () => {
+    const withMissing = Array(15).fill(lowMinute) as Array<number | null>;
+    withMissing[7] = null;
+    expect(feed(articleStepV1Policy, withMissing, { shards: 8 }).target.shards).toBe(7);
+    expect(feed(articleStepV1Policy, [null, null], { shards: 16, parallelism: 6 }).target.parallelism).toBe(2);
+    expect(feed(articleStepV1Policy, [4400 * 60, undefined, 4400 * 60], { shards: 16, parallelism: 2 }).target.parallelism).toBe(1);
+  });
+
+  it('reads the state v2 writes, and v2 reads the state v1 wrote (a worker rolled back, or a run continued as new)', () => {
+    const capacity = { shards: 16, parallelism: 2 };
+    const low = (t: number) => observation(t + 60, [sample(t, { incomingRecords: 4400 * 60 })], capacity);
+    const fromV2 = articleStepV1Policy.decide(policy.decide(policy.initialState(cfg), low(T0), cfg).nextState, low(T0 + 60), cfg);
+    expect(fromV2.decision.target.parallelism).toBe(1);
+    const v1State = articleStepV1Policy.decide(articleStepV1Policy.initialState(cfg), low(T0), cfg).nextState;
+    // v1's rates carry no timestamps, so they cannot start a run of consecutive periods.
+    expect(policy.decide(v1State, low(T0 + 60), cfg).decision.target.parallelism).toBeUndefined();
+    const next = policy.decide(policy.decide(v1State, low(T0 + 60), cfg).nextState, low(T0 + 120), cfg);
+    expect(next.decision.target.parallelism).toBe(1);
   });
 });

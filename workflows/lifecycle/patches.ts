@@ -26,4 +26,9 @@ export const PATCHES = {
    * Runs recorded with the v2 marker only decide with the frozen v2 rules (scaling/policies/v2), and replay with them.
    */
   adaptiveV3: 'scaling-adaptive-v3',
+  /**
+   * `article-step` never counts a missing period as low nor joins periods across a gap, and decides
+   * only on new periods. Runs recorded before decided with the frozen v1 rules, and replay with them.
+   */
+  articleStepGaps: 'scaling-article-step-gaps',
 } as const;
