@@ -97,6 +97,21 @@ function perPeriod(periodSeconds: number): string {
   return periodSeconds === 60 ? '/min' : `/${periodSeconds} s`;
 }
 
+/**
+ * Why `state` is not one this policy wrote (v1's shape included), or null. A state it cannot read
+ * (written by another build) fails loudly: read as if fresh, it would decide on nothing, silently.
+ */
+function stateProblem(state: ArticleStepState): string | null {
+  const isList = (v: unknown) => Array.isArray(v);
+  const isNumberOrNull = (v: unknown) => v === null || typeof v === 'number';
+  if (!isNumberOrNull(state.lastSampleTimestamp)) return 'lastSampleTimestamp must be a number or null';
+  if (!isList(state.closedWindows)) return 'closedWindows must be a list';
+  if (!isList(state.recentRates)) return 'recentRates must be a list';
+  if (state.recentPeriods !== undefined && !isList(state.recentPeriods)) return 'recentPeriods must be a list';
+  if (typeof state.shardCooldownUntil !== 'number' || typeof state.flinkCooldownUntil !== 'number') return 'the cooldowns must be numbers';
+  return null;
+}
+
 /** Each period follows the one before it, with the same length, and has a value. */
 function consecutive(periods: Period[]): boolean {
   return periods.every((p, i) => {
@@ -263,6 +278,8 @@ export const articleStepPolicy: ScalingPolicy<ArticleStepState> = {
     flinkCooldownUntil: 0,
   }),
   decide(state, observation, config): DecideResult<ArticleStepState> {
+    const problem = stateProblem(state);
+    if (problem !== null) throw new Error(`article-step cannot read its state (${problem}); it was not written by this policy in this build`);
     const params = parametersOf(DEFAULTS, config);
     const samples = newSamples(observation.samples, state.lastSampleTimestamp);
     // Each period is judged once, when it arrives: re-deciding on old periods later (after a pause, say) would act on stale evidence.

@@ -2,15 +2,18 @@
  * Issue 10 behaviours of pipelines left under shardpilot for months, on the real pipeline
  * workflow (dev server + Worker) against the emulator: how a pipeline ends while an action
  * runs, requests that arrive after teardown, cancellation from the Temporal UI, AWS's
- * 24-hour UpdateShardCount quota, and carried state this build cannot read.
+ * 24-hour UpdateShardCount quota, carried state this build cannot read, and a policy or
+ * replay controller that throws.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  autoscalingUpdate, eventsQuery, scaleOverrideUpdate, startReplayUpdate, statusQuery, teardownSignal,
+  autoscalingUpdate, eventsQuery, pipelineWorkflowId, scaleOverrideUpdate, scalingHistoryQuery, startReplayUpdate, statusQuery,
+  teardownSignal,
 } from '../../workflows/contract.js';
+import { FAULTY_REPLAY_WORKFLOW_TYPE, INJECTED_REPLAY_FAULT } from '../fixtures/workflows/faulty-replay.js';
 import { createPipeline } from '../activities/scaling/emulated.js';
 import { startPipeline, testSpec, waitForPhase } from '../workflows/lifecycle-harness.js';
 import {
@@ -117,6 +120,80 @@ describe('carried state this build cannot read', () => {
     const { status } = await waitForScaling(e2e.client, handle.workflowId, (s) => s.phase === 'RUNNING' && s.capacity?.shards === 2, 'RUNNING again');
     expect(status.attention).toBeNull();
     expect((await handle.query(statusQuery)).autoscaling.paused).toBe(false);
+    await handle.signal(teardownSignal, {});
+    expect(await handle.result()).toMatchObject({ phase: 'DELETED' });
+  });
+});
+
+/** A continue-as-new input from before versioning (version 1), pointed at `spec`'s resources, ticking every second. */
+interface CarriedV1 {
+  resources: object;
+  extensions: { replay: unknown; scaling: Record<string, unknown> & { settings: object } };
+}
+function carriedFor(spec: ReturnType<typeof testSpec>): CarriedV1 {
+  const carried = JSON.parse(readFileSync(resolve(import.meta.dirname, '../workflows/fixtures/carried-v1.json'), 'utf8')) as CarriedV1;
+  carried.resources = { ...carried.resources, streamName: spec.stream.name, applicationName: spec.application.name };
+  carried.extensions.replay = { pendingStart: null, childActive: false, progress: null, malformedRecorded: 0 };
+  Object.assign(carried.extensions.scaling.settings, { intervalSeconds: 1, periodSeconds: 1, cooldownSeconds: 3 });
+  Object.assign(carried.extensions.scaling, { pendingOverride: null, lastSampleTimestamp: null });
+  return carried;
+}
+
+describe('DEGRADED is always recoverable', () => {
+  it('a policy that throws (its state written by another build) leaves the pipeline DEGRADED and explained; resuming restarts the policy and returns to RUNNING', { timeout: 120_000 }, async () => {
+    const spec = testSpec('ll-policy', { scaling: scalingSpec({ policy: 'article-step' }) });
+    await createPipeline(e2e.cloud, { streamName: spec.stream.name, applicationName: spec.application.name }, 2, 1);
+    const carried = carriedFor(spec);
+    // article-step's state as an older build wrote it: this build's article-step cannot read it.
+    expect(carried.extensions.scaling.policyState).toEqual({ lowStreak: 2 });
+    const handle = await startPipeline(e2e.client, e2e.taskQueue, spec, { carried });
+
+    const degraded = await waitForPhase(handle, ['DEGRADED']);
+    expect(degraded.attention).toMatch(
+      /^The scaling controller stopped with an error: policy article-step threw while deciding: article-step cannot read its state \(closedWindows must be a list\)/,
+    );
+    expect(degraded.attention).toMatch(/nothing is scaled meanwhile\. Its state may have been written by another shardpilot build/);
+    expect(degraded.attention).toMatch(/resume with PUT \/pipelines\/ll-policy\/autoscaling and \{"paused": false\}: the policy starts again from its initial state/);
+    expect((await handle.query(scalingHistoryQuery)).filter((r) => r.kind === 'decision')).toEqual([]);
+
+    await handle.executeUpdate(autoscalingUpdate, { args: [{ paused: false }] });
+    // The controller runs again: the restarted policy decides (and says so in its own words).
+    const { status, history } = await waitForScaling(e2e.client, handle.workflowId,
+      (s, h) => s.phase === 'RUNNING' && h.some((r) => r.kind === 'decision' && r.source === 'policy'), 'RUNNING with a policy decision');
+    expect(status.attention).toBeNull();
+    expect(history.find((r) => r.kind === 'decision')?.reasons.join(' ')).toMatch(/shards: IncomingRecords|no new period|no IncomingRecords datapoint yet/);
+    expect((await handle.query(eventsQuery)).map((e) => e.message))
+      .toContain('Policy article-step starts from its initial state: policy article-step had thrown, and a person resumed autoscaling');
+    await handle.signal(teardownSignal, {});
+    expect(await handle.result()).toMatchObject({ phase: 'DELETED' });
+  });
+
+  it('a replay controller that throws leaves the pipeline DEGRADED and explained; resuming runs it again and a replay starts', { timeout: 120_000 }, async () => {
+    const spec = testSpec('ll-replay-fault', { scaling: scalingSpec({}) });
+    const handle = e2e.client.workflow.getHandle(pipelineWorkflowId(spec.id));
+    await e2e.client.workflow.start(FAULTY_REPLAY_WORKFLOW_TYPE, { taskQueue: e2e.taskQueue, workflowId: handle.workflowId, args: [{ spec }] });
+
+    const degraded = await waitForPhase(handle, ['DEGRADED'], 60_000);
+    expect(degraded.attention).toBe(
+      `The replay controller stopped with an error: ${INJECTED_REPLAY_FAULT}. The stream and the application keep running; nothing is ` +
+      'replayed meanwhile. Fix the cause (the pipeline\'s workflow history in the Temporal UI shows the failing step; a replay child that ' +
+      'ran keeps its own history), then resume with PUT /pipelines/ll-replay-fault/autoscaling and {"paused": false}: the replay controller ' +
+      'starts again and the pipeline returns to RUNNING.',
+    );
+    expect(degraded.lastError).toMatchObject({ step: 'replay run', message: INJECTED_REPLAY_FAULT });
+    // Accepted while DEGRADED, it waits for the controller.
+    expect(await handle.executeUpdate(startReplayUpdate, { args: [{ startPaused: true }] })).toMatchObject({ state: 'paused' });
+
+    await handle.executeUpdate(autoscalingUpdate, { args: [{ paused: false }] });
+    await waitForPhase(handle, ['RUNNING']);
+    const deadline = Date.now() + 60_000;
+    let messages: string[] = [];
+    while (Date.now() < deadline && !messages.some((m) => m.startsWith('Replay child replay-ll-replay-fault started'))) {
+      await new Promise((r) => setTimeout(r, 250));
+      messages = (await handle.query(eventsQuery)).map((e) => e.message);
+    }
+    expect(messages.filter((m) => m.startsWith('Replay child'))).toEqual([expect.stringMatching(/^Replay child replay-ll-replay-fault started: sample/)]);
+    expect((await handle.query(statusQuery)).attention).toBeNull();
     await handle.signal(teardownSignal, {});
     expect(await handle.result()).toMatchObject({ phase: 'DELETED' });
   });

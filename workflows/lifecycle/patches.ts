@@ -31,4 +31,6 @@ export const PATCHES = {
    * only on new periods. Runs recorded before decided with the frozen v1 rules, and replay with them.
    */
   articleStepGaps: 'scaling-article-step-gaps',
+  /** A policy whose decide() threw starts again from its initial state when a person resumes autoscaling. */
+  policyErrorRestarts: 'scaling-policy-error-restarts',
 } as const;

@@ -11,6 +11,7 @@
  * until a person resumes autoscaling) when its carried slice could not be read.
  */
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
+import { ControllerError } from '../lifecycle/failures.js';
 import { PATCHES } from '../lifecycle/patches.js';
 import type { CapacitySnapshot, ScalingResources } from '../../activities/scaling/types.js';
 import { kpusFor } from '../../model/spec.js';
@@ -140,6 +141,16 @@ export class ScalingController {
     if (this.mode === 'held') {
       await condition(() => this.mode !== 'held' || this.ctx.teardownRequested());
       if (this.mode === 'held') return;
+    }
+    const failed = this.state.policyFailed ?? null;
+    if (failed !== null && patched(PATCHES.policyErrorRestarts)) {
+      // Its own state is the likely cause (written by another build): a person resumed, knowing this.
+      this.state.policyFailed = null;
+      this.state.policyState = this.policy().initialState(policyConfig(this.state.settings));
+      this.ctx.record({
+        kind: 'scaling',
+        message: `Policy ${this.state.settings.policy} starts from its initial state: policy ${failed} had thrown, and a person resumed autoscaling`,
+      });
     }
     if (this.state.lastSampleTimestamp === null) {
       // Periods before the loop started say nothing about this pipeline (it may not have existed):
@@ -290,7 +301,13 @@ export class ScalingController {
       shardUpdateTimes: [...state.shardUpdateTimes],
     };
     const policy = this.policy();
-    const { decision, nextState } = policy.decide(state.policyState, observation, policyConfig(state.settings));
+    let decided;
+    try {
+      decided = policy.decide(state.policyState, observation, policyConfig(state.settings));
+    } catch (err) {
+      throw this.policyFailure(policy.name, err);
+    }
+    const { decision, nextState } = decided;
     state.policyState = nextState;
     const before = { shards: observation.capacity.shards, parallelism: observation.capacity.parallelism };
     const target = changingPart(decision.target, observation.capacity);
@@ -311,6 +328,19 @@ export class ScalingController {
     }
     await this.act({ source: 'policy', target, reasons: decision.reasons });
     return true;
+  }
+
+  /** The policy threw: the pipeline goes DEGRADED (pipeline.ts), saying what happened and what a person can do. */
+  private policyFailure(name: string, err: unknown): ControllerError {
+    this.state.policyFailed = name;
+    const id = this.ctx.spec.id;
+    return new ControllerError(
+      `policy ${name} threw while deciding: ${errorMessage(err)}`,
+      `Its state may have been written by another shardpilot build, or the policy has a bug (report it with this text). ` +
+      `Deploy a build that fixes it, or choose another policy (PUT /pipelines/${id}/autoscaling with {"policy": …}); then resume ` +
+      `with PUT /pipelines/${id}/autoscaling and {"paused": false}: the policy starts again from its initial state (its cooldowns ` +
+      'and what it learned start over; the 24 h UpdateShardCount window and the scaling history are kept) and the pipeline returns to RUNNING.',
+    );
   }
 
   private async act(request: ActionRequest): Promise<void> {

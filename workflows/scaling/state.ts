@@ -49,6 +49,11 @@ export interface ScalingState {
    * slices written before it existed.
    */
   evidenceFrom?: number | null;
+  /**
+   * The policy whose decide() threw (the pipeline went DEGRADED): once a person resumes, it starts
+   * again from its initial state. Absent in slices written before it existed (no failure).
+   */
+  policyFailed?: string | null;
 }
 
 export function initialSettings(spec: PipelineSpec, policy: ScalingPolicy | undefined): AutoscalingSettings {
