@@ -150,7 +150,7 @@ describe('DEGRADED is always recoverable', () => {
 
     const degraded = await waitForPhase(handle, ['DEGRADED']);
     expect(degraded.attention).toMatch(
-      /^The scaling controller stopped with an error: policy article-step threw while deciding: article-step cannot read its state \(closedWindows must be a list\)/,
+      /^The scaling controller stopped with an error: policy article-step threw while deciding: article-step cannot read its state \(lastSampleTimestamp must be a number or null\); it was not written by this policy in this build\./,
     );
     expect(degraded.attention).toMatch(/nothing is scaled meanwhile\. Its state may have been written by another shardpilot build/);
     expect(degraded.attention).toMatch(/resume with PUT \/pipelines\/ll-policy\/autoscaling and \{"paused": false\}: the policy starts again from its initial state/);

@@ -4,6 +4,10 @@
  * folder (test/histories/vN). Old folders are kept forever: they are what pipelines
  * started on older code look like, and replay-compat.test.ts replays all of them.
  * Not part of `npm test` (its file name does not end in .test.ts).
+ *
+ * `RECORD_SCENARIOS=autoscaling,adaptive npm run record:histories` records only the named
+ * scenarios (a new moment or a new patch's branch, without another full set); the folder's
+ * README says which.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,8 +26,16 @@ function gitDescription(): string {
   return `${git('rev-parse', 'HEAD')}${dirty ? ' (with uncommitted changes to workflows/, model/ or scaling/)' : ''}`;
 }
 
-async function runAll(histories: Map<string, RecordedHistory>): Promise<void> {
-  const queue = [...SCENARIOS];
+/** The scenarios named in RECORD_SCENARIOS (comma-separated), or all of them. */
+function chosenScenarios(): typeof SCENARIOS {
+  const names = (process.env.RECORD_SCENARIOS ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
+  if (unknown.length > 0) throw new Error(`RECORD_SCENARIOS: unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  return names.length === 0 ? SCENARIOS : SCENARIOS.filter((s) => names.includes(s.name));
+}
+
+async function runAll(histories: Map<string, RecordedHistory>, scenarios: typeof SCENARIOS): Promise<void> {
+  const queue = [...scenarios];
   const failures: string[] = [];
   const lane = async (): Promise<void> => {
     for (let scenario = queue.shift(); scenario; scenario = queue.shift()) {
@@ -44,7 +56,8 @@ async function runAll(histories: Map<string, RecordedHistory>): Promise<void> {
 describe('recording workflow histories', () => {
   it('records every scenario into a new version folder', { timeout: 900_000 }, async () => {
     const histories = new Map<string, RecordedHistory>();
-    await runAll(histories);
+    const scenarios = chosenScenarios();
+    await runAll(histories, scenarios);
     expect(histories.size).toBeGreaterThan(0);
 
     const version = nextHistoryVersion();
@@ -62,6 +75,7 @@ describe('recording workflow histories', () => {
       `Recorded by \`npm run record:histories\` on ${new Date().toISOString().slice(0, 10)} from commit ${gitDescription()}.`,
       'Never edit or delete these files: pipelines started on that code look like this, and every later',
       'workflow code must replay them (test/histories/replay-compat.test.ts).',
+      ...(scenarios.length < SCENARIOS.length ? ['', `Only the scenarios ${scenarios.map((sc) => `\`${sc.name}\``).join(', ')} (RECORD_SCENARIOS); earlier folders hold the rest.`] : []),
       '',
       '| File | Workflow type | Moment | Run | What had happened |',
       '|---|---|---|---|---|',

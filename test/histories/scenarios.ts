@@ -161,6 +161,29 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'adaptive',
+    async run(e2e, rec) {
+      // More than the two shards take: the adaptive policy (its issue-16 rules, patch scaling-adaptive-v2) must act.
+      const handle = await startScalingPipeline(e2e, 'hist-adaptive', {
+        shards: 2, parallelism: 1, recordsPerSecondPerSubtask: 1000,
+        scaling: {
+          policy: 'adaptive', cooldownSeconds: 3, parameters: { recordsPerSecondPerParallelism: 1000 },
+          limits: { minShards: 1, maxShards: 8, minParallelism: 1, maxParallelism: 4, maxKpus: 64 },
+        },
+      });
+      const load = steadyLoad(e2e.cloud.kinesis, 'hist-adaptive-trips', () => 3000);
+      try {
+        await waitForScaling(e2e.client, handle.workflowId,
+          (s, h) => settledIn(['RUNNING'])(s) && h.some((r) => r.kind === 'decision' && r.outcome === 'ok') && h.some((r) => r.kind === 'verification'),
+          'an adaptive decision applied and verified', 180_000);
+      } finally {
+        await load.stop();
+      }
+      await rec.capture('pipeline-adaptive-scaled', handle, 'after-action', 'the adaptive policy (v2 rules) scaled out under load and verified it');
+      await tearDownAndWait(handle);
+    },
+  },
+  {
     name: 'replay',
     async run(e2e, rec) {
       const spec = testSpec('hist-rpl', {
