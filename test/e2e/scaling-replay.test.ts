@@ -8,6 +8,7 @@ import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { DescribeApplicationCommand } from '@aws-sdk/client-kinesis-analytics-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { teardownSignal } from '../../workflows/contract.js';
+import { steadyLoad } from '../activities/scaling/emulated.js';
 import { startPipeline, testSpec } from '../workflows/lifecycle-harness.js';
 import { changeCalls, scalingSpec, settledIn, startScalingE2E, waitForScaling, type ScalingE2E } from './scaling-harness.js';
 
@@ -54,11 +55,14 @@ describe('autoscaling driven by the taxi replay (real pipeline workflow, emulato
     const stream = await e2e.cloud.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: `${ID}-trips` }));
     expect(stream.StreamDescriptionSummary?.OpenShardCount).toBe(grown.status.capacity?.shards);
 
+    // Quiet, not silent, once the replay is over: a period without any write publishes no IncomingRecords,
+    // which article-step does not count as a low period (docs/lifecycle.md), so a trickle keeps the evidence coming.
+    const trickle = steadyLoad(e2e.cloud.kinesis, `${ID}-trips`, () => 20);
     const done = await waitForScaling(
       e2e.client, handle.workflowId,
       (s) => s.replay?.state === 'completed' && settledIn(['RUNNING'])(s) && s.capacity?.parallelism === 1,
       'the replay to end and Flink to shrink back to parallelism 1', 150_000,
-    );
+    ).finally(() => trickle.stop());
     expect(done.status.replay).toMatchObject({ eventsSent: 40_000, malformedLines: 0 });
     expect(done.status.replay!.throttledRetries).toBeGreaterThan(0);
     const app = await e2e.cloud.flink.send(new DescribeApplicationCommand({ ApplicationName: `${ID}-hotspots` }));
