@@ -11,9 +11,11 @@ export const FreshnessSchema = Type.Object({
   ageMs: Type.Integer({ description: 'Age of the answer when served, ms.' }),
   maxStalenessMs: Type.Integer({ description: 'No answer older than this is ever served (API_READ_MAX_STALENESS_MS).' }),
   source: Type.Union([Type.Literal('query'), Type.Literal('cache')], {
-    description: '`query`: the workflow answered this read; `cache`: a recent shared answer (reads are coalesced).',
+    description: '`query`: this read waited for the workflow\'s (or visibility\'s) answer; `cache`: served from the last answer '
+      + 'while a background query refreshes it.',
   }),
-}, { description: 'How fresh this read is. Reads are coalesced per pipeline and may be served from a short-lived cache.' });
+}, { description: 'How fresh this read is. Reads are served from the last answer (refreshed in the background, coalesced), '
+  + 'never older than maxStalenessMs.' });
 
 /** Sets the Age header and returns the value, for routes that wrap it in their own body. */
 export function withAge<T>(reply: FastifyReply, read: CachedRead<T>): T {

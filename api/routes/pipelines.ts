@@ -41,15 +41,21 @@ const pipelineRoutes: FastifyPluginAsyncTypebox<PipelineRoutesOptions> = async (
     schema: {
       tags: ['pipelines'],
       summary: 'List pipelines from Temporal visibility',
+      description: 'Visibility is eventually consistent (a new phase shows within about a second). Concurrent lists with the same '
+        + 'parameters share one visibility query, and the last answer is served while a newer one is fetched in the background, '
+        + 'never older than API_READ_MAX_STALENESS_MS; `freshness` and the `Age` header state its age. A create or delete through '
+        + 'this API makes the next list wait for visibility again.',
       querystring: ListPipelinesQuery,
       response: { 200: ListPipelinesResponse, ...problemResponses(400, 422) },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { phase, pageSize, nextPageToken } = request.query;
-    const page = await app.pipelines.list({ phase, pageSize, nextPageToken });
+    const read = await app.pipelines.list({ phase, pageSize, nextPageToken });
+    const page = withAge(reply, read);
     return {
       pipelines: page.pipelines.map((p) => ({ ...p, links: pipelineLinks(p.id, temporal) })),
       nextPageToken: page.nextPageToken,
+      freshness: read.freshness,
     };
   });
 
@@ -57,9 +63,12 @@ const pipelineRoutes: FastifyPluginAsyncTypebox<PipelineRoutesOptions> = async (
     schema: {
       tags: ['pipelines'],
       summary: 'Read a pipeline\'s status (the workflow\'s status query)',
-      description: 'Concurrent reads of one pipeline share one query, and an answer up to API_READ_FRESH_MS old is served from a cache; '
-        + 'when the workflow is slow to answer, the last answer is served as long as it is younger than API_READ_MAX_STALENESS_MS. '
-        + '`freshness` states the age and the bound; the `Age` header gives it in seconds.',
+      description: 'Once a pipeline has been read, its reads are served from a snapshot of the workflow\'s answer and do not wait '
+        + 'for the workflow: a snapshot older than API_READ_FRESH_MS is served while one background query (per pipeline, a bounded '
+        + 'number at once) refreshes it. No snapshot older than API_READ_MAX_STALENESS_MS is ever served: the first read, a read '
+        + 'past that bound and the first read after a change through this API wait for the workflow, and get 503 with Retry-After '
+        + 'when it does not answer in time and no snapshot within the bound exists. `freshness` states the age and the bound; '
+        + 'the `Age` header gives it in seconds.',
       params: PipelineParams,
       response: { 200: PipelineStatusResponse, ...problemResponses(400, 404, 409) },
     },

@@ -58,6 +58,7 @@ export type PipelineSummary = Static<typeof PipelineSummary>;
 export const ListPipelinesResponse = Type.Object({
   pipelines: Type.Array(PipelineSummary),
   nextPageToken: Type.Union([Type.String(), Type.Null()], { description: 'Pass back to get the next page; null on the last page.' }),
+  freshness: FreshnessSchema,
 });
 export type ListPipelinesResponse = Static<typeof ListPipelinesResponse>;
 

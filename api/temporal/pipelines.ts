@@ -90,14 +90,19 @@ function asPhase(value: unknown): PipelinePhase | null {
   return typeof value === 'string' && (PIPELINE_PHASES as readonly string[]).includes(value) ? (value as PipelinePhase) : null;
 }
 
+const LIST_SCOPE = 'list';
+
 export class PipelineGateway {
   private readonly reads: ReadCache;
+  /** Visibility lists, under the same bounds: 50 clients listing share one visibility query. */
+  private readonly lists: ReadCache;
 
   constructor(
     private readonly client: Client,
     private readonly options: PipelineGatewayOptions,
   ) {
     this.reads = new ReadCache({ ...DEFAULT_READ_CACHE, ...options.readCache });
+    this.lists = new ReadCache({ ...DEFAULT_READ_CACHE, ...options.readCache, maxEntries: 1_000 });
   }
 
   /**
@@ -137,6 +142,7 @@ export class PipelineGateway {
         // A closed pipeline (deleted or failed) does not block reusing its id.
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       });
+      this.lists.forget(LIST_SCOPE);
       return { id, workflowId, runId: handle.firstExecutionRunId, created: true };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -148,19 +154,25 @@ export class PipelineGateway {
     }
   }
 
-  async list(filter: { phase?: PipelinePhase; pageSize: number; nextPageToken?: string }): Promise<ListPage> {
+  /** Lists go through their own read cache (coalesced, bounded staleness), as status reads do. */
+  list(filter: { phase?: PipelinePhase; pageSize: number; nextPageToken?: string }): Promise<CachedRead<ListPage>> {
+    const serverToken = filter.nextPageToken === undefined ? undefined : decodePageToken(filter.nextPageToken);
+    if (filter.nextPageToken !== undefined && serverToken === undefined) {
+      return Promise.reject(unprocessable([{ field: '/nextPageToken', rule: 'is not a token this API returned', in: 'querystring' }]));
+    }
+    const kind = `${filter.phase ?? '*'}\u0000${filter.pageSize}\u0000${filter.nextPageToken ?? ''}`;
+    return this.lists.read(LIST_SCOPE, kind, () => this.bounded(() => this.listNow(filter.phase, filter.pageSize, serverToken)));
+  }
+
+  private async listNow(phase: PipelinePhase | undefined, pageSize: number, serverToken: Uint8Array | undefined): Promise<ListPage> {
     // `phase` is validated against the enum by the route schema, so it cannot inject into the query.
     // A long-lived pipeline is a chain of runs (continue-as-new); only its latest run stands for it.
     const query = `WorkflowType = '${PIPELINE_WORKFLOW_TYPE}' AND ExecutionStatus != 'ContinuedAsNew'`
-      + (filter.phase ? ` AND PipelinePhase = '${filter.phase}'` : '');
-    const serverToken = filter.nextPageToken === undefined ? undefined : decodePageToken(filter.nextPageToken);
-    if (filter.nextPageToken !== undefined && serverToken === undefined) {
-      throw unprocessable([{ field: '/nextPageToken', rule: 'is not a token this API returned', in: 'querystring' }]);
-    }
+      + (phase ? ` AND PipelinePhase = '${phase}'` : '');
     const response: temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse = await this.client.workflowService.listWorkflowExecutions({
       namespace: this.options.namespace,
       query,
-      pageSize: filter.pageSize,
+      pageSize,
       nextPageToken: serverToken,
     });
     const pipelines = response.executions.map((e): PipelineListItem => {
@@ -230,6 +242,7 @@ export class PipelineGateway {
       return { alreadyClosed: false };
     } finally {
       this.reads.forget(id);
+      this.lists.forget(LIST_SCOPE);
     }
   }
 

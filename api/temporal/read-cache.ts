@@ -1,28 +1,31 @@
 /**
  * The read path for workflow queries. A query is answered by the pipeline's worker in a
- * workflow task, so it queues behind whatever that workflow (and the worker) is busy
- * with; 20 clients polling one pipeline would each add a task. This cache:
+ * workflow task, so it queues behind whatever that worker is busy with; under load a
+ * read that waits for one waits for the worker. So, once a pipeline has been read, its
+ * reads are served from a per-pipeline snapshot and never wait for the workflow:
  *
- * - coalesces: concurrent reads of the same thing share one query in flight;
- * - serves an answer younger than `freshMs` without asking the workflow at all;
- * - when the answer is older, asks again but waits only `refreshWaitMs` for it: if the
- *   worker is slow, the last answer is served as long as it is younger than
- *   `maxStalenessMs` (the explicit bound each response states), and the query finishes
- *   in the background to refresh the cache;
- * - forgets a pipeline's entries when the API changes it (update, signal), so a client
- *   reads its own writes.
+ * - a snapshot younger than `freshMs` is served as it is;
+ * - an older one is served at once as well (stale-while-revalidate) and a background
+ *   refresh is queued: one query in flight per snapshot at most, and at most
+ *   `maxConcurrentRefreshes` background queries at once across all pipelines, so readers
+ *   cannot flood the worker with queries;
+ * - nothing older than `maxStalenessMs` (the bound each response states) is served: such
+ *   a read, the first read of a pipeline and the first read after a write through the API
+ *   (read-your-writes) wait for the query. If that query fails, a snapshot still within
+ *   the bound is served; otherwise the error reaches the client (a 503 with Retry-After
+ *   when the worker did not answer).
  *
- * Failures are never cached: the next read asks again.
+ * Failures are never cached: the next read that needs the workflow asks again.
  */
 
 export interface ReadCacheOptions {
-  /** An answer this young is served without a query. */
+  /** A snapshot this young is served without queuing a refresh. */
   freshMs: number;
-  /** The oldest answer ever served; past it the read waits for the workflow (up to the call deadline). */
+  /** The oldest snapshot ever served; past it the read waits for the workflow (up to the call deadline). */
   maxStalenessMs: number;
-  /** How long a read waits for a refresh before serving the (bounded) stale answer. */
-  refreshWaitMs: number;
-  /** Entries kept at most (least recently stored dropped first). */
+  /** Background refreshes in flight at once, across every pipeline. */
+  maxConcurrentRefreshes: number;
+  /** Snapshots kept at most (the least recently read dropped first). */
   maxEntries: number;
   now?: () => number;
 }
@@ -34,7 +37,7 @@ export interface Freshness {
   ageMs: number;
   /** The bound: no answer older than this is served. */
   maxStalenessMs: number;
-  /** `query`: asked the workflow for this read; `cache`: a shared recent answer. */
+  /** `query`: this read waited for the workflow's answer; `cache`: served from the pipeline's snapshot. */
   source: 'query' | 'cache';
 }
 
@@ -44,78 +47,135 @@ export interface CachedRead<T> {
 }
 
 interface Entry<T> {
+  fetch: () => Promise<T>;
   value?: T;
   observedAt?: number;
   inFlight?: Promise<T>;
+  /** The `writes` count when the query in flight began. */
+  inFlightWrites?: number;
+  /** Writes through the API to this pipeline so far; an answer counts for those before its query began. */
+  writes: number;
+  /** Waiting in the background-refresh queue. */
+  queued: boolean;
+  /** A write went through the API since this snapshot was taken: the next read waits for a fresh one. */
+  invalidated: boolean;
 }
 
 export const DEFAULT_READ_CACHE: ReadCacheOptions = {
   freshMs: 1_000,
   maxStalenessMs: 10_000,
-  refreshWaitMs: 250,
+  maxConcurrentRefreshes: 8,
   maxEntries: 10_000,
 };
 
 export class ReadCache {
   private readonly entries = new Map<string, Entry<unknown>>();
+  private readonly queue: string[] = [];
+  private activeRefreshes = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: ReadCacheOptions = DEFAULT_READ_CACHE) {
     this.now = options.now ?? Date.now;
   }
 
-  /** `scope` groups the keys of one pipeline so `forget(scope)` drops them all. */
+  /** `scope` groups the keys of one pipeline so `forget(scope)` invalidates them all. */
   async read<T>(scope: string, kind: string, fetch: () => Promise<T>): Promise<CachedRead<T>> {
     const key = `${scope}\u0000${kind}`;
-    const entry = (this.entries.get(key) ?? {}) as Entry<T>;
-    const now = this.now();
-    const age = entry.observedAt === undefined ? Infinity : now - entry.observedAt;
-    if (entry.observedAt !== undefined && age <= this.options.freshMs) return this.served(entry, 'cache');
-
-    const inFlight = entry.inFlight ?? this.start(key, entry, fetch);
-    if (entry.observedAt === undefined || age > this.options.maxStalenessMs) {
-      await inFlight;
-      return this.served(entry, 'query');
+    const entry = this.touch(key, fetch);
+    if (entry.observedAt !== undefined && !entry.invalidated) {
+      const age = this.now() - entry.observedAt;
+      if (age > this.options.freshMs) this.queueRefresh(key, entry);
+      if (age <= this.options.maxStalenessMs) return this.served(entry, 'cache');
     }
-    // A bounded-stale answer exists: give the refresh a moment, then serve what we have.
-    const refreshed = await Promise.race([
-      inFlight.then(() => true, () => false),
-      delay(this.options.refreshWaitMs).then(() => false),
-    ]);
-    return this.served(entry, refreshed ? 'query' : 'cache');
+    try {
+      await this.answerAfterLastWrite(entry);
+      return this.served(entry, 'query');
+    } catch (err) {
+      // The workflow did not answer: a snapshot still within the bound is better than an error.
+      if (entry.observedAt !== undefined && this.now() - entry.observedAt <= this.options.maxStalenessMs) {
+        return this.served(entry, 'cache');
+      }
+      throw err;
+    }
   }
 
-  /** Drops every cached answer of a scope (after a write through the API). */
+  /** After a write through the API: the scope's next reads wait for the workflow's new answer. */
   forget(scope: string): void {
     const prefix = `${scope}\u0000`;
-    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+    for (const [key, entry] of this.entries) {
+      if (!key.startsWith(prefix)) continue;
+      entry.invalidated = true;
+      entry.writes++;
+    }
   }
 
   get size(): number {
     return this.entries.size;
   }
 
-  private start<T>(key: string, entry: Entry<T>, fetch: () => Promise<T>): Promise<T> {
-    const inFlight = fetch().then(
-      (value) => {
-        entry.value = value;
-        entry.observedAt = this.now();
-        return value;
-      },
-    ).finally(() => {
-      entry.inFlight = undefined;
-    });
-    entry.inFlight = inFlight;
-    // Re-insert so eviction drops the least recently refreshed entries first.
+  /** Background refreshes running now (for tests and metrics). */
+  get refreshing(): number {
+    return this.activeRefreshes;
+  }
+
+  private touch<T>(key: string, fetch: () => Promise<T>): Entry<T> {
+    const existing = this.entries.get(key) as Entry<T> | undefined;
+    const entry: Entry<T> = existing ?? { fetch, queued: false, invalidated: false, writes: 0 };
+    entry.fetch = fetch;
+    // Re-insert so eviction drops the least recently read snapshots first.
     this.entries.delete(key);
     this.entries.set(key, entry as Entry<unknown>);
     while (this.entries.size > this.options.maxEntries) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
     }
-    // The waiter that started it handles rejection; this stops a background refresh from being "unhandled".
+    return entry;
+  }
+
+  /** Joins the query in flight, unless it began before the last write (its answer may predate it). */
+  private async answerAfterLastWrite<T>(entry: Entry<T>): Promise<T> {
+    if (entry.inFlight !== undefined && entry.inFlightWrites !== entry.writes) await entry.inFlight.catch(() => undefined);
+    return entry.inFlight ?? this.start(entry);
+  }
+
+  private start<T>(entry: Entry<T>): Promise<T> {
+    const writes = entry.writes;
+    const inFlight = entry.fetch().then((value) => {
+      entry.value = value;
+      entry.observedAt = this.now();
+      if (writes === entry.writes) entry.invalidated = false;
+      return value;
+    }).finally(() => {
+      entry.inFlight = undefined;
+      entry.inFlightWrites = undefined;
+    });
+    entry.inFlight = inFlight;
+    entry.inFlightWrites = writes;
+    // Readers that wait handle the rejection; a background refresh's failure leaves the snapshot as it was.
     inFlight.catch(() => undefined);
     return inFlight;
+  }
+
+  private queueRefresh(key: string, entry: Entry<unknown>): void {
+    if (entry.inFlight !== undefined || entry.queued) return;
+    entry.queued = true;
+    this.queue.push(key);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.activeRefreshes < this.options.maxConcurrentRefreshes && this.queue.length > 0) {
+      const key = this.queue.shift() as string;
+      const entry = this.entries.get(key);
+      if (entry === undefined) continue; // evicted while queued
+      entry.queued = false;
+      if (entry.inFlight !== undefined) continue; // a waiting reader started one meanwhile
+      this.activeRefreshes++;
+      this.start(entry).catch(() => undefined).finally(() => {
+        this.activeRefreshes--;
+        this.pump();
+      });
+    }
   }
 
   private served<T>(entry: Entry<T>, source: Freshness['source']): CachedRead<T> {
@@ -130,10 +190,4 @@ export class ReadCache {
       },
     };
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    setTimeout(resolve, ms).unref();
-  });
 }

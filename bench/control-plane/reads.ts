@@ -3,7 +3,26 @@
  * corrected for coordinated omission): `GET /pipelines/:id` spread over every pipeline,
  * and `GET /pipelines` (Temporal visibility).
  */
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import autocannon from 'autocannon';
+
+export interface ReadLoad {
+  kind: 'status' | 'list';
+  apiUrl: string;
+  ids: string[];
+  rate: number;
+  connections: number;
+  seconds: number;
+}
+
+/** The first read of each pipeline, before the measured window (it waits for the workflow; later ones do not). */
+export interface Warmup {
+  reads: number;
+  failed: number;
+  seconds: number;
+}
 
 export interface ReadRun {
   route: string;
@@ -18,6 +37,31 @@ export interface ReadRun {
   connectionErrors: number;
   /** Status reads only: how old the served answers were and how many the workflow answered itself. */
   freshness?: { maxAgeMs: number; p99AgeMs: number; fromQuery: number; fromCache: number };
+  warmup?: Warmup;
+}
+
+/** Runs one read load in a child process (read-load.ts) and returns its figures. */
+export async function readLoadInChild(load: ReadLoad): Promise<ReadRun> {
+  const script = resolve(import.meta.dirname, 'read-load.ts');
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, JSON.stringify(load)], {
+    maxBuffer: 16 * 1024 * 1024, timeout: (load.seconds + 600) * 1000,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1) as string) as ReadRun;
+}
+
+/** Reads every pipeline once, 20 at a time, so the measured window starts with each pipeline read before. */
+export async function warmStatusReads(apiUrl: string, ids: string[]): Promise<Warmup> {
+  const started = Date.now();
+  let failed = 0;
+  const queue = [...ids];
+  await Promise.all(Array.from({ length: 20 }, async () => {
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      const response = await fetch(`${apiUrl}/pipelines/${id}`).catch(() => undefined);
+      if (response?.status !== 200) failed++;
+      await response?.body?.cancel();
+    }
+  }));
+  return { reads: ids.length, failed, seconds: Math.round((Date.now() - started) / 100) / 10 };
 }
 
 function summary(route: string, target: number, result: autocannon.Result): ReadRun {
@@ -37,7 +81,9 @@ function summary(route: string, target: number, result: autocannon.Result): Read
   };
 }
 
-export async function benchStatusReads(apiUrl: string, ids: string[], options: { rate: number; connections: number; seconds: number }): Promise<ReadRun> {
+export async function benchStatusReads(
+  apiUrl: string, ids: string[], options: { rate: number; connections: number; seconds: number }, warmup?: Warmup,
+): Promise<ReadRun> {
   const ages: number[] = [];
   let fromQuery = 0;
   let fromCache = 0;
@@ -67,6 +113,7 @@ export async function benchStatusReads(apiUrl: string, ids: string[], options: {
     fromQuery,
     fromCache,
   };
+  if (warmup) run.warmup = warmup;
   return run;
 }
 

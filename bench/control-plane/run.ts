@@ -7,14 +7,16 @@
  * delete N at once (time to all DELETED), task timeouts and history sizes. Writes
  * bench/out/control-plane.json and its section of docs/reliability.md.
  */
+import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { analyseHistory, distribution, type HistoryFacts } from './history.js';
 import { nodeChildOf, ProcSampler } from './proc-stats.js';
-import { benchListReads, benchStatusReads, type ReadRun } from './reads.js';
+import { readLoadInChild, type ReadRun } from './reads.js';
 import { markdown, type ControlPlaneResult } from './summary.js';
 import { writeDocSection, writeJson } from './report.js';
+import { AWS_API_RATES } from '../../emulator/core/apiRates.js';
 import { startBenchStack, TASK_QUEUE, type BenchStack } from './stack.js';
 
 const { values: args } = parseArgs({
@@ -24,12 +26,24 @@ const { values: args } = parseArgs({
     interval: { type: 'string', default: '10' },
     'read-seconds': { type: 'string', default: '30' },
     'no-write': { type: 'boolean', default: false },
+    // AWS's per-API rates enforced by the emulator (the issue's call budget); --no-api-rates to measure without.
+    'no-api-rates': { type: 'boolean', default: false },
   },
 });
 const PIPELINES = Number(args.pipelines);
 const MINUTES = Number(args.minutes);
 const INTERVAL = Number(args.interval);
 const READ_SECONDS = Number(args['read-seconds']);
+const API_RATES = !args['no-api-rates'];
+
+/** `uptime`'s line: the machine's load when a figure was taken (the docs quote it). */
+function uptime(): string {
+  try {
+    return execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/\s+/g, ' ');
+  } catch {
+    return `load average: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`;
+  }
+}
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -83,23 +97,42 @@ async function deleteAll(stack: BenchStack, ids: string[]): Promise<Record<strin
 function callsPerApi(stack: BenchStack, fromMs: number, toMs: number) {
   const window = stack.emulator.admin.calls({ since: fromMs }).filter((c) => c.time < toMs);
   const seconds = (toMs - fromMs) / 1000;
-  const perApi = new Map<string, { calls: number; errors: number; perSecond: Map<number, number> }>();
+  const perApi = new Map<string, { calls: number; errors: number; throttled: number; perSecond: Map<number, number> }>();
   for (const call of window) {
     const key = `${call.service}.${call.operation}`;
-    const entry = perApi.get(key) ?? { calls: 0, errors: 0, perSecond: new Map() };
+    const entry = perApi.get(key) ?? { calls: 0, errors: 0, throttled: 0, perSecond: new Map() };
     entry.calls++;
     if (call.outcome === 'error') entry.errors++;
+    if (call.error !== undefined && THROTTLING_CODES.has(call.error)) entry.throttled++;
     const second = Math.floor(call.time / 1000);
     entry.perSecond.set(second, (entry.perSecond.get(second) ?? 0) + 1);
     perApi.set(key, entry);
   }
-  return [...perApi.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([api, e]) => ({
-    api,
-    calls: e.calls,
-    errors: e.errors,
-    meanPerSecond: Math.round((e.calls / seconds) * 100) / 100,
-    peakPerSecond: Math.max(...e.perSecond.values()),
-  }));
+  return [...perApi.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([api, e]) => {
+    const [prefix, operation] = api.split('.') as [string, string];
+    const rate = AWS_API_RATES[prefix]?.[operation];
+    return {
+      api,
+      calls: e.calls,
+      errors: e.errors,
+      throttled: e.throttled,
+      meanPerSecond: Math.round((e.calls / seconds) * 100) / 100,
+      peakPerSecond: Math.max(...e.perSecond.values()),
+      awsLimitPerSecond: rate === undefined ? null : `${rate.perSecond}/s per ${rate.scope}`,
+    };
+  });
+}
+
+/** The throttling errors of the three services (see emulator/core/apiRates.ts). */
+const THROTTLING_CODES = new Set(['LimitExceededException', 'ThrottlingException', 'Throttling']);
+
+async function phaseCounts(client: Client): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const phase of ['PROVISIONING', 'STARTING', 'RUNNING', 'SCALING', 'ROLLING_BACK', 'TEARING_DOWN', 'DELETED', 'DEGRADED', 'FAILED']) {
+    const n = await countWhere(client, `PipelinePhase = '${phase}'`);
+    if (n > 0) counts[phase] = n;
+  }
+  return counts;
 }
 
 async function collectHistories(client: Client, ids: string[]): Promise<HistoryFacts[]> {
@@ -122,8 +155,9 @@ async function collectHistories(client: Client, ids: string[]): Promise<HistoryF
 
 async function main(): Promise<void> {
   const loadBefore = loadavg();
-  log(`control-plane benchmark: ${PIPELINES} pipelines, ${MINUTES} min steady, ${INTERVAL} s ticks; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')}`);
-  const stack = await startBenchStack({ emulatorProfile: 'test', log });
+  const uptimes: Record<string, string> = { start: uptime() };
+  log(`control-plane benchmark: ${PIPELINES} pipelines, ${MINUTES} min steady, ${INTERVAL} s ticks; ${uptimes.start}`);
+  const stack = await startBenchStack({ emulatorProfile: 'test', apiRates: API_RATES, log });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection, namespace: stack.namespace });
   const workerPid = await nodeChildOf(stack.worker.pid as number);
@@ -133,11 +167,13 @@ async function main(): Promise<void> {
 
     log(`creating ${PIPELINES} pipelines at once…`);
     const createStarted = Date.now();
+    uptimes.create = uptime();
     const createStatuses = await createAll(stack, ids);
     const createAnsweredMs = Date.now() - createStarted;
     const toRunningMs = await waitFor('all pipelines RUNNING', async () => (await countWhere(client, `PipelinePhase = 'RUNNING'`)) >= PIPELINES, 20 * 60_000)
       + createAnsweredMs;
     log(`all ${PIPELINES} RUNNING after ${(toRunningMs / 1000).toFixed(1)} s (POSTs answered in ${(createAnsweredMs / 1000).toFixed(1)} s: ${JSON.stringify(createStatuses)})`);
+    const createCalls = callsPerApi(stack, createStarted, Date.now());
 
     const workerCpu = new ProcSampler(workerPid);
     const apiCpu = new ProcSampler(apiPid);
@@ -148,11 +184,13 @@ async function main(): Promise<void> {
 
     // The read benchmarks run inside the steady window, after a minute of it (or a sixth of a short run).
     await sleep(Math.min(60_000, (MINUTES * 60_000) / 6));
-    log(`read path: GET /pipelines/:id at 200/s from 20 connections for ${READ_SECONDS} s…`);
-    const statusReads: ReadRun = await benchStatusReads(stack.apiUrl, ids, { rate: 200, connections: 20, seconds: READ_SECONDS });
-    log(`  p50 ${statusReads.latencyMs.p50} ms, p99 ${statusReads.latencyMs.p99} ms, 5xx ${statusReads.errors5xx}`);
+    log(`read path: GET /pipelines/:id at 200/s from 20 connections for ${READ_SECONDS} s (after reading each pipeline once)…`);
+    uptimes.statusReads = uptime();
+    const statusReads: ReadRun = await readLoadInChild({ kind: 'status', apiUrl: stack.apiUrl, ids, rate: 200, connections: 20, seconds: READ_SECONDS });
+    log(`  warm-up ${JSON.stringify(statusReads.warmup)}; p50 ${statusReads.latencyMs.p50} ms, p99 ${statusReads.latencyMs.p99} ms, 5xx ${statusReads.errors5xx}`);
     log(`visibility: GET /pipelines at 50/s from 10 connections for ${READ_SECONDS} s…`);
-    const listReads: ReadRun = await benchListReads(stack.apiUrl, { rate: 50, connections: 10, seconds: READ_SECONDS });
+    uptimes.listReads = uptime();
+    const listReads: ReadRun = await readLoadInChild({ kind: 'list', apiUrl: stack.apiUrl, ids: [], rate: 50, connections: 10, seconds: READ_SECONDS });
     log(`  p50 ${listReads.latencyMs.p50} ms, p99 ${listReads.latencyMs.p99} ms, 5xx ${listReads.errors5xx}`);
 
     while (Date.now() < steadyEnd) {
@@ -163,7 +201,10 @@ async function main(): Promise<void> {
     workerCpu.stop();
     apiCpu.stop();
     const loadDuring = loadavg();
+    uptimes.endOfSteady = uptime();
     const awsCalls = callsPerApi(stack, steadyStart, steadyEnd);
+    const phasesAfterSteady = await phaseCounts(client);
+    log(`phases after the steady window: ${JSON.stringify(phasesAfterSteady)}`);
 
     log(`deleting ${PIPELINES} pipelines at once…`);
     const deleteStarted = Date.now();
@@ -171,13 +212,15 @@ async function main(): Promise<void> {
     try {
       const statuses = await deleteAll(stack, ids);
       const allClosedMs = await waitFor('all pipelines closed', async () => (await countWhere(client, `ExecutionStatus = 'Running'`)) === 0, 20 * 60_000);
-      deletion = { statuses, allClosedMs, inPhaseDeleted: await countWhere(client, `PipelinePhase = 'DELETED'`) };
+      deletion = { statuses, allClosedMs, inPhaseDeleted: await countWhere(client, `PipelinePhase = 'DELETED'`), phases: await phaseCounts(client) };
       log(`all closed after ${((Date.now() - deleteStarted) / 1000).toFixed(1)} s; ${deletion.inPhaseDeleted} in phase DELETED`);
     } catch (err) {
       // A failed phase is a finding: it is reported with what was measured before it.
-      deletion = { statuses: {}, allClosedMs: NaN, inPhaseDeleted: 0, error: err instanceof Error ? err.message : String(err) };
+      deletion = { statuses: {}, allClosedMs: NaN, inPhaseDeleted: 0, phases: await phaseCounts(client).catch(() => ({})), error: err instanceof Error ? err.message : String(err) };
       log(`delete phase failed: ${deletion.error}`);
     }
+    const deleteCalls = callsPerApi(stack, deleteStarted, Date.now());
+    uptimes.end = uptime();
 
     log('reading the histories…');
     const histories = await collectHistories(client, ids).catch((err: unknown) => {
@@ -186,8 +229,13 @@ async function main(): Promise<void> {
     });
     const result: ControlPlaneResult = {
       generatedAt: new Date().toISOString(),
-      machine: { loadAverageBefore: loadBefore, loadAverageEndOfSteady: loadDuring, note: 'shared 2-core machine, loaded by other work' },
-      parameters: { pipelines: PIPELINES, steadyMinutes: MINUTES, intervalSeconds: INTERVAL, emulatorProfile: 'test', replay: false },
+      machine: {
+        loadAverageBefore: loadBefore,
+        loadAverageEndOfSteady: loadDuring,
+        uptime: uptimes,
+        note: 'shared 2-core machine; four other engineers were running their own tests and benchmarks on it at the same time',
+      },
+      parameters: { pipelines: PIPELINES, steadyMinutes: MINUTES, intervalSeconds: INTERVAL, emulatorProfile: 'test', awsApiRatesEnforced: API_RATES, replay: false },
       create: { statuses: createStatuses, postsAnsweredMs: createAnsweredMs, allRunningMs: toRunningMs },
       delete: deletion,
       worker: {
@@ -213,6 +261,10 @@ async function main(): Promise<void> {
         eventsPerTick: eventsPerTick(histories),
       },
       awsCallsDuringSteady: awsCalls,
+      awsCallsDuringCreate: createCalls,
+      awsCallsDuringDelete: deleteCalls,
+      phasesAfterSteady,
+      temporalServerErrors: stack.temporalLines.filter((l) => /error/i.test(l)).slice(-20),
       reads: { status: statusReads, list: listReads },
     };
     if (!args['no-write']) {

@@ -26,6 +26,8 @@ export interface BenchStack {
   api: ManagedChild;
   /** Lines the worker printed (its warnings, e.g. slow workflow tasks). */
   workerLines: string[];
+  /** Lines the dev server printed (errors only). */
+  temporalLines: string[];
   stop(): Promise<void>;
 }
 
@@ -39,7 +41,21 @@ function child(name: string, command: string, args: string[], env: Record<string
   });
 }
 
-export async function startBenchStack(options: { emulatorProfile: 'test' | 'demo'; log: (line: string) => void }): Promise<BenchStack> {
+export interface BenchStackOptions {
+  emulatorProfile: 'test' | 'demo';
+  /** Enforce AWS's per-API request rates (emulator/core/apiRates.ts) on top of the profile's fast timings. */
+  apiRates: boolean;
+  log: (line: string) => void;
+}
+
+/**
+ * SQLite as the dev server's persistence under hundreds of workflows: WAL lets readers
+ * (visibility, namespace refresh) proceed beside the writer, and busy_timeout makes a
+ * locked database wait instead of failing the call at once.
+ */
+export const BENCH_SQLITE_PRAGMAS = ['journal_mode=WAL', 'synchronous=NORMAL', 'busy_timeout=10000'];
+
+export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
   const dir = await mkdtemp(join(tmpdir(), 'shardpilot-bench-'));
   const started: ManagedChild[] = [];
   const stopAll = async () => {
@@ -54,7 +70,7 @@ export async function startBenchStack(options: { emulatorProfile: 'test' | 'demo
     const temporalLines: string[] = [];
     const temporal = child('temporal', requireTemporalCli(process.env), devServerArgs({
       ip: '127.0.0.1', port: temporalPort, namespace: NAMESPACE, dbFile: join(dir, 'temporal.sqlite'), logLevel: 'error',
-    }), { PATH: process.env.PATH, HOME: process.env.HOME }, temporalLines);
+    }).concat(BENCH_SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma])), { PATH: process.env.PATH, HOME: process.env.HOME }, temporalLines);
     started.push(temporal);
     options.log(`temporal dev server on ${temporalAddress} (SQLite in ${dir})`);
     await waitForTemporal(temporalAddress, NAMESPACE, {
@@ -62,8 +78,11 @@ export async function startBenchStack(options: { emulatorProfile: 'test' | 'demo
     });
 
     // Every call kept: the report counts calls per API over the whole run.
-    emulator = await startEmulator({ profile: options.emulatorProfile, overrides: { port: 0, callLogLimit: 5_000_000 } });
-    options.log(`emulator on ${emulator.url} (profile ${options.emulatorProfile})`);
+    emulator = await startEmulator({
+      profile: options.emulatorProfile,
+      overrides: { port: 0, callLogLimit: 5_000_000, ...(options.apiRates ? { apiRates: { enabled: true } } : {}) },
+    });
+    options.log(`emulator on ${emulator.url} (profile ${options.emulatorProfile}${options.apiRates ? ', AWS per-API rates enforced' : ''})`);
 
     const env = {
       PATH: process.env.PATH,
@@ -94,7 +113,7 @@ export async function startBenchStack(options: { emulatorProfile: 'test' | 'demo
       timeoutMs: 120_000, abandoned: () => (api.exit ? `API exited: ${apiLines.slice(-5).join(' | ')}` : undefined),
     });
     options.log(`API on ${apiUrl}`);
-    return { temporalAddress, namespace: NAMESPACE, apiUrl, emulator, worker, api, workerLines, stop: stopAll };
+    return { temporalAddress, namespace: NAMESPACE, apiUrl, emulator, worker, api, workerLines, temporalLines, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
