@@ -28,6 +28,7 @@ const { values: args } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     // AWS's per-API rates enforced by the emulator (the issue's call budget); --no-api-rates to measure without.
     'no-api-rates': { type: 'boolean', default: false },
+    'create-wait-minutes': { type: 'string', default: '15' },
   },
 });
 const PIPELINES = Number(args.pipelines);
@@ -35,6 +36,7 @@ const MINUTES = Number(args.minutes);
 const INTERVAL = Number(args.interval);
 const READ_SECONDS = Number(args['read-seconds']);
 const API_RATES = !args['no-api-rates'];
+const CREATE_WAIT_MS = Number(args['create-wait-minutes']) * 60_000;
 
 /** `uptime`'s line: the machine's load when a figure was taken (the docs quote it). */
 function uptime(): string {
@@ -170,9 +172,17 @@ async function main(): Promise<void> {
     uptimes.create = uptime();
     const createStatuses = await createAll(stack, ids);
     const createAnsweredMs = Date.now() - createStarted;
-    const toRunningMs = await waitFor('all pipelines RUNNING', async () => (await countWhere(client, `PipelinePhase = 'RUNNING'`)) >= PIPELINES, 20 * 60_000)
-      + createAnsweredMs;
-    log(`all ${PIPELINES} RUNNING after ${(toRunningMs / 1000).toFixed(1)} s (POSTs answered in ${(createAnsweredMs / 1000).toFixed(1)} s: ${JSON.stringify(createStatuses)})`);
+    // A run that cannot bring every pipeline up in time goes on with those that are: that is a finding, reported.
+    let toRunningMs = NaN;
+    try {
+      toRunningMs = await waitFor('all pipelines RUNNING', async () => (await countWhere(client, `PipelinePhase = 'RUNNING'`)) >= PIPELINES, CREATE_WAIT_MS)
+        + createAnsweredMs;
+      log(`all ${PIPELINES} RUNNING after ${(toRunningMs / 1000).toFixed(1)} s (POSTs answered in ${(createAnsweredMs / 1000).toFixed(1)} s: ${JSON.stringify(createStatuses)})`);
+    } catch (err) {
+      log(`not all RUNNING: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const phasesAfterCreate = await phaseCounts(client);
+    log(`phases after create: ${JSON.stringify(phasesAfterCreate)}`);
     const createCalls = callsPerApi(stack, createStarted, Date.now());
 
     const workerCpu = new ProcSampler(workerPid);
@@ -211,7 +221,7 @@ async function main(): Promise<void> {
     let deletion: ControlPlaneResult['delete'];
     try {
       const statuses = await deleteAll(stack, ids);
-      const allClosedMs = await waitFor('all pipelines closed', async () => (await countWhere(client, `ExecutionStatus = 'Running'`)) === 0, 20 * 60_000);
+      const allClosedMs = await waitFor('all pipelines closed', async () => (await countWhere(client, `ExecutionStatus = 'Running'`)) === 0, CREATE_WAIT_MS);
       deletion = { statuses, allClosedMs, inPhaseDeleted: await countWhere(client, `PipelinePhase = 'DELETED'`), phases: await phaseCounts(client) };
       log(`all closed after ${((Date.now() - deleteStarted) / 1000).toFixed(1)} s; ${deletion.inPhaseDeleted} in phase DELETED`);
     } catch (err) {
@@ -236,7 +246,7 @@ async function main(): Promise<void> {
         note: 'shared 2-core machine; four other engineers were running their own tests and benchmarks on it at the same time',
       },
       parameters: { pipelines: PIPELINES, steadyMinutes: MINUTES, intervalSeconds: INTERVAL, emulatorProfile: 'test', awsApiRatesEnforced: API_RATES, replay: false },
-      create: { statuses: createStatuses, postsAnsweredMs: createAnsweredMs, allRunningMs: toRunningMs },
+      create: { statuses: createStatuses, postsAnsweredMs: createAnsweredMs, allRunningMs: toRunningMs, phases: phasesAfterCreate, waitedMinutes: CREATE_WAIT_MS / 60_000 },
       delete: deletion,
       worker: {
         cpuPercentOfOneCore: distribution(workerCpu.samples.map((s) => s.cpuPercentOfOneCore)),

@@ -10,7 +10,7 @@ export interface ControlPlaneResult {
   parameters: {
     pipelines: number; steadyMinutes: number; intervalSeconds: number; emulatorProfile: string; awsApiRatesEnforced: boolean; replay: boolean;
   };
-  create: { statuses: Record<string, number>; postsAnsweredMs: number; allRunningMs: number };
+  create: { statuses: Record<string, number>; postsAnsweredMs: number; allRunningMs: number; phases: Record<string, number>; waitedMinutes: number };
   delete: { statuses: Record<string, number>; allClosedMs: number; inPhaseDeleted: number; phases: Record<string, number>; error?: string };
   worker: { cpuPercentOfOneCore: Distribution; meanCpuPercentOfOneCore: number; rssMb: Distribution; slowTaskWarnings: number };
   api: { cpuPercentOfOneCore: Distribution };
@@ -84,7 +84,9 @@ export function markdown(r: ControlPlaneResult): string {
     ]),
     '',
     `- **Create ${p.pipelines} at once**: all POSTs answered in ${fmt(r.create.postsAnsweredMs / 1000, 1)} s (${JSON.stringify(r.create.statuses)}); `
-      + `all RUNNING after ${fmt(r.create.allRunningMs / 1000, 1)} s.`,
+      + (Number.isFinite(r.create.allRunningMs)
+        ? `all RUNNING after ${fmt(r.create.allRunningMs / 1000, 1)} s.`
+        : `**not all RUNNING within ${r.create.waitedMinutes} min** (phases then: ${JSON.stringify(r.create.phases)}); the run went on with them as they were.`),
     `- **Phases after the steady window**: ${JSON.stringify(r.phasesAfterSteady)}.`,
     r.delete.error !== undefined
       ? `- **Delete ${p.pipelines} at once**: the phase failed in this run: ${r.delete.error} (phases then: ${JSON.stringify(r.delete.phases)}).`
