@@ -1,10 +1,18 @@
 /**
  * Turns a waiter's result into what an activity returns or throws, heartbeating the
  * reason of every poll so the Temporal UI shows what the wait is waiting for.
+ *
+ * Found with 200 pipelines provisioned at once under AWS's request rates
+ * (bench:control-plane): a poll that AWS throttles, or that the SDK retries, can take
+ * longer than the heartbeat timeout, and a throttled poll failed the whole attempt, so
+ * pipelines ended FAILED on "activity Heartbeat timeout" after four attempts. So the wait
+ * heartbeats on a timer as well (silence still means a dead worker), and a poll that
+ * fails retryably (throttling, 5xx, network) is one more "not yet" within the wait's bound.
  */
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { AWS_FAILURE_TYPES } from '../aws/errors.js';
 import { waitUntil, type Acceptance } from '../aws/waiter.js';
-import { activityAbortSignal, reportProgress } from '../aws/progress.js';
+import { activityAbortSignal, reportProgress, type ProgressDetails } from '../aws/progress.js';
 
 export interface PollTiming {
   minDelayMs: number;
@@ -21,21 +29,48 @@ export const WAIT_FAILURE_TYPES = {
   notSettled: 'ResourceNotSettled',
 } as const;
 
+/** How often a wait heartbeats between polls (the waits' heartbeat timeout is 15 s). */
+export const KEEP_ALIVE_MS = 4_000;
+
+/** A check that AWS throttled or failed transiently has not seen the resource settle yet. */
+export function toleratingTransientFailures<T>(check: () => Promise<Acceptance<T>>): () => Promise<Acceptance<T>> {
+  return async () => {
+    try {
+      return await check();
+    } catch (err) {
+      if (err instanceof ApplicationFailure && err.type === AWS_FAILURE_TYPES.retryable) {
+        return { state: 'RETRY', reason: `the last check failed transiently (${err.message}); checking again` };
+      }
+      throw err;
+    }
+  };
+}
+
 export async function waitFor<T>(
   step: string,
   timeoutSeconds: number,
   timing: PollTiming,
   check: () => Promise<Acceptance<T>>,
 ): Promise<T> {
-  const result = await waitUntil(
-    {
-      ...timing,
-      maxWaitMs: timeoutSeconds * 1000,
-      abortSignal: activityAbortSignal(),
-      onPoll: (attempt, reason) => reportProgress({ step, message: reason, attempt }),
-    },
-    check,
-  );
+  let last: ProgressDetails = { step, message: 'first check' };
+  const keepAlive = setInterval(() => reportProgress(last), KEEP_ALIVE_MS);
+  let result;
+  try {
+    result = await waitUntil(
+      {
+        ...timing,
+        maxWaitMs: timeoutSeconds * 1000,
+        abortSignal: activityAbortSignal(),
+        onPoll: (attempt, reason) => {
+          last = { step, message: reason, attempt };
+          reportProgress(last);
+        },
+      },
+      toleratingTransientFailures(check),
+    );
+  } finally {
+    clearInterval(keepAlive);
+  }
   switch (result.state) {
     case 'SUCCESS':
       return result.value as T;

@@ -29,6 +29,9 @@ const { values: args } = parseArgs({
     // AWS's per-API rates enforced by the emulator (the issue's call budget); --no-api-rates to measure without.
     'no-api-rates': { type: 'boolean', default: false },
     'create-wait-minutes': { type: 'string', default: '15' },
+    // A re-run for one finding can write its own section (and JSON) instead of replacing the main run's.
+    section: { type: 'string', default: 'control-plane' },
+    title: { type: 'string', default: 'Control plane at scale' },
   },
 });
 const PIPELINES = Number(args.pipelines);
@@ -278,9 +281,9 @@ async function main(): Promise<void> {
       reads: { status: statusReads, list: listReads },
     };
     if (!args['no-write']) {
-      const path = await writeJson('bench/out/control-plane.json', result);
-      await writeDocSection('control-plane', markdown(result));
-      log(`wrote ${path} and the control-plane section of docs/reliability.md`);
+      const path = await writeJson(`bench/out/${args.section}.json`, result);
+      await writeDocSection(args.section, markdown(result, args.title, args.section === 'control-plane' ? '' : ` --section ${args.section} --title '${args.title}'`));
+      log(`wrote ${path} and the ${args.section} section of docs/reliability.md`);
     }
     log(JSON.stringify({ workflowTasks: result.workflowTasks, ticks: result.ticks, worker: result.worker }, null, 2));
   } finally {
