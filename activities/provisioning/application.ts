@@ -9,14 +9,12 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { ApplicationStatus } from '../../scaling/types.js';
 import { AWS_FAILURE_TYPES, callAws, isAwsError, isNotFound, ownershipConflict, toFailure } from '../aws/errors.js';
-import { reportProgress } from '../aws/progress.js';
-import { waitUntil } from '../aws/waiter.js';
 import { applicationGone, applicationRunning, applicationStopped } from './acceptors.js';
 import {
   CREATOR_RUN_TAG_KEY, PIPELINE_TAG_KEY, type ApplicationState, type EnsureApplicationInput, type EnsureResult, type StopApplicationInput,
   type StepResult, type WaitApplicationInput,
 } from './types.js';
-import { waitFor, type PollTiming } from './wait.js';
+import { pollHeartbeating, waitFor, type PollTiming } from './wait.js';
 
 function toState(detail: ApplicationDetail): ApplicationState {
   const p = detail.ApplicationConfigurationDescription?.FlinkApplicationConfigurationDescription
@@ -178,14 +176,7 @@ export async function stopApplication(
   const gracefulPossible = state.status === 'RUNNING' || state.status === 'STOPPING';
   if (gracefulPossible) {
     if (state.status === 'RUNNING') await requestStop(flink, name, false);
-    const graceful = await waitUntil(
-      {
-        ...timing,
-        maxWaitMs: input.forceAfterSeconds * 1000,
-        onPoll: (attempt, reason) => reportProgress({ step: `Stopping application ${name}`, message: reason, attempt }),
-      },
-      check,
-    );
+    const graceful = await pollHeartbeating(`Stopping application ${name}`, { ...timing, maxWaitMs: input.forceAfterSeconds * 1000 }, check);
     if (graceful.state === 'SUCCESS') return { acted: true, message: `Stopped application ${name}` };
   }
   await requestStop(flink, name, true);

@@ -11,7 +11,7 @@
  */
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { AWS_FAILURE_TYPES } from '../aws/errors.js';
-import { waitUntil, type Acceptance } from '../aws/waiter.js';
+import { waitUntil, type Acceptance, type WaiterResult } from '../aws/waiter.js';
 import { activityAbortSignal, reportProgress, type ProgressDetails } from '../aws/progress.js';
 
 export interface PollTiming {
@@ -46,20 +46,18 @@ export function toleratingTransientFailures<T>(check: () => Promise<Acceptance<T
   };
 }
 
-export async function waitFor<T>(
+/** Polls until the check settles or `maxWaitMs` passes, heartbeating each poll's reason and, between polls, the last one. */
+export async function pollHeartbeating<T>(
   step: string,
-  timeoutSeconds: number,
-  timing: PollTiming,
+  timing: PollTiming & { maxWaitMs: number },
   check: () => Promise<Acceptance<T>>,
-): Promise<T> {
+): Promise<WaiterResult<T>> {
   let last: ProgressDetails = { step, message: 'first check' };
   const keepAlive = setInterval(() => reportProgress(last), KEEP_ALIVE_MS);
-  let result;
   try {
-    result = await waitUntil(
+    return await waitUntil(
       {
         ...timing,
-        maxWaitMs: timeoutSeconds * 1000,
         abortSignal: activityAbortSignal(),
         onPoll: (attempt, reason) => {
           last = { step, message: reason, attempt };
@@ -71,6 +69,15 @@ export async function waitFor<T>(
   } finally {
     clearInterval(keepAlive);
   }
+}
+
+export async function waitFor<T>(
+  step: string,
+  timeoutSeconds: number,
+  timing: PollTiming,
+  check: () => Promise<Acceptance<T>>,
+): Promise<T> {
+  const result = await pollHeartbeating(step, { ...timing, maxWaitMs: timeoutSeconds * 1000 }, check);
   switch (result.state) {
     case 'SUCCESS':
       return result.value as T;

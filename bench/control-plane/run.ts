@@ -131,6 +131,19 @@ function callsPerApi(stack: BenchStack, fromMs: number, toMs: number) {
 /** The throttling errors of the three services (see emulator/core/apiRates.ts). */
 const THROTTLING_CODES = new Set(['LimitExceededException', 'ThrottlingException', 'Throttling']);
 
+/** Why pipelines ended FAILED: their lastError (step: message), counted. */
+async function failureReasons(stack: BenchStack, client: Client): Promise<Record<string, number>> {
+  const reasons: Record<string, number> = {};
+  for await (const execution of client.workflow.list({ query: `TaskQueue = '${TASK_QUEUE}' AND PipelinePhase = 'FAILED'` })) {
+    const id = execution.workflowId.replace(/^pipeline-/, '');
+    const response = await fetch(`${stack.apiUrl}/pipelines/${id}`).catch(() => undefined);
+    const body = response?.ok ? await response.json() as { lastError?: { step: string; message: string } | null } : undefined;
+    const reason = body?.lastError ? `${body.lastError.step}: ${body.lastError.message.replace(/bench-\d+/g, 'bench-N').slice(0, 160)}` : 'unknown';
+    reasons[reason] = (reasons[reason] ?? 0) + 1;
+  }
+  return reasons;
+}
+
 async function phaseCounts(client: Client): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const phase of ['PROVISIONING', 'STARTING', 'RUNNING', 'SCALING', 'ROLLING_BACK', 'TEARING_DOWN', 'DELETED', 'DEGRADED', 'FAILED']) {
@@ -233,6 +246,8 @@ async function main(): Promise<void> {
       log(`delete phase failed: ${deletion.error}`);
     }
     const deleteCalls = callsPerApi(stack, deleteStarted, Date.now());
+    const failed = await failureReasons(stack, client).catch((err: unknown) => ({ [`unreadable: ${String(err)}`]: 1 }));
+    log(`FAILED pipelines by reason: ${JSON.stringify(failed)}`);
     uptimes.end = uptime();
 
     log('reading the histories…');
@@ -277,6 +292,7 @@ async function main(): Promise<void> {
       awsCallsDuringCreate: createCalls,
       awsCallsDuringDelete: deleteCalls,
       phasesAfterSteady,
+      failedByReason: failed,
       temporalServerErrors: stack.temporalLines.filter((l) => /error/i.test(l)).slice(-20),
       reads: { status: statusReads, list: listReads },
     };

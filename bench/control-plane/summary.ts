@@ -21,6 +21,7 @@ export interface ControlPlaneResult {
   awsCallsDuringCreate: ApiCalls[];
   awsCallsDuringDelete: ApiCalls[];
   phasesAfterSteady: Record<string, number>;
+  failedByReason: Record<string, number>;
   temporalServerErrors: string[];
   reads: { status: ReadRun; list: ReadRun };
 }
@@ -92,6 +93,7 @@ export function markdown(r: ControlPlaneResult, title = 'Control plane at scale'
       ? `- **Delete ${p.pipelines} at once**: the phase failed in this run: ${r.delete.error} (phases then: ${JSON.stringify(r.delete.phases)}).`
       : `- **Delete ${p.pipelines} at once**: ${JSON.stringify(r.delete.statuses)}; all workflows closed after ${fmt(r.delete.allClosedMs / 1000, 1)} s, `
         + `${r.delete.inPhaseDeleted} in phase DELETED (phases: ${JSON.stringify(r.delete.phases)}).`,
+    `- **Pipelines that ended FAILED, by their last error**: ${Object.keys(r.failedByReason).length === 0 ? 'none' : Object.entries(r.failedByReason).map(([reason, n]) => `${n} × \`${reason}\``).join('; ')}.`,
     `- **Workflow tasks**: waited for a worker ${dist(r.workflowTasks.waitMs)}; ran ${dist(r.workflowTasks.runMs)}.`,
     `- **Status reads**: before the measured window each pipeline was read once (${s.warmup?.reads ?? 0} reads, ${s.warmup?.failed ?? 0} failed, `
       + `${fmt(s.warmup?.seconds ?? NaN, 1)} s): reads after a pipeline's first are served from its snapshot. In the window ${s.freshness?.fromCache ?? 0} `
