@@ -39,7 +39,10 @@ export function planFlink(
   const reshardWait = stream.wantShards > shards ? params.reshardSeconds : 0;
   const nextTickDone = staleness + intervalOf(state) + reshardWait + restart;
   const lagThen = lagAfter(lagMs / 1000, (t) => cap(d0 + rising * t), capacity, nextTickDone);
-  const projected = cap(ahead(params.flinkLeadSeconds)) + catchUp;
+  // The backlog is caught up over the same time the scale-out is sized for (longer with slow restarts): a trigger
+  // that wanted it within `catchUpSeconds` would fire again after every restart that was sized to take longer.
+  const catchUpTime = Math.max(params.catchUpSeconds, params.catchUpRestarts * restart);
+  const projected = cap(ahead(params.flinkLeadSeconds)) + (catchUp * params.catchUpSeconds) / catchUpTime;
   // Lag that drains on its own (capacity above demand) is no reason for another restart.
   const short = cap(ahead(nextTickDone)) > capacity;
   if (stalled) {
@@ -53,7 +56,6 @@ export function planFlink(
     const base = Math.max(capEventual(ahead(params.flinkLeadSeconds + params.sizingHorizonSeconds)) + headroom, cap(recentPeak));
     // The restart this scale-out causes leaves its own backlog (demand × downtime) to catch up, as DS2 sizes it.
     // With slow restarts the size sticks for hours (scale-in must pay for a breach): catch up over longer, size less for it.
-    const catchUpTime = Math.max(params.catchUpSeconds, params.catchUpRestarts * restart);
     const sized = base + (catchUp * params.catchUpSeconds) / catchUpTime + (base * restart) / catchUpTime;
     // A restart longer than the lag target breaches the SLO by itself: buy more headroom with each one.
     const util = restart > params.lagTargetSeconds ? Math.min(params.flinkTargetUtilization, params.slowRestartUtilization) : params.flinkTargetUtilization;
