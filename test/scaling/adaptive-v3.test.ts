@@ -9,12 +9,14 @@ import { adaptivePolicy as policy, type AdaptiveState } from '../../scaling/poli
 import type { Capacity, MetricsSample, PolicyConfig, ScalingTarget } from '../../scaling/types.js';
 import { T0, config, observation, sample } from './helpers.js';
 
-type Period = { accepted: number; throttled?: number };
+type Period = { accepted: number; throttled?: number; lagMs?: number };
 
-function period(t: number, p: number, { accepted, throttled = 0 }: Period): MetricsSample {
+function period(t: number, p: number, { accepted, throttled = 0, lagMs = 0 }: Period): MetricsSample {
+  // A job with a backlog works flat out; otherwise it processes what arrives.
+  const processed = lagMs > 0 ? p * 4400 : accepted;
   return sample(t, {
     incomingRecords: accepted * 60, incomingBytes: accepted * 60 * 350, writeProvisionedThroughputExceeded: throttled * 60,
-    millisBehindLatest: 0, iteratorAgeMs: 0, numRecordsInPerSecond: accepted, cpuUtilization: Math.min(100, (100 * accepted) / (p * 4400)),
+    millisBehindLatest: lagMs, iteratorAgeMs: lagMs, numRecordsInPerSecond: processed, cpuUtilization: Math.min(100, (100 * processed) / (p * 4400)),
   });
 }
 
@@ -80,5 +82,21 @@ describe('adaptive v3: with slow restarts, one scale-out covers the stream\'s re
     // 45 s: 8,000 × (1 + 45/300) ÷ (4,400 × 0.9) → 3. 180 s: 10,000 × (1 + 180/900) ÷ (4,400 × 0.9) → 4 (≤ 8 shards × 1).
     expect(fast.target.parallelism).toBe(3);
     expect(slow.target.parallelism).toBe(4);
+  });
+});
+
+describe('adaptive v3: a backlog is caught up over the time the scale-out was sized for', () => {
+  // 16,000 rec/s at parallelism 5 (22,000 rec/s): 6,000 rec/s to spare, and a 200 s lag (3.2 M records) draining.
+  const shape = (i: number) => ({ accepted: 16_000, lagMs: 200_000 - 5_000 * i });
+  it('with 3-minute restarts the spare capacity drains it within 5 restart downtimes (15 min): no further restart', () => {
+    const c = config();
+    const { out, reasons } = run(3, { parallelism: 5 }, shape, c, withRestart(180, c));
+    expect(out.filter((d) => d.target.parallelism !== undefined)).toEqual([]);
+    expect(reasons[2]).toMatch(/lag 190,000 ms/);
+  });
+  it('with 45 s restarts it is caught up within 5 minutes, which needs more parallelism', () => {
+    const c = config();
+    const { out } = run(3, { parallelism: 5 }, shape, c, withRestart(45, c));
+    expect(out[0]?.target.parallelism).toBeGreaterThan(5);
   });
 });
