@@ -16,10 +16,9 @@
  *   closing ─closed→ none
  */
 import {
-  ApplicationFailure, ParentClosePolicy, WorkflowIdReusePolicy, condition, getExternalWorkflowHandle, patched, setHandler,
+  ApplicationFailure, ParentClosePolicy, WorkflowIdReusePolicy, condition, getExternalWorkflowHandle, setHandler,
   startChild, type ChildWorkflowHandle,
 } from '@temporalio/workflow';
-import { PATCHES } from '../lifecycle/patches.js';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ReplayProgress } from '../../model/status.js';
 import {
@@ -29,9 +28,10 @@ import {
 import type { PipelineContext } from '../lifecycle/context.js';
 import type { ReplayCarried, ReplayRequest } from './carried.js';
 import {
-  DEFAULT_REPLAY_TIMING, replayCommandSignal, replayProbeSignal, replayReportSignal, replayWorkflowId,
+  DEFAULT_REPLAY_TIMING, replayCommandSignal, replayReportSignal, replayWorkflowId,
   type ReplayReport, type ReplayRunState, type ReplayTiming,
 } from './messages.js';
+import { waitOrProbe, type InheritedChild } from './close-probe.js';
 import { isValidSpeedup } from './progress.js';
 import { replayWorkflow } from './workflow.js';
 
@@ -80,11 +80,17 @@ export class ReplayController {
   private childrenStarted: number;
   private readonly timing: ReplayTiming;
   private readonly childId: string;
+  private readonly inherited: InheritedChild;
 
   /** `carried` is this controller's slice from the previous run (already migrated); absent on the first run. */
   constructor(private readonly ctx: PipelineContext, carried: ReplayCarried | undefined, timingOverrides: Partial<ReplayTiming> = {}) {
     this.timing = { ...DEFAULT_REPLAY_TIMING, ...timingOverrides };
     this.childId = replayWorkflowId(ctx.spec.id);
+    this.inherited = {
+      childId: this.childId,
+      isActive: () => this.isInheritedChildActive(),
+      closedUnreported: () => this.inheritedClosedUnreported(),
+    };
     const spec = ctx.spec.replay;
     this.pending = carried ? carried.pending : spec ? { source: spec.source, speedup: spec.speedup, paused: spec.startPaused } : null;
     this.child = carried && carried.child !== 'none' ? { name: carried.child, watched: false } : { name: 'none' };
@@ -117,16 +123,7 @@ export class ReplayController {
     for (;;) {
       // A new replay waits for the previous child to close, not just to report its end: they share the workflow id.
       const wake = (): boolean => (this.pending !== null && this.child.name === 'none') || this.ctx.teardownRequested() || this.ctx.continueAsNewSuggested();
-      if (this.isInheritedChildActive() && patched(PATCHES.replayCloseProbe)) {
-        // A child started before continue-as-new cannot be watched from this run: terminated or cancelled,
-        // it sends no final report. Signalling a closed workflow fails, which tells this run it has ended.
-        if (!(await condition(wake, this.timing.closeProbeMs ?? DEFAULT_REPLAY_TIMING.closeProbeMs!))) {
-          await this.probeInheritedChild();
-          continue;
-        }
-      } else {
-        await condition(wake);
-      }
+      if (!(await waitOrProbe(wake, this.inherited, this.timing.closeProbeMs ?? DEFAULT_REPLAY_TIMING.closeProbeMs!))) continue;
       if (this.ctx.teardownRequested() || this.ctx.continueAsNewSuggested()) return;
       const starting: ChildState = { name: 'starting', queued: [], stopQueued: false };
       this.child = starting;
@@ -169,16 +166,12 @@ export class ReplayController {
     return (c.name === 'running' || c.name === 'stopping') && !c.watched;
   }
 
-  private async probeInheritedChild(): Promise<void> {
-    try {
-      await getExternalWorkflowHandle(this.childId).signal(replayProbeSignal);
-    } catch {
-      if (!this.isInheritedChildActive()) return;
-      const ended = this.isStopRequested() ? 'stopped' : 'failed';
-      const error = ended === 'failed' ? `replay child ${this.childId} closed without a final report (terminated, cancelled or timed out)` : null;
-      const base = this.progress ?? pendingProgress({ source: 'unknown', speedup: 1, paused: false }, this.ctx.nowIso());
-      this.onReport({ progress: { ...base, state: ended, error, eventsPerSecond: 0, updatedAt: this.ctx.nowIso() }, malformed: [], final: true });
-    }
+  /** An inherited child closed without its final report (close-probe.ts): its end stands in for one. */
+  private inheritedClosedUnreported(): void {
+    const ended = this.isStopRequested() ? 'stopped' : 'failed';
+    const error = ended === 'failed' ? `replay child ${this.childId} closed without a final report (terminated, cancelled or timed out)` : null;
+    const base = this.progress ?? pendingProgress({ source: 'unknown', speedup: 1, paused: false }, this.ctx.nowIso());
+    this.onReport({ progress: { ...base, state: ended, error, eventsPerSecond: 0, updatedAt: this.ctx.nowIso() }, malformed: [], final: true });
   }
 
   /** The child's final report has not come yet (it is starting, replaying or stopping). */
