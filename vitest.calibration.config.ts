@@ -7,10 +7,10 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['test/e2e/calibration.test.ts'],
+    include: ['test/e2e/calibration-*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
-    maxWorkers: 1,
+    maxWorkers: 2,
     testTimeout: 300_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,

@@ -114,6 +114,9 @@ export const CalibrationStep = Type.Object(
     heapMemoryUtilization: Nullable(Type.Number()),
     backpressureMsPerSecond: Nullable(Type.Number({ description: 'backPressuredTimeMsPerSecond, average.' })),
     throttledRecords: Type.Number({ description: 'Records the stream refused (and the load re-sent).' }),
+    processedRelativeError: Type.Optional(Nullable(Type.Number({
+      description: 'Relative standard error of `processedRecordsPerSecond` from the spread of its periods (0.02: ±2 %); feeds the noise margin.',
+    }))),
     verdict: StepVerdict,
     reasons: Type.Array(Type.String()),
     startedAt: Type.String(),
@@ -140,6 +143,9 @@ export const CalibrationPhaseResult = Type.Object({
   cpuAtSustainable: Nullable(Type.Number()),
   heapAtSustainable: Nullable(Type.Number()),
   bottleneck: Bottleneck,
+  throughputRecordsPerSecondPerKpu: Type.Optional(Nullable(Type.Number({
+    description: 'What one KPU processed at most: the higher of the sustainable rate and the rate processed while saturated, per task KPU. The CPU/I/O comparison uses it.',
+  }))),
 });
 export type CalibrationPhaseResult = Static<typeof CalibrationPhaseResult>;
 
@@ -155,16 +161,30 @@ export const CalibrationRecommendation = Type.Object({
 });
 export type CalibrationRecommendation = Static<typeof CalibrationRecommendation>;
 
+export const CalibrationComparison = Type.Object({
+  noise: Type.Number({ description: 'Relative run-to-run noise of a step\'s processed rate, measured from the steps themselves (0.03: 3 %).' }),
+  margin: Type.Number({ description: 'A per-KPU difference must exceed this share to count (3 × √2 × noise, at least 5 %).' }),
+  samples: Type.Integer({ description: 'Measurements the noise was estimated from.' }),
+  perKpuGain: Type.Number({ description: 'Best per-KPU throughput of a higher ParallelismPerKPU ÷ the baseline\'s (1.0: the same).' }),
+  parallelismPerKpu: Type.Integer({ description: 'The ParallelismPerKPU the gain belongs to.' }),
+}, { description: 'How the CPU/I/O verdict was reached.' });
+export type CalibrationComparison = Static<typeof CalibrationComparison>;
+
 export const CalibrationResult = Type.Object({
   /** From the first phase (the baseline ParallelismPerKPU, normally 1). */
   recordsPerSecondPerParallelism: Type.Number(),
   recordsPerSecondPerKpu: Type.Number({ description: 'Best per-KPU rate over the phases.' }),
   bottleneck: Bottleneck,
-  workload: Type.Union([Type.Literal('cpu-bound'), Type.Literal('io-bound'), Type.Literal('undetermined')]),
+  workload: Type.Union([Type.Literal('cpu-bound'), Type.Literal('io-bound'), Type.Literal('inconclusive'), Type.Literal('undetermined')], {
+    description: '`io-bound`: a higher ParallelismPerKPU processed more per KPU by more than the noise margin. `cpu-bound`: it processed measurably less, ' +
+      'or the same within the margin while the vCPU was at its ceiling. `inconclusive`: the difference is inside the noise (or a phase never saturated) — ' +
+      'the recommendation keeps the baseline ParallelismPerKPU. `undetermined`: one ParallelismPerKPU measured.',
+  }),
   lowerBound: Type.Boolean(),
   costPerMillionRecordsUsd: Type.Number({ description: 'KPU cost of the recommendation per million records, processing the target rate.' }),
   recommendation: CalibrationRecommendation,
   phases: Type.Array(CalibrationPhaseResult),
+  comparison: Type.Optional(Nullable(CalibrationComparison)),
   reasons: Type.Array(Type.String()),
 });
 export type CalibrationResult = Static<typeof CalibrationResult>;

@@ -52,6 +52,11 @@ export interface AutoscalingSettings {
   cooldownSeconds: number;
   limits: ScalingLimits;
   parameters: Record<string, number>;
+  /**
+   * Status only: what the policy has learned, by parameter name, next to the configured prior in
+   * `parameters` (adaptive: its true records/s per parallelism unit; null until learned).
+   */
+  learned?: Record<string, number | null>;
 }
 
 export type ReplayState = 'pending' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed';

@@ -119,6 +119,13 @@ export interface ScalingPolicy<S extends PolicyState = PolicyState> {
    * learned rates stay right. Pure: returns the new state.
    */
   onActionOutcome(state: S, outcome: ActionOutcome, config: PolicyConfig): S;
+  /**
+   * A person (or an applied KPU calibration) set these parameters: what the policy learned
+   * from them starts again from the new values, which become its prior. Pure; absent: nothing learned.
+   */
+  reseed?(state: S, changed: string[], config: PolicyConfig): S;
+  /** What the policy has learned, by parameter name (null: not yet), shown next to the parameters in the status. */
+  learned?(state: S): Record<string, number | null>;
 }
 
 /** AWS UpdateShardCount quota: at most this many calls per stream per rolling 24 h. */

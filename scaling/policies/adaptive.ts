@@ -93,4 +93,10 @@ export const adaptivePolicy: ScalingPolicy<AdaptiveState> = {
     // Periods that overlap the action describe the old capacity or the restart: not evidence for the new one.
     return { ...state, holds, pending: null, settledAt: Math.max(state.settledAt, outcome.at), restartTimes };
   },
+  // A calibrated (or hand-set) rate is the prior: the estimate restarts from it, and each busy period refines it.
+  reseed(state, changed, config) {
+    if (!changed.includes('recordsPerSecondPerParallelism')) return state;
+    return { ...state, unitRate: parametersOf(DEFAULTS, config).recordsPerSecondPerParallelism };
+  },
+  learned: (state) => ({ recordsPerSecondPerParallelism: state.unitRate }),
 };

@@ -7,6 +7,7 @@ import { kpusFor } from '../../model/spec.js';
 import type {
   Bottleneck, CalibrationPhaseResult, CalibrationResult, CalibrationStep, ResolvedCalibrationRequest, StepVerdict,
 } from '../../model/calibration.js';
+import { classifyWorkload, relativeStandardError } from './classify.js';
 
 /** One CloudWatch period of a step, as read back. */
 export interface PeriodFigures {
@@ -30,8 +31,6 @@ const DELIVERY_RATIO = 0.5;
 const THROTTLED_SHARE = 0.01;
 const CPU_BOUND_LEVEL = 80;
 const HEAP_BOUND_LEVEL = 85;
-/** Per-KPU rates within 10 % are "the same": packing subtasks does not help. */
-const SAME_PER_KPU = 1.1;
 
 const mean = (values: Array<number | null>): number | null => {
   const known = values.filter((v): v is number => v !== null);
@@ -98,6 +97,7 @@ export function judgeStep(f: StepFigures): StepEvidence {
     heapMemoryUtilization: mean(f.periods.map((p) => p.heap)),
     backpressureMsPerSecond: backpressure,
     throttledRecords: f.throttled,
+    processedRelativeError: relativeStandardError(f.periods.map((p) => p.processed).filter((v): v is number => v !== null)),
     verdict,
     reasons,
   };
@@ -116,10 +116,22 @@ export interface PhaseSearch {
   probe: number | null;
   /** Set when the search must stop (e.g. the stream refused the load). */
   stopped: string | null;
+  /** This phase's ramp (absent: the request's rates, as runs started before phase ramps had). */
+  rates?: number[];
 }
 
-export function newSearch(probe: number | null): PhaseSearch {
-  return { rampIndex: 0, highestFlat: null, lowestSaturated: null, saturatedThroughput: null, confirmsDone: 0, probe, stopped: null };
+export function newSearch(probe: number | null, rates?: number[]): PhaseSearch {
+  return { rampIndex: 0, highestFlat: null, lowestSaturated: null, saturatedThroughput: null, confirmsDone: 0, probe, stopped: null, ...(rates ? { rates } : {}) };
+}
+
+/**
+ * A phase's ramp: the request's rates scaled by how many more subtasks the phase runs than the
+ * first (parallelism = ParallelismPerKPU by default, so 2× at ParallelismPerKPU 2). An I/O-bound
+ * job may process up to that much more, and a ramp that stops at the first phase's top could
+ * never show it.
+ */
+export function phaseRates(request: ResolvedCalibrationRequest, scale: number): number[] {
+  return [...new Set(request.rates.map((r) => Math.max(1, Math.round(r * scale))))];
 }
 
 export interface NextStep {
@@ -135,9 +147,10 @@ export function nextStep(s: PhaseSearch, request: ResolvedCalibrationRequest): N
   if (s.stopped !== null) return null;
   if (s.probe !== null) return { rate: s.probe, kind: 'ramp' };
   if (s.lowestSaturated === null) {
+    const rates = s.rates ?? request.rates;
     // Ramp on, skipping steps already known to be sustainable.
-    while (s.rampIndex < request.rates.length && (request.rates[s.rampIndex] ?? 0) <= (s.highestFlat ?? 0)) s.rampIndex += 1;
-    const rate = request.rates[s.rampIndex];
+    while (s.rampIndex < rates.length && (rates[s.rampIndex] ?? 0) <= (s.highestFlat ?? 0)) s.rampIndex += 1;
+    const rate = rates[s.rampIndex];
     return rate === undefined ? null : { rate, kind: 'ramp' };
   }
   if (s.confirmsDone >= request.confirmSteps) return null;
@@ -182,6 +195,8 @@ export function phaseResult(s: PhaseSearch, parallelism: number, parallelismPerK
   const atBest = steps.find((st) => st.verdict === 'sustainable' && Math.round(Math.min(st.offeredRecordsPerSecond, st.sentRecordsPerSecond)) === sustainable) ?? null;
   const limitCpu = mean(saturated.map((st) => st.containerCpuUtilization ?? st.cpuUtilization));
   const limitHeap = mean(saturated.map((st) => st.heapMemoryUtilization));
+  // While saturated the job runs flat out: what it processed then is its ceiling, measured directly.
+  const throughput = Math.max(sustainable ?? 0, s.saturatedThroughput ?? 0);
   return {
     parallelismPerKpu,
     parallelism,
@@ -194,35 +209,17 @@ export function phaseResult(s: PhaseSearch, parallelism: number, parallelismPerK
     cpuAtSustainable: atBest?.containerCpuUtilization ?? atBest?.cpuUtilization ?? null,
     heapAtSustainable: atBest?.heapMemoryUtilization ?? null,
     bottleneck: saturated.length > 0 ? bottleneckOf(limitCpu, limitHeap) : 'unknown',
+    throughputRecordsPerSecondPerKpu: throughput > 0 ? throughput / taskKpus : null,
   };
 }
 
-export function recommend(phases: CalibrationPhaseResult[], request: ResolvedCalibrationRequest): CalibrationResult | null {
+export function recommend(phases: CalibrationPhaseResult[], request: ResolvedCalibrationRequest, steps: CalibrationStep[] = []): CalibrationResult | null {
   const measured = phases.filter((p) => p.recordsPerSecondPerKpu !== null && p.recordsPerSecondPerParallelism !== null);
   const baseline = measured[0];
   if (baseline === undefined) return null;
-  const reasons: string[] = [];
   const best = measured.reduce((a, b) => ((b.recordsPerSecondPerKpu ?? 0) > (a.recordsPerSecondPerKpu ?? 0) ? b : a));
-  const lowest = measured.reduce((a, b) => (b.parallelismPerKpu < a.parallelismPerKpu ? b : a));
-  let workload: CalibrationResult['workload'] = 'undetermined';
-  let chosen = baseline;
-  if (measured.length > 1) {
-    const gain = (best.recordsPerSecondPerKpu ?? 0) / Math.max(1e-9, lowest.recordsPerSecondPerKpu ?? 0);
-    if (best.parallelismPerKpu > lowest.parallelismPerKpu && gain >= SAME_PER_KPU) {
-      workload = 'io-bound';
-      chosen = best;
-      reasons.push(`ParallelismPerKPU ${best.parallelismPerKpu} processes ${gain.toFixed(2)}× as much per KPU as ${lowest.parallelismPerKpu}: subtasks mostly wait, several share a KPU well`);
-      if (best.parallelismPerKpu === Math.max(...measured.map((p) => p.parallelismPerKpu)) && (best.cpuAtSustainable ?? 100) < 60) {
-        reasons.push(`CPU was only ${Math.round(best.cpuAtSustainable ?? 0)} % at ParallelismPerKPU ${best.parallelismPerKpu}: a higher value may pay off too; calibrate it to confirm`);
-      }
-    } else {
-      workload = 'cpu-bound';
-      chosen = lowest;
-      reasons.push(`per KPU, ParallelismPerKPU ${best.parallelismPerKpu === lowest.parallelismPerKpu ? lowest.parallelismPerKpu : measured.map((p) => p.parallelismPerKpu).join(' vs ')} process about the same (${measured.map((p) => fmt(p.recordsPerSecondPerKpu ?? 0)).join(' vs ')} records/s): the vCPU is the limit, so one subtask per KPU`);
-    }
-  } else {
-    reasons.push('only one ParallelismPerKPU measured: keeping it');
-  }
+  const { workload, chosen, comparison, reasons: verdictReasons } = classifyWorkload(measured, steps);
+  const reasons = [...verdictReasons];
   const unitRate = chosen.recordsPerSecondPerParallelism as number;
   const needed = request.targetRecordsPerSecond * (1 + request.headroom);
   const parallelism = Math.min(256, Math.max(1, Math.ceil(needed / unitRate)));
@@ -253,6 +250,7 @@ export function recommend(phases: CalibrationPhaseResult[], request: ResolvedCal
       reasons,
     },
     phases,
+    comparison,
     reasons,
   };
 }

@@ -6,13 +6,14 @@
  * out of budget. Progress is the status query and the workflow's current details.
  */
 import {
-  ApplicationFailure, CancellationScope, isCancellation, setCurrentDetails, setHandler, sleep,
+  ApplicationFailure, CancellationScope, isCancellation, patched, setCurrentDetails, setHandler, sleep,
 } from '@temporalio/workflow';
 import type { CalibrationPhaseResult, CalibrationStatus, CapacityRecord } from '../../model/calibration.js';
 import { kpusFor } from '../../model/spec.js';
 import type { PipelineFactsResult } from '../../activities/calibration/index.js';
 import { CalibrationCalls } from './activities.js';
-import { judgeStep, newSearch, nextStep, phaseResult, recommend, recordStep, type NextStep, type PhaseSearch } from './analysis.js';
+import { judgeStep, newSearch, nextStep, phaseRates, phaseResult, recommend, recordStep, type NextStep, type PhaseSearch } from './analysis.js';
+import { CALIBRATION_PATCHES } from './patches.js';
 import { calibrationStatusQuery, type CalibrationTiming, type CalibrationWorkflowInput } from '../contract.js';
 import { holdingCostUsd, phaseParallelism, stepBoundSeconds, stepsPerPhase } from '../../model/calibration-plan.js';
 import { calibrationDetails } from './summary.js';
@@ -72,7 +73,7 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
     else if (err instanceof BudgetExhausted) budgetStop = err.message;
     else failure = errorMessage(err);
   }
-  status.result = recommend(phases, request);
+  status.result = recommend(phases, request, status.steps);
   await CancellationScope.nonCancellable(restore);
   finish();
   if (cancellation !== null) throw cancellation;
@@ -147,6 +148,8 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
     };
 
     let probe: number | null = null;
+    const scaledRamps = patched(CALIBRATION_PATCHES.phaseRamps);
+    const firstParallelism = phaseParallelism(request, request.parallelismPerKpu[0] ?? 1);
     for (const [index, perKpu] of request.parallelismPerKpu.entries()) {
       status.state = 'preparing';
       status.progress.phase = index;
@@ -160,7 +163,7 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
       if (changed.outcome === 'applied') restoreReserveMs = Math.max(restoreReserveMs, nowMs() - changeStarted);
       kpus = kpusFor(target.parallelism, perKpu);
       status.state = 'measuring';
-      const search = newSearch(probe);
+      const search = scaledRamps ? newSearch(probe, phaseRates(request, target.parallelism / firstParallelism)) : newSearch(probe);
       const phaseSteps = await runPhase(index, target, search, checkBudget, facts.periodSeconds);
       const result = phaseResult(search, target.parallelism, perKpu, phaseSteps);
       phases.push(result);
@@ -189,7 +192,7 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
     publish(`Phase ${index + 1}, ParallelismPerKPU ${target.parallelismPerKpu}: holding ${next.rate} records/s for ${request.stepSeconds} s (${next.kind})`);
     const startedAt = iso();
     const load = await calls.driveLoad(
-      { streamName, recordsPerSecond: next.rate, durationSeconds: request.stepSeconds, keySuffix: `${calibrationId}-${status.steps.length}` },
+      { streamName, recordsPerSecond: next.rate, durationSeconds: request.stepSeconds, keySuffix: `${calibrationId}-${status.steps.length}`, aggregate: true },
       `Hold ${next.rate} records/s for ${request.stepSeconds} s (phase ${index + 1}, ParallelismPerKPU ${target.parallelismPerKpu}, ${next.kind})`,
     );
     const endedAt = iso();

@@ -33,4 +33,9 @@ export const PATCHES = {
   articleStepGaps: 'scaling-article-step-gaps',
   /** A policy whose decide() threw starts again from its initial state when a person resumes autoscaling. */
   policyErrorRestarts: 'scaling-policy-error-restarts',
+  /**
+   * A policy switch keeps the per-unit rate in force, and a changed per-unit rate becomes the
+   * prior the policy's learning starts from (adaptive's learned rate no longer overrides a calibration).
+   */
+  calibratedRatePrior: 'scaling-calibrated-rate-prior',
 } as const;

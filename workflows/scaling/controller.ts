@@ -27,7 +27,7 @@ import { registerScalingHandlers } from './handlers.js';
 import { boundsViolation, changingPart, type PolicyResolver } from './rules.js';
 import { ActionSaga, errorMessage, type ActionRequest } from './saga.js';
 import {
-  addRecord, appendBounded, describeTarget, initialState, policyConfig, quotaWindow, WINDOW_LIMIT, type ScalingState,
+  addRecord, appendBounded, autoscalingStatus, describeTarget, initialState, policyConfig, quotaWindow, WINDOW_LIMIT, type ScalingState,
 } from './state.js';
 
 type Mode = 'held' | 'waiting' | 'observing' | 'acting' | 'stopped';
@@ -99,7 +99,7 @@ export class ScalingController {
   /** The scaling parts of the status, from the (carried) state. */
   private publishStatus(): void {
     const { ctx, state } = this;
-    ctx.status.autoscaling = { ...state.settings };
+    ctx.status.autoscaling = autoscalingStatus(state.settings, this.resolvePolicy, state.policyState);
     ctx.status.shardUpdatesLast24h = state.shardUpdateTimes.length;
     if (state.attention !== null) ctx.status.attention = state.attention;
     if (state.capacity !== null) {
@@ -309,6 +309,7 @@ export class ScalingController {
     }
     const { decision, nextState } = decided;
     state.policyState = nextState;
+    ctx.status.autoscaling = autoscalingStatus(state.settings, this.resolvePolicy, state.policyState);
     const before = { shards: observation.capacity.shards, parallelism: observation.capacity.parallelism };
     const target = changingPart(decision.target, observation.capacity);
     const acts = decision.kind === 'scale' && (target.shards !== undefined || target.parallelism !== undefined);

@@ -12,7 +12,7 @@ import type { Capacity } from '../../scaling/types.js';
 import { PATCHES } from '../lifecycle/patches.js';
 import type { ScalingController } from './controller.js';
 import { applyAutoscalingChange, overrideViolation } from './rules.js';
-import { addRecord, describeTarget, policyConfig, quotaWindow } from './state.js';
+import { addRecord, autoscalingStatus, describeTarget, policyConfig, quotaWindow } from './state.js';
 
 export function registerScalingHandlers(controller: ScalingController): void {
   const { ctx, state, resolvePolicy } = controller;
@@ -68,11 +68,19 @@ export function registerScalingHandlers(controller: ScalingController): void {
   setHandler(
     autoscalingUpdate,
     (change: AutoscalingChange) => {
-      const { settings, problems } = applyAutoscalingChange(state.settings, change, resolvePolicy);
+      // The per-unit rate (a calibration's) survives a policy switch and becomes the prior of what the policy learns.
+      const ratePrior = patched(PATCHES.calibratedRatePrior);
+      const { settings, problems } = applyAutoscalingChange(state.settings, change, resolvePolicy, { carryUnitRate: ratePrior });
       if (problems.length > 0) throw ApplicationFailure.nonRetryable(`Autoscaling change rejected: ${problems.join('; ')}`, 'SettingsRejected');
       const policyChanged = settings.policy !== state.settings.policy;
+      const before = policyChanged ? (resolvePolicy(settings.policy)?.defaultParameters ?? {}) : state.settings.parameters;
       state.settings = settings;
       if (policyChanged) state.policyState = controller.policy().initialState(policyConfig(settings));
+      if (ratePrior) {
+        const changed = Object.keys(settings.parameters).filter((name) => settings.parameters[name] !== before[name]);
+        const policy = controller.policy();
+        if (changed.length > 0 && policy.reseed) state.policyState = policy.reseed(state.policyState, changed, policyConfig(settings));
+      }
       // Whatever made the pipeline DEGRADED (a failed rollback, a controller's error, unreadable carried
       // state), a person resuming autoscaling after fixing the cause brings it back to RUNNING.
       const resumedFromDegraded = change.paused === false &&
@@ -84,7 +92,7 @@ export function registerScalingHandlers(controller: ScalingController): void {
         if (ctx.status.phase === 'DEGRADED') ctx.setPhase('RUNNING', `Autoscaling resumed by a person${was ? ` after: ${was}` : ''}`);
         controller.release();
       }
-      ctx.status.autoscaling = { ...settings };
+      ctx.status.autoscaling = autoscalingStatus(settings, resolvePolicy, state.policyState);
       addRecord(state, {
         at: ctx.nowIso(), kind: 'settings', source: 'override', before: null, after: null, target: null, outcome: 'ok',
         reasons: [`autoscaling settings changed: ${JSON.stringify(change)}`],

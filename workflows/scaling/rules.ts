@@ -107,11 +107,18 @@ export function boundsViolation(target: ScalingTarget, settings: AutoscalingSett
 
 export type PolicyResolver = (name: PolicyName) => ScalingPolicy | undefined;
 
-/** Applies a change to the settings, or explains every problem with it. */
+/** The per-unit rate every rate-based policy reads: a fact about the job (e.g. a KPU calibration's), not about one policy. */
+export const UNIT_RATE_PARAMETER = 'recordsPerSecondPerParallelism';
+
+/**
+ * Applies a change to the settings, or explains every problem with it. With `carryUnitRate`, a
+ * policy switch keeps the per-unit rate in force when the new policy reads one.
+ */
 export function applyAutoscalingChange(
   current: AutoscalingSettings,
   change: AutoscalingChange,
   resolvePolicy: PolicyResolver,
+  options: { carryUnitRate?: boolean } = {},
 ): { settings: AutoscalingSettings; problems: string[] } {
   const problems: string[] = [];
   const policyName = change.policy ?? current.policy;
@@ -137,8 +144,11 @@ export function applyAutoscalingChange(
   if (limits.minShards > limits.maxShards) problems.push('limits.minShards must not exceed limits.maxShards');
   if (limits.minParallelism > limits.maxParallelism) problems.push('limits.minParallelism must not exceed limits.maxParallelism');
   // A new policy starts from its own defaults; the same policy keeps its current numbers.
-  const base = change.policy !== undefined && change.policy !== current.policy ? (policy?.defaultParameters ?? {}) : current.parameters;
-  const parameters = { ...base, ...(change.parameters ?? {}) };
+  const switching = change.policy !== undefined && change.policy !== current.policy;
+  const base = switching ? (policy?.defaultParameters ?? {}) : current.parameters;
+  const rate = current.parameters[UNIT_RATE_PARAMETER];
+  const carried: Record<string, number> = options.carryUnitRate === true && switching && rate !== undefined && UNIT_RATE_PARAMETER in base ? { [UNIT_RATE_PARAMETER]: rate } : {};
+  const parameters = { ...base, ...carried, ...(change.parameters ?? {}) };
   if (policy !== undefined) {
     for (const [name, rule] of policy.validateParameters(parameters)) problems.push(`parameters.${name} ${rule}`);
   }

@@ -69,6 +69,14 @@ export function initialSettings(spec: PipelineSpec, policy: ScalingPolicy | unde
   };
 }
 
+/** The settings as the status shows them, with what the policy has learned next to its parameters (e.g. adaptive's true rate next to its prior). */
+export function autoscalingStatus(
+  settings: AutoscalingSettings, resolvePolicy: (name: AutoscalingSettings['policy']) => ScalingPolicy | undefined, policyState: PolicyState,
+): AutoscalingSettings {
+  const learned = resolvePolicy(settings.policy)?.learned?.(policyState);
+  return learned === undefined ? { ...settings } : { ...settings, learned };
+}
+
 export function policyConfig(settings: AutoscalingSettings): PolicyConfig {
   return { cooldownSeconds: settings.cooldownSeconds, limits: { ...settings.limits }, parameters: { ...settings.parameters } };
 }

@@ -111,6 +111,22 @@ describe('autoscaling settings changes', () => {
     expect(problems).toEqual([]);
     expect(settings.parameters).toEqual(getPolicy('none').defaultParameters);
   });
+
+  it('keeps a calibrated per-unit rate across a policy switch (when the new policy reads one), unless the change sets another', () => {
+    const calibrated = { ...current, parameters: { ...current.parameters, recordsPerSecondPerParallelism: 2496 } };
+    const carry = { carryUnitRate: true };
+    expect(applyAutoscalingChange(calibrated, { policy: 'adaptive' }, getPolicy, carry).settings.parameters.recordsPerSecondPerParallelism).toBe(2496);
+    expect(applyAutoscalingChange(calibrated, { policy: 'ds2' }, getPolicy, carry).settings.parameters.recordsPerSecondPerParallelism).toBe(2496);
+    expect(applyAutoscalingChange(calibrated, { policy: 'adaptive', parameters: { recordsPerSecondPerParallelism: 3000 } }, getPolicy, carry)
+      .settings.parameters.recordsPerSecondPerParallelism).toBe(3000);
+    // A policy without the parameter does not get it (it would be refused as unknown).
+    const none = applyAutoscalingChange(calibrated, { policy: 'none' }, getPolicy, carry);
+    expect(none.problems).toEqual([]);
+    expect(none.settings.parameters).toEqual(getPolicy('none').defaultParameters);
+    // Runs recorded before the patch keep the old rule: a new policy starts from its defaults.
+    expect(applyAutoscalingChange(calibrated, { policy: 'adaptive' }, getPolicy).settings.parameters.recordsPerSecondPerParallelism)
+      .toBe(getPolicy('adaptive').defaultParameters.recordsPerSecondPerParallelism);
+  });
 });
 
 describe('scaling history', () => {

@@ -1,0 +1,40 @@
+/** Issue 13: cancelling mid-calibration restores the previous capacity, the replay and autoscaling. */
+import { describe, expect, it } from 'vitest';
+import { runWorker } from '../support/temporal.js';
+import { finished, pipelineId, until, useCalibrationHarness } from './calibration-harness.js';
+
+describe('cancelling a KPU calibration', () => {
+  const h = useCalibrationHarness('cancel');
+
+  it('restores the previous capacity, the replay and autoscaling', { timeout: 180_000 }, async () => {
+    const id = pipelineId('cancel');
+    await runWorker({ taskQueue: h.taskQueue, activities: h.activities() }, async () => {
+      await h.runningPipeline(id, 'cpu-bound', true);
+      const api = h.api();
+      const started = await api.app.inject({
+        method: 'POST', url: `/pipelines/${id}/calibrate`,
+        // Starting at ParallelismPerKPU 2 moves the pipeline off its capacity first.
+        payload: { maxRecordsPerSecond: 6000, steps: 3, stepSeconds: 30, parallelismPerKpu: [2, 1] },
+      });
+      expect(started.statusCode, started.body).toBe(202);
+      const again = await api.app.inject({ method: 'POST', url: `/pipelines/${id}/calibrate`, payload: { maxRecordsPerSecond: 6000 } });
+      expect(again.statusCode).toBe(409);
+      await until('measuring at ParallelismPerKPU 2', () => h.calibration(id), (c) => c.state === 'measuring', 60_000);
+      const during = await h.pipeline(id);
+      expect(during.capacity).toMatchObject({ parallelism: 2, parallelismPerKpu: 2 });
+      expect(during.autoscaling.paused).toBe(true);
+      // The replay child reports its state on its own schedule.
+      await until('the replay paused', () => h.pipeline(id), (s) => s.replay?.state === 'paused', 15_000);
+
+      const cancelled = await api.app.inject({ method: 'DELETE', url: `/pipelines/${id}/calibration` });
+      expect(cancelled.statusCode, cancelled.body).toBe(202);
+      const done = await until('cancelled and restored', () => h.calibration(id), finished, 60_000);
+      expect(done.state).toBe('cancelled');
+      expect(done.restore).toMatchObject({ restored: true, problems: [], replayPaused: true });
+      const after = await h.pipeline(id);
+      expect(after.capacity).toMatchObject({ shards: 6, parallelism: 2, parallelismPerKpu: 1 });
+      expect(after.autoscaling.paused).toBe(false);
+      await until('the replay running again', () => h.pipeline(id), (s) => s.replay?.state === 'running', 15_000);
+    });
+  });
+});

@@ -1,0 +1,9 @@
+/**
+ * Ids of `patched()` calls in the calibration workflow: each gates a change of its command
+ * sequence, so a calibration started by earlier code replays unchanged. Never rename or
+ * reuse one.
+ */
+export const CALIBRATION_PATCHES = {
+  /** A later phase ramps to its own scaled rates (2× at ParallelismPerKPU 2), so an I/O-bound job can show its gain. */
+  phaseRamps: 'calibration-phase-ramps',
+} as const;
