@@ -12,7 +12,7 @@ import { temporalAddress, temporalNamespace } from '../../support/temporal.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const ENTRY = join(ROOT, 'test/fixtures/api-workflows/index.ts');
-const SOURCES = [ENTRY, join(ROOT, 'workflows/contract.ts')];
+const SOURCES = [ENTRY, join(ROOT, 'test/fixtures/api-workflows/calibration.ts'), join(ROOT, 'workflows/contract.ts'), join(ROOT, 'model/calibration.ts')];
 const CACHE = join(ROOT, 'node_modules/.cache/shardpilot');
 
 async function fixtureBundlePath(): Promise<string> {
