@@ -10,7 +10,7 @@ export default defineConfig({
     include: ['test/e2e/calibration-*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
-    maxWorkers: 2,
+    maxWorkers: 1,
     testTimeout: 300_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
