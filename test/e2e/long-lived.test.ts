@@ -148,7 +148,7 @@ describe('DEGRADED is always recoverable', () => {
     expect(carried.extensions.scaling.policyState).toEqual({ lowStreak: 2 });
     const handle = await startPipeline(e2e.client, e2e.taskQueue, spec, { carried });
 
-    const degraded = await waitForPhase(handle, ['DEGRADED']);
+    const degraded = await waitForPhase(handle, ['DEGRADED'], 60_000);
     expect(degraded.attention).toMatch(
       /^The scaling controller stopped with an error: policy article-step threw while deciding: article-step cannot read its state \(lastSampleTimestamp must be a number or null\); it was not written by this policy in this build\./,
     );
@@ -185,7 +185,7 @@ describe('DEGRADED is always recoverable', () => {
     expect(await handle.executeUpdate(startReplayUpdate, { args: [{ startPaused: true }] })).toMatchObject({ state: 'paused' });
 
     await handle.executeUpdate(autoscalingUpdate, { args: [{ paused: false }] });
-    await waitForPhase(handle, ['RUNNING']);
+    await waitForPhase(handle, ['RUNNING'], 60_000);
     const deadline = Date.now() + 60_000;
     let messages: string[] = [];
     while (Date.now() < deadline && !messages.some((m) => m.startsWith('Replay child replay-ll-replay-fault started'))) {
