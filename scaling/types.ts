@@ -31,6 +31,11 @@ export interface MetricsSample {
   writeProvisionedThroughputExceeded: number | null;
   /** Maximum over the period. */
   iteratorAgeMs: number | null;
+  /**
+   * AWS/Kinesis `GetRecords.Records`, Sum: Kinesis records the stream's consumers (the Flink job) read.
+   * Optional: samples recorded before it was read, and the offline simulator, have none.
+   */
+  getRecordsRecords?: number | null;
   /** AWS/KinesisAnalytics, dimension Application. Maximum over the period. */
   millisBehindLatest: number | null;
   /** Average over the period. */

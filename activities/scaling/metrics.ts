@@ -37,6 +37,8 @@ export const SERIES: readonly SeriesSpec[] = [
     stat: 'Sum', dimensions: streamDims,
   },
   { field: 'iteratorAgeMs', namespace: 'AWS/Kinesis', metricName: 'GetRecords.IteratorAgeMilliseconds', stat: 'Maximum', dimensions: streamDims },
+  // With KPL aggregation, the job's user records per Kinesis record read (article-step sizes Flink on user records).
+  { field: 'getRecordsRecords', namespace: 'AWS/Kinesis', metricName: 'GetRecords.Records', stat: 'Sum', dimensions: streamDims },
   { field: 'millisBehindLatest', namespace: 'AWS/KinesisAnalytics', metricName: 'millisBehindLatest', stat: 'Maximum', dimensions: lagDims },
   { field: 'numRecordsInPerSecond', namespace: 'AWS/KinesisAnalytics', metricName: 'numRecordsInPerSecond', stat: 'Average', dimensions: appDims },
   { field: 'cpuUtilization', namespace: 'AWS/KinesisAnalytics', metricName: 'cpuUtilization', stat: 'Average', dimensions: appDims },
@@ -83,7 +85,7 @@ function queries(resources: ScalingResources, periodSeconds: number): MetricData
 function emptySample(timestamp: number, periodSeconds: number): MetricsSample {
   return {
     timestamp, periodSeconds,
-    incomingRecords: null, incomingBytes: null, writeProvisionedThroughputExceeded: null, iteratorAgeMs: null,
+    incomingRecords: null, incomingBytes: null, writeProvisionedThroughputExceeded: null, iteratorAgeMs: null, getRecordsRecords: null,
     millisBehindLatest: null, numRecordsInPerSecond: null, cpuUtilization: null, kpus: null, downtime: null, fullRestarts: null,
   };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { articleStepPolicy as policy, flinkScaleInStep, flinkScaleOutStep, type ArticleStepState } from '../../scaling/policies/article-step.js';
+import {
+  aggregationFactor, articleStepGapsPolicy, articleStepPolicy as policy, flinkScaleInStep, flinkScaleOutStep, type ArticleStepState,
+} from '../../scaling/policies/article-step.js';
 import { articleStepV1Policy, type ArticleStepV1State } from '../../scaling/policies/v1/article-step.js';
 import type { Observation, PolicyState, ScalingPolicy } from '../../scaling/types.js';
 import { T0, config, observation, sample } from './helpers.js';
@@ -256,5 +258,67 @@ describe('article-step v1 (frozen: runs that began deciding with it keep it, so 
     expect(policy.decide(v1State, low(T0 + 60), cfg).decision.target.parallelism).toBeUndefined();
     const next = policy.decide(policy.decide(v1State, low(T0 + 60), cfg).nextState, low(T0 + 120), cfg);
     expect(next.decision.target.parallelism).toBe(1);
+  });
+});
+describe('article-step with KPL-aggregated input (bytes and user records, patch scaling-article-step-bytes)', () => {
+  // 140 trips of ~360 B per Kinesis record: 300 Kinesis records/s carry 42,000 trips/s and ~15 MB/s.
+  const aggregated = (kinesisPerMinute: number, bytesPerMinute: number, userPerSecond: number) => sample(T0, {
+    incomingRecords: kinesisPerMinute, incomingBytes: bytesPerMinute,
+    numRecordsInPerSecond: userPerSecond, getRecordsRecords: kinesisPerMinute,
+  });
+
+  it('adds a shard when IncomingBytes exceed 80 % of 1 MB/s per shard while IncomingRecords stay far below 80 % of 1,000/s', () => {
+    // 1 shard: 2,000 Kinesis records/min (3 % of 48,000) carrying 54 MB/min (> 48 MB = 80 % of 60 MB).
+    const obs = observation(T0 + 60, [aggregated(2_000, 54_000_000, 4_600)], { shards: 1, parallelism: 32 });
+    const { decision } = policy.decide(policy.initialState(cfg), obs, cfg);
+    expect(decision.target.shards).toBe(2);
+    expect(decision.reasons[0]).toBe('IncomingBytes 54,000,000/min > 48,000,000 = 80 % of 1 shard (1 MB/s each) → 2 shards');
+    // Without the bytes rule (runs recorded before the patch) saw only the 2,000 Kinesis records and kept one shard.
+    const v1 = articleStepGapsPolicy.decide(articleStepGapsPolicy.initialState(cfg), obs, cfg);
+    expect(v1.decision.target.shards).toBeUndefined();
+  });
+
+  it('keeps a shard while the bytes are high, though IncomingRecords windows are low', () => {
+    let state: ArticleStepState = policy.initialState(cfg);
+    let last;
+    for (let i = 0; i < 15; i += 1) {
+      // 2 shards: 5-minute windows of 75,000 Kinesis records (< 96,000, as the article compares) but 90 MB a minute.
+      const s = sample(T0 + i * 60, { incomingRecords: 15_000, incomingBytes: 90_000_000 });
+      last = policy.decide(state, observation(T0 + (i + 1) * 60, [s], { shards: 2, parallelism: 32 }), cfg);
+      state = last.nextState;
+    }
+    expect(last?.decision.target.shards).toBeUndefined();
+    let v1State: ArticleStepState = articleStepGapsPolicy.initialState(cfg);
+    let v1Last;
+    for (let i = 0; i < 15; i += 1) {
+      const s = sample(T0 + i * 60, { incomingRecords: 15_000, incomingBytes: 90_000_000 });
+      v1Last = articleStepGapsPolicy.decide(v1State, observation(T0 + (i + 1) * 60, [s], { shards: 2, parallelism: 32 }), cfg);
+      v1State = v1Last.nextState;
+    }
+    // Without it, article-step merged to 1 shard, whose 1 MB/s cannot take 1.5 MB/s.
+    expect(v1Last?.decision.target.shards).toBe(1);
+  });
+
+  it('sizes Flink on user records: Kinesis records/s × user records per Kinesis record read', () => {
+    // 300 Kinesis records/s × 140 = 42,000 trips/s; parallelism 4 at 4,400 each is over by 24,400 → +8.
+    const obs = observation(T0 + 60, [aggregated(18_000, 380_000_000, 17_600)], { shards: 8, parallelism: 4 });
+    // The job processes 17,600/s (all it can): 17,600 × 60 / (its reads: 7,543 Kinesis records) ≈ 140 per record.
+    obs.samples[0]!.getRecordsRecords = 7_543;
+    const { decision } = policy.decide(policy.initialState(cfg), obs, cfg);
+    expect(decision.target.parallelism).toBe(12);
+    expect(decision.reasons[1]).toMatch(/^user-record input \(140 per Kinesis record\) 4[12],\d{3} rec\/s ≥ 17,600 = 4 × 4,400/);
+    const v1 = articleStepGapsPolicy.decide(articleStepGapsPolicy.initialState(cfg), obs, cfg);
+    // Without it, article-step saw 300 records/s and wanted to scale in.
+    expect(v1.decision.target.parallelism ?? 4).toBeLessThanOrEqual(4);
+  });
+
+  it('reads plain input (a factor under 2, e.g. read-ahead skew) exactly as without the rule', () => {
+    const plain = sample(T0, { incomingRecords: 600_000, incomingBytes: 210_000_000, numRecordsInPerSecond: 13_000, getRecordsRecords: 600_000 });
+    const obs = observation(T0 + 60, [plain], { shards: 16, parallelism: 2 });
+    const v2 = policy.decide(policy.initialState(cfg), obs, cfg);
+    const v1 = articleStepGapsPolicy.decide(articleStepGapsPolicy.initialState(cfg), obs, cfg);
+    expect(aggregationFactor(plain)).toBe(1);
+    expect(v2.decision.target).toEqual(v1.decision.target);
+    expect(v2.decision.reasons[1]).toBe(v1.decision.reasons[1]);
   });
 });

@@ -38,4 +38,9 @@ export const PATCHES = {
    * prior the policy's learning starts from (adaptive's learned rate no longer overrides a calibration).
    */
   calibratedRatePrior: 'scaling-calibrated-rate-prior',
+  /**
+   * `article-step` also applies the 80 % write rule to IncomingBytes (1 MB/s per shard) and sizes Flink on user
+   * records (KPL aggregation). Runs recorded before decided on IncomingRecords only, and replay with those rules.
+   */
+  articleStepBytes: 'scaling-article-step-bytes',
 } as const;
