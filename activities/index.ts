@@ -4,6 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { AwsClients } from './aws/clients.js';
+import { roleAwareActivities, routeByRole, type RoleClients } from './aws/roles.js';
 import { createCalibrationActivities } from './calibration/index.js';
 import { createProvisioningActivities } from './provisioning/index.js';
 import type { PollTiming } from './provisioning/wait.js';
@@ -21,6 +22,8 @@ export interface ActivityDeps extends AwsClients {
   publicationDelaySeconds?: number;
   /** The worker's Temporal client: calibration reaches its pipeline through the pipeline's messages. */
   temporal?: Client;
+  /** Clients per IAM role, for pipelines whose spec names a `roleArn`; absent: such pipelines' calls are refused. */
+  roles?: RoleClients;
 }
 
 /** Activities are registered by name: two groups must never claim the same one. */
@@ -32,13 +35,15 @@ function assertDistinctNames(...groups: object[]): void {
   }
 }
 
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(given: ActivityDeps) {
+  // A call carrying a role marker runs as that role: the clients route to the role's (activities/aws/roles.ts).
+  const deps = given.roles === undefined ? given : { ...given, ...routeByRole(given, given.roles) };
   const provisioning = createProvisioningActivities(deps);
   const scaling = createScalingActivities({ ...deps, pollIntervalMs: deps.scalingPollIntervalMs });
   const replay = createReplayActivities({ kinesis: deps.kinesis, dataDir: deps.dataDir });
   const calibration = createCalibrationActivities(deps);
   assertDistinctNames(provisioning, scaling, replay, calibration);
-  return { ...provisioning, ...scaling, ...replay, ...calibration };
+  return roleAwareActivities({ ...provisioning, ...scaling, ...replay, ...calibration }, given.roles !== undefined);
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -35,6 +35,8 @@ export interface AwsEndpoints {
   kinesis: string | undefined;
   flink: string | undefined;
   cloudwatch: string | undefined;
+  /** STS, for pipelines that name a role to assume (optional so hand-built configs need not spell it out). */
+  sts?: string | undefined;
 }
 
 export interface AwsConfig {
@@ -233,6 +235,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     kinesis: url(env, 'AWS_ENDPOINT_URL_KINESIS') ?? common,
     flink: url(env, 'AWS_ENDPOINT_URL_KINESIS_ANALYTICS_V2') ?? common,
     cloudwatch: url(env, 'AWS_ENDPOINT_URL_CLOUDWATCH') ?? common,
+    sts: url(env, 'AWS_ENDPOINT_URL_STS') ?? common,
   };
   const region = text(env, 'AWS_REGION', text(env, 'AWS_DEFAULT_REGION', 'us-east-1'));
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {

@@ -16,6 +16,7 @@ import type { Clock } from './core/types.js';
 import { resolveEmulatorOptions } from './config.js';
 import type { EmulatorOptions, EmulatorOverrides, EmulatorProfile } from './config.js';
 import { createServices } from './index.js';
+import { createStsService } from './sts/index.js';
 import type { EmulatorServices } from './index.js';
 
 export interface StartEmulatorOptions {
@@ -67,6 +68,7 @@ export async function startEmulator(start: StartEmulatorOptions = {}): Promise<R
   const admin: EmulatorAdmin = {
     reset() {
       for (const module of services.modules) module.reset();
+      sts.reset();
       callLog.clear();
       faults.clear();
       rates?.clear();
@@ -75,7 +77,9 @@ export async function startEmulator(start: StartEmulatorOptions = {}): Promise<R
     injectFault: (spec) => faults.add(spec),
     clearFaults: () => faults.clear(),
   };
+  const sts = createStsService({ clock, accountId: options.accountId });
   const dispatcher = new Dispatcher({
+    roleOf: (authorization) => sts.roleOf(authorization),
     modules: services.modules,
     callLog,
     faults,
@@ -113,8 +117,25 @@ export async function startEmulator(start: StartEmulatorOptions = {}): Promise<R
       exchange.respond(404, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Not Found' }));
       return;
     }
+    const target = header(exchange, 'x-amz-target');
+    if (target === undefined && (header(exchange, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
+      // STS speaks the query protocol (form in, XML out); every other emulated service names its operation in X-Amz-Target.
+      const form = new URLSearchParams(body.toString('utf8'));
+      if (sts.handles(form)) {
+        const started = clock.nowMs();
+        const answer = sts.answer(form);
+        callLog.add({
+          time: started, service: 'sts', operation: form.get('Action') ?? '',
+          params: { RoleArn: form.get('RoleArn'), RoleSessionName: form.get('RoleSessionName'), DurationSeconds: form.get('DurationSeconds') },
+          outcome: answer.status === 200 ? 'ok' : 'error', durationMs: clock.nowMs() - started,
+          ...(answer.status === 200 ? {} : { error: /<Code>([^<]+)<\/Code>/.exec(answer.body)?.[1] ?? 'ValidationError' }),
+        });
+        exchange.respond(answer.status, answer.headers, answer.body);
+        return;
+      }
+    }
     const response = await dispatcher.dispatch({
-      target: header(exchange, 'x-amz-target'),
+      target,
       authorization: header(exchange, 'authorization'),
       body,
     });

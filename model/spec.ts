@@ -4,6 +4,7 @@
  * used by workflows and activities are derived. Pure module: safe in workflows.
  */
 import { Type, type Static } from 'typebox';
+import { ROLE_ARN_PATTERN } from './aws-role.js';
 
 export const PIPELINE_ID_PATTERN = '^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$';
 /** AWS: Kinesis stream names and Flink application names, 1–128 of [a-zA-Z0-9_.-]. */
@@ -126,6 +127,12 @@ export const PipelineSpecInput = Type.Object(
     scaling: Type.Optional(ScalingSpec),
     retainOnFailure: Type.Boolean({ default: false, description: 'Keep what provisioning created when it fails.' }),
     retainStreamOnDelete: Type.Boolean({ default: false, description: 'Keep the stream on teardown.' }),
+    roleArn: Type.Optional(Type.String({
+      pattern: ROLE_ARN_PATTERN,
+      maxLength: 2048,
+      description: 'IAM role the worker assumes (STS AssumeRole) for this pipeline\'s Kinesis, Flink and CloudWatch calls, e.g. '
+        + '`arn:aws:iam::123456789012:role/shardpilot-pipeline`. Absent: the worker\'s own credentials. See docs/operations.md.',
+    })),
   },
   { additionalProperties: false },
 );
@@ -152,6 +159,8 @@ export interface PipelineSpec {
   scaling: ScalingSpec;
   retainOnFailure: boolean;
   retainStreamOnDelete: boolean;
+  /** Absent when the spec names no role (and in specs recorded before roles existed). */
+  roleArn?: string;
 }
 
 export const DEFAULT_LIMITS: ScalingLimits = { minShards: 1, maxShards: 16, minParallelism: 1, maxParallelism: 32, maxKpus: 64 };
@@ -210,6 +219,8 @@ export function resolveSpec(input: PipelineSpecInput, id: string): PipelineSpec 
     },
     retainOnFailure: input.retainOnFailure ?? false,
     retainStreamOnDelete: input.retainStreamOnDelete ?? false,
+    // Only when set, so specs without a role resolve exactly as before (idempotency compares them).
+    ...(input.roleArn === undefined ? {} : { roleArn: input.roleArn }),
   };
 }
 

@@ -10,7 +10,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { AppConfig, TemporalConfig } from '../config/index.js';
 import { temporalAuthOptions } from '../config/temporal-connection.js';
 import { createActivities } from '../activities/index.js';
-import { createAwsClients, destroyAwsClients } from '../activities/aws/clients.js';
+import { createAwsClients, createRoleClients, destroyAwsClients } from '../activities/aws/clients.js';
 import { defaultBuildId, DEPLOYMENT_NAME, workerIdentity } from './build-id.js';
 import { bundleWorkflowsQuietly } from './bundle.js';
 
@@ -56,6 +56,13 @@ export async function createPipelineWorker(config: AppConfig, bundledCode?: stri
   const buildId = config.buildId ?? defaultBuildId(code);
   const connection = await connectTemporal(config.temporal);
   const clients = createAwsClients(config.aws);
+  // Pipelines whose spec names a roleArn make their AWS calls as that role (docs/operations.md, IAM).
+  const { roles, sts } = createRoleClients(config.aws);
+  const release = () => {
+    destroyAwsClients(clients);
+    roles.destroy();
+    sts.destroy();
+  };
   let client: Client | undefined;
   try {
     client = await connectTemporalClient(config.temporal);
@@ -68,7 +75,9 @@ export async function createPipelineWorker(config: AppConfig, bundledCode?: stri
       // Declared but not routed by (upgrades rely on patched() and the replay suite, docs/upgrades.md);
       // routing is then a one-line change. The identity is what the UI shows today.
       workerDeploymentOptions: { version: { deploymentName: DEPLOYMENT_NAME, buildId }, useWorkerVersioning: false },
-      activities: createActivities({ ...clients, dataDir: config.dataDir, publicationDelaySeconds: config.aws.publicationDelaySeconds, temporal: client }),
+      activities: createActivities({
+        ...clients, dataDir: config.dataDir, publicationDelaySeconds: config.aws.publicationDelaySeconds, temporal: client, roles,
+      }),
       // Long waits heartbeat and resume elsewhere; no need to hold a shutdown for them.
       shutdownGraceTime: '10 seconds',
       // The replay resumes from its last heartbeat after a crash; sending heartbeats to the
@@ -81,13 +90,13 @@ export async function createPipelineWorker(config: AppConfig, bundledCode?: stri
       close: async () => {
         await connection.close();
         await client?.connection.close();
-        destroyAwsClients(clients);
+        release();
       },
     };
   } catch (err) {
     await connection.close();
     await client?.connection.close();
-    destroyAwsClients(clients);
+    release();
     throw err;
   }
 }

@@ -24,6 +24,7 @@ import { pipelineCurrentDetails } from './lifecycle/summary.js';
 import { tearDown } from './lifecycle/teardown.js';
 import { ReplayController } from './replay/controller.js';
 import { ScalingController, longestActionSeconds } from './scaling/controller.js';
+import { useAwsRole } from './aws-role.js';
 
 export type { PipelineWorkflowInput, PipelineWorkflowResult } from './contract.js';
 
@@ -47,6 +48,8 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Pi
 
 async function runPipeline(input: PipelineWorkflowInput, cancelRequested: Promise<never> | null): Promise<PipelineWorkflowResult> {
   const { spec } = input;
+  // The pipeline's IAM role (if any) for every activity this run schedules (workflows/aws-role.ts).
+  useAwsRole(spec.roleArn);
   const carried = input.carried === undefined ? undefined : readCarried(input.carried);
   let teardown: TeardownRequest | null = null;
   const state = new PipelineState(spec, carried?.pipeline ?? undefined, { nowIso: () => new Date().toISOString(), phaseChanged: publishPhase });

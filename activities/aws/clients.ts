@@ -7,7 +7,9 @@
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsConfig } from '../../config/index.js';
+import { AssumedRoleCredentials, RoleClients } from './roles.js';
 
 export interface AwsClients {
   kinesis: KinesisClient;
@@ -52,6 +54,23 @@ export function createAwsClients(aws: AwsConfig, timeouts: HttpTimeouts = AWS_HT
     flink: new KinesisAnalyticsV2Client({ ...clientOptions(aws, aws.endpoints.flink), requestHandler: http1(timeouts) }),
     cloudwatch: new CloudWatchClient({ ...clientOptions(aws, aws.endpoints.cloudwatch), requestHandler: http1(timeouts) }),
   };
+}
+
+/** The STS client and per-role clients for pipelines that name a role (activities/aws/roles.ts). */
+export function createRoleClients(aws: AwsConfig): { roles: RoleClients; sts: STSClient } {
+  const sts = new STSClient(clientOptions(aws, aws.endpoints.sts));
+  const roles = new RoleClients(
+    (role) => {
+      const options = { ...clientOptions(aws, undefined), credentials: role.provider };
+      return {
+        kinesis: new KinesisClient({ ...options, ...(aws.endpoints.kinesis === undefined ? {} : { endpoint: aws.endpoints.kinesis }) }),
+        flink: new KinesisAnalyticsV2Client({ ...options, ...(aws.endpoints.flink === undefined ? {} : { endpoint: aws.endpoints.flink }) }),
+        cloudwatch: new CloudWatchClient({ ...options, ...(aws.endpoints.cloudwatch === undefined ? {} : { endpoint: aws.endpoints.cloudwatch }) }),
+      };
+    },
+    (roleArn) => new AssumedRoleCredentials(sts, roleArn, 'shardpilot-worker'),
+  );
+  return { roles, sts };
 }
 
 export function destroyAwsClients(clients: AwsClients): void {

@@ -77,7 +77,9 @@ function capacityProblems(c: CapacitySnapshot, input: VerifyInput): string[] {
  * newest period of verification (a counter that went down was reset by the job's
  * resubmission and counts from 0).
  */
-function metricProblems(samples: MetricsSample[], baselineRestarts: number | null): { problems: string[]; unknown: string[]; facts: string[] } {
+function metricProblems(
+  samples: MetricsSample[], baselineRestarts: number | null, baselinePublished: boolean,
+): { problems: string[]; unknown: string[]; facts: string[] } {
   const problems: string[] = [];
   const unknown: string[] = [];
   const facts: string[] = [];
@@ -89,6 +91,8 @@ function metricProblems(samples: MetricsSample[], baselineRestarts: number | nul
   const restarts = newestValue(samples, 'fullRestarts');
   if (restarts === null) {
     unknown.push('no restart count (fullRestarts / numRestarts) published since the action yet');
+  } else if (!baselinePublished) {
+    unknown.push('the restart count of the period the new capacity came into place in is not published yet');
   } else {
     const from = baselineRestarts === null || restarts < baselineRestarts ? 0 : baselineRestarts;
     if (restarts > from) problems.push(`restarts rose from ${from} before the action to ${restarts}`);
@@ -138,6 +142,11 @@ export async function verifyHealth(deps: SettleDeps, input: VerifyInput): Promis
   const p = input.periodSeconds;
   let baselineRestarts = await restartsBefore(deps, input);
   let capacityOkSince: number | null = null;
+  // The restart count up to the period the capacity came into place in can only be read once that
+  // period is published (it ends, then CloudWatch's delay passes): read earlier, the old version's
+  // last restarts (a rollback from a crash loop) would be missing from it and later counted against
+  // the new capacity — with 60 s periods and a minute's delay that is up to two minutes of restarts.
+  let baselinePublished = false;
   for (;;) {
     const capacity = await describeCapacity(deps, input);
     const nowSeconds = Math.floor(Date.now() / 1000);
@@ -146,20 +155,23 @@ export async function verifyHealth(deps: SettleDeps, input: VerifyInput): Promis
     let facts: string[] = [];
     if (problems.length > 0) {
       capacityOkSince = null;
+      baselinePublished = false;
     } else {
-      if (capacityOkSince === null) {
-        capacityOkSince = nowSeconds;
+      capacityOkSince ??= nowSeconds;
+      const inPlacePeriodPublishedAt = (Math.floor(capacityOkSince / p) + 1) * p + deps.publicationDelaySeconds;
+      if (!baselinePublished && nowSeconds >= inPlacePeriodPublishedAt) {
         // Restarts until the new capacity came into place belong to the version being
         // replaced (a crash-looping one still restarts until the update stops it: the case of
         // a rollback), up to the period it came into place in; only later restarts count
         // against the new one (a crash-looping version restarts again within verification).
         baselineRestarts = maxKnown(baselineRestarts, await restartsUntil(deps, input, capacityOkSince + p));
+        baselinePublished = true;
       }
       // Metrics before the capacity was in place (or before the action) still show the restart.
       const start = Math.ceil(Math.max(capacityOkSince, input.actionStartedEpochMs / 1000) / p) * p;
       const end = Math.floor(nowSeconds / p) * p;
       const samples = await readSamples(deps.cloudwatch, input, { start, end, periodSeconds: p });
-      ({ problems, unknown, facts } = metricProblems(samples, baselineRestarts));
+      ({ problems, unknown, facts } = metricProblems(samples, baselineRestarts, baselinePublished));
     }
     const publishedBy = capacityOkSince === null ? 0 : (capacityOkSince + 2 * p + deps.publicationDelaySeconds) * 1000;
     const pastBound = Date.now() >= Math.max(input.deadlineEpochMs, publishedBy);

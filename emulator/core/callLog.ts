@@ -14,6 +14,8 @@ export interface CallEntry {
   /** AWS error code when `outcome` is `error`. */
   error?: string;
   durationMs: number;
+  /** The IAM role whose temporary credentials (STS AssumeRole) signed the call; absent: the caller's own credentials. */
+  role?: string;
 }
 
 const MAX_STRING = 128;

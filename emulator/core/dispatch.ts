@@ -28,6 +28,8 @@ export interface DispatcherDeps {
   defaultRegion: string;
   /** Per-API rates (the `aws` profile); absent: no control-plane throttling. */
   rates?: ApiRateLimiter;
+  /** The assumed role whose credentials signed a request (emulator/sts), for the call log. */
+  roleOf?: (authorization: string | undefined) => string | null;
 }
 
 const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\//;
@@ -82,10 +84,10 @@ export class Dispatcher {
         accountId: this.deps.accountId,
         operation: operationName,
       });
-      this.log(service, operationName, params, started, null);
+      this.log(service, operationName, params, started, null, request.authorization);
       return { status: 200, headers: { 'content-type': service.contentType }, body: JSON.stringify(result ?? {}) };
     } catch (err) {
-      this.log(service, operationName, params, started, err);
+      this.log(service, operationName, params, started, err, request.authorization);
       return frameError(err, service);
     }
   }
@@ -107,7 +109,8 @@ export class Dispatcher {
     return result;
   }
 
-  private log(service: ServiceModule, operation: string, params: unknown, started: number, err: unknown): void {
+  private log(service: ServiceModule, operation: string, params: unknown, started: number, err: unknown, authorization: string | undefined): void {
+    const role = this.deps.roleOf?.(authorization) ?? null;
     this.deps.callLog.add({
       time: started,
       service: service.targetPrefix,
@@ -116,6 +119,7 @@ export class Dispatcher {
       outcome: err === null ? 'ok' : 'error',
       ...(err === null ? {} : { error: err instanceof AwsError ? err.code : 'InternalFailure' }),
       durationMs: this.deps.clock.nowMs() - started,
+      ...(role === null ? {} : { role }),
     });
   }
 }

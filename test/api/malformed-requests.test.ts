@@ -39,6 +39,9 @@ const cases: Case[] = [
   { name: 'stream name over 128 characters', ...json({ id: 'm-14', stream: { name: 's'.repeat(129) } }), status: 400, field: '/stream/name', rule: /must match pattern/ },
   { name: 'unknown Flink runtime', ...json({ id: 'm-15', application: { runtime: 'FLINK-2_0' } }), status: 400, field: '/application/runtime', rule: /must match pattern/ },
   { name: 'execution role that is not an IAM role ARN', ...json({ id: 'm-16', application: { serviceExecutionRole: 'admin' } }), status: 400, field: '/application/serviceExecutionRole' },
+  // The per-pipeline role the worker assumes (issue 15): an IAM role ARN, not a user, not a bare name.
+  { name: 'role to assume that is an IAM user ARN', ...json({ id: 'm-16a', roleArn: 'arn:aws:iam::123456789012:user/ops' }), status: 400, field: '/roleArn', rule: /must match pattern/ },
+  { name: 'role to assume without an account', ...json({ id: 'm-16b', roleArn: 'arn:aws:iam:::role/ops' }), status: 400, field: '/roleArn', rule: /must match pattern/ },
   { name: 'negative replay speedup', ...json({ id: 'm-17', replay: { speedup: -1 } }), status: 400, field: '/replay/speedup' },
   { name: 'replay speedup as a word', ...json({ id: 'm-18', replay: { speedup: 'fast' } }), status: 400, field: '/replay/speedup' },
   { name: 'unknown scaling policy', ...json({ id: 'm-19', scaling: { policy: 'magic' } }), status: 400, field: '/scaling/policy', rule: /must be one of article-step/ },

@@ -31,26 +31,28 @@ const AWS_SCALING = {
 
 describe.concurrent('the pipeline workflow under the emulator\'s aws profile (60 s periods, publication delay, API rates)', () => {
   it('scales out on 60 s IncomingRecords periods and verifies the change once its minutes are published', { timeout: 15 * MINUTES }, async () => {
-    // 1,800 records/s on 2 shards: above 80 % of their 2,000 records/s (96,000 > 96,000×0.8 per minute) and above one
-    // 1,000 records/s parallelism unit; below the 1,000 records/s per-shard write limit the aws profile enforces.
+    // 950 records/s asked of the producer into 1 shard (a loaded machine delivers ~750–800): above 50 % of its 1,000
+    // records/s (30,000 a minute), below the per-shard write limit the aws profile enforces, above one 600 records/s unit.
     const handle = await startScalingPipeline(e2e, 'aws-out', {
-      shards: 2, parallelism: 1, recordsPerSecondPerSubtask: 1000,
-      scaling: { ...AWS_SCALING, policy: 'article-step', parameters: { recordsPerSecondPerParallelism: 1000 } },
+      shards: 1, parallelism: 1, recordsPerSecondPerSubtask: 600,
+      scaling: { ...AWS_SCALING, policy: 'article-step', parameters: { recordsPerSecondPerParallelism: 600, shardScaleOutUtilization: 0.5 } },
     });
     const started = Date.now();
-    const load = steadyLoad(e2e.cloud.kinesis, 'aws-out-trips', () => 1800);
+    const load = steadyLoad(e2e.cloud.kinesis, 'aws-out-trips', () => 950);
     try {
       const grown = await waitForScaling(
         e2e.client, handle.workflowId,
-        (s, h) => settledIn(['RUNNING'])(s) && (s.capacity?.shards ?? 0) >= 3 && h.some((r) => r.kind === 'verification'),
+        (s, h) => settledIn(['RUNNING'])(s) && (s.capacity?.shards ?? 0) >= 2 && h.some((r) => r.kind === 'verification'),
         'a verified scale-out', 12 * MINUTES,
       );
-      const actedOn = kinds(grown.history);
-      expect(actedOn.slice(0, 3)).toEqual(['decision:ok', 'action:ok', 'verification:ok']);
-      const decision = grown.history.find((r) => r.kind === 'decision' && r.outcome === 'ok');
+      // Every policy action was applied and verified healthy (a partial first minute may move Flink alone first).
+      const acted = kinds(grown.history);
+      expect(acted.length).toBeGreaterThanOrEqual(3);
+      for (let i = 0; i < acted.length; i += 3) expect(acted.slice(i, i + 3)).toEqual(['decision:ok', 'action:ok', 'verification:ok']);
+      const decision = grown.history.find((r) => r.kind === 'decision' && r.outcome === 'ok' && r.target?.shards !== undefined);
       // The policy saw whole minutes: the article's per-minute wording and numbers.
-      expect(decision?.reasons.join(' ')).toMatch(/IncomingRecords \S+\/min > 96,?000 = 80 % of 2 shards/);
-      const verification = grown.history.find((r) => r.kind === 'verification');
+      expect(decision?.reasons.join(' ')).toMatch(/IncomingRecords \S+\/min > 30,000 = 50 % of 1 shard → 2 shards/);
+      const verification = [...grown.history].reverse().find((r) => r.kind === 'verification');
       // Healthy from published minutes, not from "unknown" datapoints waved through at the bound.
       expect(verification?.reasons.join('; ')).toMatch(/downtime 0 ms/);
       expect(verification?.reasons.join('; ')).toMatch(/restarts steady at/);

@@ -9,6 +9,7 @@
  */
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { ProvisioningActivities } from '../../activities/provisioning/index.js';
+import { roleBound } from '../aws-role.js';
 
 const AWS_CALL: ActivityOptions = {
   startToCloseTimeout: '1 minute',
@@ -36,9 +37,9 @@ const WAIT: ActivityOptions = {
 };
 
 export function awsCall(summary: string) {
-  return proxyActivities<ProvisioningActivities>({ ...AWS_CALL, summary });
+  return roleBound(proxyActivities<ProvisioningActivities>({ ...AWS_CALL, summary }));
 }
 
 export function waitCall(summary: string) {
-  return proxyActivities<ProvisioningActivities>({ ...WAIT, summary });
+  return roleBound(proxyActivities<ProvisioningActivities>({ ...WAIT, summary }));
 }

@@ -360,6 +360,7 @@ export class ReplayController {
       resumedFromHeartbeat: 0,
       // Only when set, so inputs of pipelines without it stay exactly as recorded.
       ...(ctx.spec.replay?.aggregate === true ? { aggregate: true } : {}),
+      ...(ctx.spec.roleArn === undefined ? {} : { roleArn: ctx.spec.roleArn }),
     };
     const endUnstarted = (ended: 'failed' | 'stopped', error: string | null): null => {
       this.publish({ ...(this.progress ?? pendingProgress(request, ctx.nowIso())), state: ended, error, updatedAt: ctx.nowIso() });

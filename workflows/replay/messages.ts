@@ -37,6 +37,8 @@ export const DEFAULT_REPLAY_TIMING: ReplayTiming = {
 /** The child's whole state: its input, and what it carries through its own continue-as-new. */
 export interface ReplayRunState {
   pipelineId: string;
+  /** The pipeline's IAM role (spec `roleArn`); absent: the worker's own credentials. */
+  roleArn?: string;
   /** Workflow id the reports go to; normally `pipeline-<pipelineId>`. */
   parentWorkflowId: string;
   streamName: string;

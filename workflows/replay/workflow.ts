@@ -16,6 +16,7 @@ import {
   type ReplayReport, type ReplayRunState,
 } from './messages.js';
 import { progressOf } from './progress.js';
+import { roleBound, useAwsRole } from '../aws-role.js';
 import type { MalformedLine } from '../../activities/replay/types.js';
 
 function activitiesFor(state: ReplayRunState) {
@@ -32,7 +33,9 @@ function activitiesFor(state: ReplayRunState) {
     // Back-pressure and outages are retried for as long as they last; a bad source or a missing stream is not.
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
   });
-  return { describeReplaySource: describe.describeReplaySource, replayChunk: chunk.replayChunk };
+  // The pipeline's IAM role (if any) travels with every call (workflows/aws-role.ts).
+  useAwsRole(state.roleArn);
+  return { describeReplaySource: roleBound(describe).describeReplaySource, replayChunk: roleBound(chunk).replayChunk };
 }
 
 function failureMessage(err: unknown): string {

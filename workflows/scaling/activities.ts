@@ -11,6 +11,7 @@ import type {
   RevertApplicationInput, ScalingResources, SettleInput, SettleResult, VerifyInput, VerifyResult,
 } from '../../activities/scaling/types.js';
 import type { ScalingSpec } from '../../model/spec.js';
+import { roleBound } from '../aws-role.js';
 
 export class ScalingCalls {
   private readonly fast: ActivityInterfaceFor<ScalingActivities>;
@@ -36,8 +37,9 @@ export class ScalingCalls {
       heartbeatTimeout: '10s',
       retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 20 },
     };
-    this.fast = proxyActivities<ScalingActivities>(this.fastOptions);
-    this.wait = proxyActivities<ScalingActivities>(this.waitOptions);
+    // The pipeline's IAM role (if any) travels with every call (workflows/aws-role.ts).
+    this.fast = roleBound(proxyActivities<ScalingActivities>(this.fastOptions));
+    this.wait = roleBound(proxyActivities<ScalingActivities>(this.waitOptions));
   }
 
   readMetrics(input: ReadMetricsInput): Promise<ReadMetricsResult> {
