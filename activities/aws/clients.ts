@@ -4,7 +4,7 @@
  * the emulator's endpoint and dummy credentials, since the emulator does not verify
  * signatures but the SDK refuses to sign without some.
  */
-import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { KinesisClient, type KinesisClientConfig } from '@aws-sdk/client-kinesis';
 import { KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -16,6 +16,9 @@ export interface AwsClients {
   flink: KinesisAnalyticsV2Client;
   cloudwatch: CloudWatchClient;
 }
+
+/** Static keys or a provider (a pipeline role's, activities/aws/roles.ts), as every v3 client takes them. */
+type AwsCredentialIdentityProvider = NonNullable<KinesisClientConfig['credentials']>;
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'shardpilot-local', secretAccessKey: 'shardpilot-local' };
 
@@ -40,34 +43,29 @@ export function kinesisHttp2(timeouts: HttpTimeouts = AWS_HTTP_TIMEOUTS) {
   return { requestTimeout: timeouts.requestTimeout, disableConcurrentStreams: true };
 }
 
-function clientOptions(aws: AwsConfig, endpoint: string | undefined) {
+function clientOptions(aws: AwsConfig, endpoint: string | undefined, credentials?: AwsCredentialIdentityProvider) {
   return {
     region: aws.region,
     ...(endpoint === undefined ? {} : { endpoint }),
-    ...(aws.local ? { credentials: LOCAL_CREDENTIALS } : {}),
+    // A pipeline's role (STS) wins; else the emulator's dummy keys locally; else the default chain.
+    ...(credentials !== undefined ? { credentials } : aws.local ? { credentials: LOCAL_CREDENTIALS } : {}),
   };
 }
 
-export function createAwsClients(aws: AwsConfig, timeouts: HttpTimeouts = AWS_HTTP_TIMEOUTS): AwsClients {
+/** The three clients; `credentials` (a pipeline role's provider) replaces the default chain. */
+export function createAwsClients(aws: AwsConfig, timeouts: HttpTimeouts = AWS_HTTP_TIMEOUTS, credentials?: AwsCredentialIdentityProvider): AwsClients {
   return {
-    kinesis: new KinesisClient({ ...clientOptions(aws, aws.endpoints.kinesis), requestHandler: kinesisHttp2(timeouts) }),
-    flink: new KinesisAnalyticsV2Client({ ...clientOptions(aws, aws.endpoints.flink), requestHandler: http1(timeouts) }),
-    cloudwatch: new CloudWatchClient({ ...clientOptions(aws, aws.endpoints.cloudwatch), requestHandler: http1(timeouts) }),
+    kinesis: new KinesisClient({ ...clientOptions(aws, aws.endpoints.kinesis, credentials), requestHandler: kinesisHttp2(timeouts) }),
+    flink: new KinesisAnalyticsV2Client({ ...clientOptions(aws, aws.endpoints.flink, credentials), requestHandler: http1(timeouts) }),
+    cloudwatch: new CloudWatchClient({ ...clientOptions(aws, aws.endpoints.cloudwatch, credentials), requestHandler: http1(timeouts) }),
   };
 }
 
 /** The STS client and per-role clients for pipelines that name a role (activities/aws/roles.ts). */
-export function createRoleClients(aws: AwsConfig): { roles: RoleClients; sts: STSClient } {
-  const sts = new STSClient(clientOptions(aws, aws.endpoints.sts));
+export function createRoleClients(aws: AwsConfig, timeouts: HttpTimeouts = AWS_HTTP_TIMEOUTS): { roles: RoleClients; sts: STSClient } {
+  const sts = new STSClient({ ...clientOptions(aws, aws.endpoints.sts), requestHandler: http1(timeouts) });
   const roles = new RoleClients(
-    (role) => {
-      const options = { ...clientOptions(aws, undefined), credentials: role.provider };
-      return {
-        kinesis: new KinesisClient({ ...options, ...(aws.endpoints.kinesis === undefined ? {} : { endpoint: aws.endpoints.kinesis }) }),
-        flink: new KinesisAnalyticsV2Client({ ...options, ...(aws.endpoints.flink === undefined ? {} : { endpoint: aws.endpoints.flink }) }),
-        cloudwatch: new CloudWatchClient({ ...options, ...(aws.endpoints.cloudwatch === undefined ? {} : { endpoint: aws.endpoints.cloudwatch }) }),
-      };
-    },
+    (role) => createAwsClients(aws, timeouts, role.provider),
     (roleArn) => new AssumedRoleCredentials(sts, roleArn, 'shardpilot-worker'),
   );
   return { roles, sts };

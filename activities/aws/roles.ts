@@ -14,7 +14,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { ApplicationFailure } from '@temporalio/common';
-import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { ROLE_MARKER_KEY, type RoleMarker } from '../../model/aws-role.js';
 import type { AwsClients } from './clients.js';
 
@@ -22,6 +21,14 @@ import type { AwsClients } from './clients.js';
 export const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
 /** Session length asked for (AWS's default; a role may allow up to 12 h). */
 export const SESSION_SECONDS = 3600;
+
+/** Temporary credentials as the SDK's credential providers return them. */
+export interface AwsCredentialIdentity {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
 
 const roleContext = new AsyncLocalStorage<string>();
 
@@ -77,7 +84,7 @@ export class AssumedRoleCredentials {
 
   async get(): Promise<AwsCredentialIdentity> {
     const c = this.cached;
-    if (c?.expiration !== undefined && c.expiration.getTime() - this.nowMs() > REFRESH_BEFORE_EXPIRY_MS) return c;
+    if (c !== null && c.expiration.getTime() - this.nowMs() > REFRESH_BEFORE_EXPIRY_MS) return c;
     this.inFlight ??= this.assume().finally(() => {
       this.inFlight = null;
     });

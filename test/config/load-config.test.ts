@@ -75,7 +75,7 @@ describe('loadConfig reads overrides', () => {
     const { aws } = loadConfig({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4566/', AWS_REGION: 'eu-west-1' });
     expect(aws).toEqual({
       region: 'eu-west-1',
-      endpoints: { kinesis: 'http://127.0.0.1:4566', flink: 'http://127.0.0.1:4566', cloudwatch: 'http://127.0.0.1:4566' },
+      endpoints: { kinesis: 'http://127.0.0.1:4566', flink: 'http://127.0.0.1:4566', cloudwatch: 'http://127.0.0.1:4566', sts: 'http://127.0.0.1:4566' },
       local: true,
       publicationDelaySeconds: 0,
     });
@@ -88,7 +88,7 @@ describe('loadConfig reads overrides', () => {
 
   it('lets a per-service endpoint win over AWS_ENDPOINT_URL', () => {
     const { aws } = loadConfig({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_ENDPOINT_URL_CLOUDWATCH: 'http://localhost:9000' });
-    expect(aws.endpoints).toEqual({ kinesis: 'http://127.0.0.1:4566', flink: 'http://127.0.0.1:4566', cloudwatch: 'http://localhost:9000' });
+    expect(aws.endpoints).toEqual({ kinesis: 'http://127.0.0.1:4566', flink: 'http://127.0.0.1:4566', cloudwatch: 'http://localhost:9000', sts: 'http://127.0.0.1:4566' });
   });
 
   it('reads a remote Temporal cluster with TLS and an API key', () => {

@@ -34,7 +34,7 @@ function variablesNamedIn(markdown: string): Set<string> {
 /** Read by the AWS SDK's own credential chain, not by shardpilot: named so operators know they apply. */
 const AWS_SDK_VARIABLES = new Set(['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']);
 /** Placeholders inside the policy-file instructions, not variables. */
-const PLACEHOLDERS = new Set(['ACCOUNT_ID']);
+const PLACEHOLDERS = new Set(['ACCOUNT_ID', 'WORKER_ACCOUNT_ID']);
 
 describe('docs/operations.md', () => {
   const doc = readFileSync(resolve(ROOT, 'docs/operations.md'), 'utf8');
