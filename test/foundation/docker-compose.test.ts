@@ -107,7 +107,7 @@ describe('docker-compose.yml', () => {
     const emulator = loadConfig(env('emulator')).emulator;
     expect(emulator.host).toBe('0.0.0.0');
     const url = `http://emulator:${emulator.port}`;
-    expect(loadConfig(env('worker')).aws.endpoints).toEqual({ kinesis: url, flink: url, cloudwatch: url });
+    expect(loadConfig(env('worker')).aws.endpoints).toEqual({ kinesis: url, flink: url, cloudwatch: url, sts: url });
     expect(env('worker').AWS_ACCESS_KEY_ID).toBeTruthy();
   });
 
