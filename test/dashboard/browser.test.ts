@@ -187,8 +187,8 @@ describe('the dashboard in Chromium, against a pipeline that replays and scales 
     await until('no action under way', () => call('GET', `/pipelines/${REPLAYING}`), (r) => r.json?.activeAction === null && r.json?.phase === 'RUNNING', 60_000);
     const target = Math.min(8, (before.json?.capacity?.parallelism ?? 1) + 1);
     await page.fill('#scale-parallelism', String(target));
-    // The replay keeps the policy busy: an override that meets a policy action is refused with "try again when
-    // it has finished" (and the status read may be a few seconds old). Do what the message says, as a person would.
+    // The replay keeps the policy busy: an override that meets a policy action is refused (the pipeline is
+    // SCALING, or "try again when it has finished"; the status read may be a few seconds old). Retry, as a person would.
     const answers: string[] = [];
     for (let attempt = 0; attempt < 20 && !answers.some((a) => a.startsWith('Scale: ')); attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, 2_000));
@@ -197,7 +197,7 @@ describe('the dashboard in Chromium, against a pipeline that replays and scales 
       await expect.poll(() => page.locator('#action-result').innerText(), { timeout: 20_000 }).toMatch(/^Scale(:| refused:) /);
       const answer = await page.locator('#action-result').innerText();
       answers.push(answer);
-      if (!answer.startsWith('Scale: ') && !/already under way/.test(answer)) break;
+      if (!answer.startsWith('Scale: ') && !/already under way|the pipeline is SCALING/.test(answer)) break;
     }
     expect(answers.at(-1), answers.join(' | ')).toMatch(/^Scale: /);
     // The override row itself carries the reason; by the time the page refreshes, the verification row may already sit above it.
