@@ -119,7 +119,7 @@ export function toFailure(err: unknown, doing: string): ApplicationFailure {
 /**
  * UpdateShardCount answers LimitExceededException for its per-stream rules — 10 calls per
  * rolling 24 h, at most 2× up or ½ down per call, the account's shard limit — which no
- * retry lifts, and for too many concurrent stream operations, which passes. Everywhere
+ * retry lifts, and for too many concurrent stream operations or a request rate, which pass. Everywhere
  * else the name means a request rate (retryable, see RETRYABLE). Sending it back as a
  * non-retryable failure costs at most one action (the loop asks again at a later tick);
  * retrying it would hold the action for minutes and spend calls on a closed quota.
@@ -134,8 +134,9 @@ export function toShardCountFailure(err: unknown, doing: string): ApplicationFai
   );
 }
 
+/** Kinesis words a request-rate throttle "Rate exceeded for stream … under account …": that one passes. */
 function isShardCountLimit(err: unknown): boolean {
-  return awsErrorName(err) === 'LimitExceededException' && !/concurrent/i.test(messageOf(err));
+  return awsErrorName(err) === 'LimitExceededException' && !/concurrent|rate exceeded/i.test(messageOf(err));
 }
 
 interface MiddlewareStackLike {

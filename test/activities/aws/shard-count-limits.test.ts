@@ -1,0 +1,30 @@
+/**
+ * UpdateShardCount's LimitExceededException: a per-stream limit (10 calls a day, 2× / ½)
+ * is final, while a request rate ("Rate exceeded …") or too many concurrent operations
+ * passes and is retried — a throttled call must not cost an action its rollback.
+ */
+import { describe, expect, it } from 'vitest';
+import { AWS_FAILURE_TYPES, toShardCountFailure } from '../../../activities/aws/errors.js';
+
+const limitError = (message: string) => Object.assign(new Error(message), { name: 'LimitExceededException', $fault: 'client' });
+
+describe('toShardCountFailure', () => {
+  it('makes the daily quota and the 2× rule final', () => {
+    for (const message of [
+      'UpdateShardCount cannot be performed on stream s because it has exceeded the limit of 10 scaling operations in a rolling 24-hour period.',
+      'UpdateShardCount cannot scale up over double your current open shard count. Current open shard count: 1 Target shard count: 4',
+    ]) {
+      const failure = toShardCountFailure(limitError(message), 'resharding s');
+      expect(failure.nonRetryable).toBe(true);
+      expect(failure.type).toBe(AWS_FAILURE_TYPES.quotaExhausted);
+    }
+  });
+
+  it('retries a request rate and too many concurrent operations', () => {
+    for (const message of ['Rate exceeded for stream s under account 000000000000.', 'Too many concurrent operations on this account.']) {
+      const failure = toShardCountFailure(limitError(message), 'resharding s');
+      expect(failure.nonRetryable).toBe(false);
+      expect(failure.type).toBe(AWS_FAILURE_TYPES.retryable);
+    }
+  });
+});
