@@ -17,8 +17,19 @@ export const FOUND_AND_FIXED: string[] = [
     'keeps depth 4 and the suite compares every UpdateApplication target with the history.',
 ];
 
-/** What the suite does not show, with the reason. */
+/** What the suite does not show, or found and is not fixed yet, with the reason. */
 export const KNOWN_LIMITS: string[] = [
+  'Found, not fixed (kills, seed 136712201): one of five pipelines went DEGRADED during its first cycle under 20 kills (a rollback that ' +
+    'did not verify), so its next override was refused. Every other check held for it and the rest. Not investigated before the ' +
+    'deadline: the harness does not yet keep the pipeline\'s `attention` text, so the reason is not in the run\'s JSON. Next step: ' +
+    'rerun with `--seed 136712201 --only kills` and read the pipeline\'s scaling history.',
+  'Found, not fixed (AWS faults at 25 %): with slow answers on a quarter of the calls, a scale-down\'s verification saw ' +
+    '"records arrive but the job processes none yet" (the restarted job\'s first periods) and rolled back — safe, but a needless rollback: ' +
+    'verification bounds a restart\'s catch-up by periods, not by how late the answers come. At 15 % (test:faults) it did not happen.',
+  'Suite limitation shown by the same case: a 500 answered after the change took effect is logged by the emulator as an error, so ' +
+    'the call-log check reports the applied reshard as missing ("UpdateShardCount calls [4,4] but the history changed shards to [4,2,4]") ' +
+    'and a ResourceInUseException as a refused second attempt; the call log must mark such calls as applied before this check can judge ' +
+    'them. The 15 % test run passed all its checks.',
   'The Temporal dev server is stopped with SIGTERM (its own clean shutdown) and started again on the same SQLite file; a SIGKILL of ' +
     'the server in the middle of a write is not covered (the production topology is PostgreSQL: `npm run test:cluster` restarts ' +
     'its history service mid-action).',
