@@ -58,11 +58,17 @@ describe('faults on the wire', () => {
   };
   const status = async (kinesis: ReturnType<typeof kinesisClient>, name: string) =>
     (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary;
+  /** CreateStream answers at once; the stream is CREATING until the emulator's delay passes. */
+  const createActive = async (kinesis: ReturnType<typeof kinesisClient>, name: string, shards: number) => {
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
+    const deadline = Date.now() + 10_000;
+    while ((await status(kinesis, name))?.StreamStatus !== 'ACTIVE' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  };
 
   it('answers a 500 after applying: the reshard happened although the caller saw an error', async () => {
     const kinesis = kinesisClient(emulator, { maxAttempts: 1 });
     try {
-      await kinesis.send(new CreateStreamCommand({ StreamName: 'after-applying', ShardCount: 1 }));
+      await createActive(kinesis, 'after-applying', 1);
       await admin('faults', { kind: 'fail', operation: 'UpdateShardCount', count: 1, errorName: 'InternalFailure', status: 500, afterApplying: true });
       await expect(kinesis.send(new UpdateShardCountCommand({ StreamName: 'after-applying', TargetShardCount: 2, ScalingType: 'UNIFORM_SCALING' })))
         .rejects.toMatchObject({ name: 'InternalFailure' });
@@ -77,7 +83,7 @@ describe('faults on the wire', () => {
   it('keeps a stream UPDATING under stuck-updating until cleared, then finishes the reshard', async () => {
     const kinesis = kinesisClient(emulator);
     try {
-      await kinesis.send(new CreateStreamCommand({ StreamName: 'stuck', ShardCount: 2 }));
+      await createActive(kinesis, 'stuck', 2);
       expect((await admin('kinesis/faults', { stream: 'stuck', fault: 'stuck-updating' })).status).toBe(200);
       await kinesis.send(new UpdateShardCountCommand({ StreamName: 'stuck', TargetShardCount: 4, ScalingType: 'UNIFORM_SCALING' }));
       await new Promise((r) => setTimeout(r, 300));
