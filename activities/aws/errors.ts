@@ -134,9 +134,15 @@ export function toShardCountFailure(err: unknown, doing: string): ApplicationFai
   );
 }
 
-/** Kinesis words a request-rate throttle "Rate exceeded for stream … under account …": that one passes. */
+/**
+ * Kinesis words a request-rate throttle "Rate exceeded for stream … under account …": that one passes.
+ * The daily quota can start with the same words and then names its 24-hour period: that one is final.
+ */
 function isShardCountLimit(err: unknown): boolean {
-  return awsErrorName(err) === 'LimitExceededException' && !/concurrent|rate exceeded/i.test(messageOf(err));
+  if (awsErrorName(err) !== 'LimitExceededException') return false;
+  const message = messageOf(err);
+  if (/24-hour|24 hours/i.test(message)) return true;
+  return !/concurrent|rate exceeded/i.test(message);
 }
 
 interface MiddlewareStackLike {

@@ -12,6 +12,8 @@ describe('toShardCountFailure', () => {
   it('makes the daily quota and the 2× rule final', () => {
     for (const message of [
       'UpdateShardCount cannot be performed on stream s because it has exceeded the limit of 10 scaling operations in a rolling 24-hour period.',
+      // The wording the emulator uses (and the long-lived e2e injects): a "rate" that names the 24-hour quota.
+      'Rate exceeded for stream s under account 000000000000. UpdateShardCount can be called 10 times per rolling 24-hour period.',
       'UpdateShardCount cannot scale up over double your current open shard count. Current open shard count: 1 Target shard count: 4',
     ]) {
       const failure = toShardCountFailure(limitError(message), 'resharding s');
