@@ -7,6 +7,7 @@
  * and no invalid request may start a workflow.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureWorker, type FixtureWorker } from './support/fixture-worker.js';
 import { countWorkflowsOn, startTestApi, terminateAllOn, type TestApi } from './support/app.js';
+import { isolatedNamespace } from '../support/temporal.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCHEMATHESIS = join(ROOT, '.data/venv/bin/schemathesis');
@@ -73,8 +75,11 @@ describe('API contract under a schema-driven fuzzer (schemathesis)', () => {
   beforeAll(async () => {
     if (!existsSync(SCHEMATHESIS)) throw new Error('schemathesis is not installed: run `bash scripts/setup-fuzzer.sh` (scripts/setup.sh does)');
     // The fuzzer sends hundreds of writes a minute from one address: lift the per-client limit for it.
-    api = await startTestApi({ env: { API_WRITE_RATE_LIMIT_PER_MINUTE: '1000000' } });
-    worker = await startFixtureWorker(api.taskQueue);
+    // Its own namespace: the fuzzer changes and deletes every pipeline the API lists, and in the shared
+    // namespace that included other test files' pipelines (seen: a scaling e2e's pipeline set to ds2, then deleted).
+    const namespace = await isolatedNamespace(`fuzz-${randomUUID().slice(0, 8)}`);
+    api = await startTestApi({ namespace, env: { API_WRITE_RATE_LIMIT_PER_MINUTE: '1000000' } });
+    worker = await startFixtureWorker(api.taskQueue, namespace);
     baseUrl = await api.app.listen({ host: '127.0.0.1', port: 0 });
     reportDir = await mkdtemp(join(tmpdir(), 'shardpilot-fuzz-'));
   }, 120_000);

@@ -4,6 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
+import { temporal } from '@temporalio/proto';
+import { SEARCH_ATTRIBUTES } from '../../scripts/dev-server.js';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { inject } from 'vitest';
 
@@ -83,4 +86,38 @@ function workflowSource(workflowsPath: string | undefined): Pick<WorkerOptions, 
   const codePath = inject('workflowBundlePath');
   if (codePath === '') throw new Error(`The shared workflow bundle failed to build: ${inject('workflowBundleError')}`);
   return { workflowBundle: { codePath } };
+}
+
+/**
+ * A namespace of its own, with the pipeline search attributes, for a test whose API lists and
+ * changes every pipeline it can see (the contract fuzzer): in the shared namespace it would
+ * reach other files' pipelines and change or delete them mid-test.
+ */
+export async function isolatedNamespace(name: string): Promise<string> {
+  const connection = await Connection.connect({ address: temporalAddress() });
+  try {
+    await connection.workflowService.registerNamespace({ namespace: name, workflowExecutionRetentionPeriod: msToTs('1 day') });
+    const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+    const wanted = Object.keys(SEARCH_ATTRIBUTES);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        await connection.operatorService.addSearchAttributes({
+          namespace: name, searchAttributes: Object.fromEntries(wanted.map((n) => [n, keyword])),
+        });
+      } catch {
+        // The namespace may not be visible to every service yet, or the attributes exist already.
+      }
+      try {
+        const listed = await connection.operatorService.listSearchAttributes({ namespace: name });
+        if (wanted.every((n) => n in (listed.customAttributes ?? {}))) return name;
+      } catch {
+        // Not visible yet.
+      }
+      if (Date.now() > deadline) throw new Error(`namespace ${name} or its search attributes did not become usable within 60 s`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await connection.close();
+  }
 }

@@ -3,7 +3,7 @@
  * of the test file's own, so "no workflow was started" can be checked by counting the
  * workflows on that queue.
  */
-import type { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type AppConfig } from '../../../config/index.js';
 import { buildApp } from '../../../api/app.js';
@@ -17,16 +17,21 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { env?: Record<string, string>; callTimeoutMs?: number; taskQueue?: string } = {}): Promise<TestApi> {
+export async function startTestApi(
+  options: { env?: Record<string, string>; callTimeoutMs?: number; taskQueue?: string; namespace?: string } = {},
+): Promise<TestApi> {
   const taskQueue = options.taskQueue ?? uniqueTaskQueue('api');
+  const namespace = options.namespace ?? temporalNamespace();
   const config = loadConfig({
     TEMPORAL_ADDRESS: temporalAddress(),
-    TEMPORAL_NAMESPACE: temporalNamespace(),
+    TEMPORAL_NAMESPACE: namespace,
     TEMPORAL_TASK_QUEUE: taskQueue,
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const client = await createTestClient();
+  const client = options.namespace === undefined
+    ? await createTestClient()
+    : new Client({ connection: await Connection.connect({ address: temporalAddress() }), namespace });
   const app = await buildApp({ config, temporalClient: client, callTimeoutMs: options.callTimeoutMs ?? 5_000 });
   await app.ready();
   return {

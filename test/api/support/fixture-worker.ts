@@ -37,7 +37,7 @@ export interface FixtureWorker {
   stop(): Promise<void>;
 }
 
-export async function startFixtureWorker(taskQueue: string): Promise<FixtureWorker> {
+export async function startFixtureWorker(taskQueue: string, namespace = temporalNamespace()): Promise<FixtureWorker> {
   try {
     Runtime.install({ logger: new DefaultLogger('WARN') });
   } catch {
@@ -46,7 +46,7 @@ export async function startFixtureWorker(taskQueue: string): Promise<FixtureWork
   const connection = await NativeConnection.connect({ address: temporalAddress() });
   const worker = await Worker.create({
     connection,
-    namespace: temporalNamespace(),
+    namespace,
     taskQueue,
     workflowBundle: { codePath: await fixtureBundlePath() },
   });
