@@ -37,7 +37,7 @@
 import type { ActionOutcome, DecideResult, ScalingPolicy } from '../types.js';
 import { newSamples, parametersOf, validateAgainst } from './common.js';
 import { constrain } from './adaptive/constrain.js';
-import { learn, learnRestart } from './adaptive/estimate.js';
+import { learn, learnAggregation, learnRestart } from './adaptive/estimate.js';
 import { DEFAULTS, RULES } from './adaptive/params.js';
 import { plan } from './adaptive/plan.js';
 import { flinkLowWindow } from './adaptive/restart-budget.js';
@@ -69,6 +69,7 @@ export const adaptivePolicy: ScalingPolicy<AdaptiveState> = {
       ...withPoints,
       ...learnRestart(state, fresh, params),
       unitRate: learn(state.unitRate, freshPoints, params),
+      aggregation: learnAggregation(state.aggregation, fresh),
     };
     const planned = plan(learned, obs, config, params);
     const { target, reasons } = constrain(planned, learned, obs, config, params);

@@ -27,6 +27,12 @@ export const PATCHES = {
    */
   adaptiveV3: 'scaling-adaptive-v3',
   /**
+   * `adaptive` sizes Flink on user records under KPL aggregation (GetRecords.Records against numRecordsInPerSecond);
+   * shards stay on Kinesis records and bytes. Runs recorded with the v3 marker only decide with the frozen v3 rules
+   * (scaling/policies/v3), and replay with them.
+   */
+  adaptiveV4: 'scaling-adaptive-v4',
+  /**
    * `article-step` never counts a missing period as low nor joins periods across a gap, and decides
    * only on new periods. Runs recorded before decided with the frozen v1 rules, and replay with them.
    */

@@ -6,7 +6,7 @@
 import type { Observation, PolicyConfig } from '../../types.js';
 import { SHARD_RECORDS_PER_SECOND, fmt, shardRange } from '../common.js';
 import { lagAfter, windowPeak, type BacklogView, type DemandView } from './demand.js';
-import { restartOf, unitRateOf } from './estimate.js';
+import { aggregationOf, kinesisUnitRateOf, restartOf } from './estimate.js';
 import type { Params } from './params.js';
 import { flinkLowWindow, restartBudgetBlocker, scaleInWorth } from './restart-budget.js';
 import { intervalOf, type AdaptiveState } from './state.js';
@@ -18,7 +18,8 @@ export function planFlink(
   const { shards, parallelism: p, parallelismPerKpu: ppk } = obs.capacity;
   const { pts, latest, d0, rising, risingNow, ahead, headroom } = view;
   const { lagMs, growing, catchUp } = lag;
-  const unit = unitRateOf(state, params);
+  // Kinesis records/s per parallelism unit (user records ÷ the aggregation factor): demand and backlog count Kinesis records.
+  const unit = kinesisUnitRateOf(state, params);
   // Flink must process what producers offer (once the stream lets it in) plus the catch-up.
   const reachableShards = Math.min(stream.wantShards, shardRange(shards, config.limits).max);
   const cap = (d: number) => Math.min(d, reachableShards * SHARD_RECORDS_PER_SECOND);
@@ -29,7 +30,7 @@ export function planFlink(
   const eventualShards = restartBreaches ? Math.min(stream.wantShards, config.limits.maxShards) : reachableShards;
   const capEventual = (d: number) => Math.min(d, eventualShards * SHARD_RECORDS_PER_SECOND);
   const capacity = p * unit;
-  const stalled = latest.processed !== null && latest.processed < 0.05 * latest.incoming && growing && (latest.cpu ?? 0) < 20;
+  const stalled = latest.processed !== null && latest.processed / aggregationOf(state) < 0.05 * latest.incoming && growing && (latest.cpu ?? 0) < 20;
   // Lag budget: a restart adds its downtime to the lag, so Flink must grow while the lag
   // expected by the time the *next* tick's action would take effect still leaves room for it.
   const staleness = Math.max(0, obs.now - (latest.t + latest.seconds));

@@ -6,7 +6,7 @@
 import type { Observation, PolicyConfig } from '../../types.js';
 import { fmt } from '../common.js';
 import { backlogView, demandView } from './demand.js';
-import { unitRateOf } from './estimate.js';
+import { aggregationOf, kinesisUnitRateOf, unitRateOf } from './estimate.js';
 import { planFlink } from './flink.js';
 import type { Params } from './params.js';
 import type { AdaptiveState, Plan } from './state.js';
@@ -18,13 +18,19 @@ export function plan(state: AdaptiveState, obs: Observation, config: PolicyConfi
   const pts = state.points;
   const latest = pts[pts.length - 1];
   if (!latest) return { shards, parallelism: p, reasons: ['no metrics yet'] };
-  const unit = unitRateOf(state, params);
+  // Demand, backlog and shards count Kinesis records; Flink's rate counts user records (KPL aggregation packs many
+  // into one Kinesis record), so Flink is sized on the Kinesis records one parallelism unit drains.
+  const aggregation = aggregationOf(state);
+  const unit = kinesisUnitRateOf(state, params);
   const view = demandView(pts, latest, params);
   const lag = backlogView(state, view, params);
   const reasons = [
     `demand ${fmt(view.d0)} rec/s (trend ${view.slope >= 0 ? '+' : ''}${fmt(view.slope * 60)} rec/s per min), lag ${fmt(lag.lagMs)} ms${lag.growing ? ' and growing' : ''}, `
-      + `backlog ${fmt(lag.backlog)} records, true rate ${fmt(unit)} rec/s per parallelism${state.unitRate === null ? ' (configured)' : ' (learned)'}`,
+      + `backlog ${fmt(lag.backlog)} records, true rate ${fmt(unitRateOf(state, params))} rec/s per parallelism${state.unitRate === null ? ' (configured)' : ' (learned)'}`,
   ];
+  if (aggregation > 1) {
+    reasons.push(`KPL aggregation: ${fmt(aggregation)} user records per Kinesis record read, so Flink is sized on ${fmt(unit)} Kinesis records/s per parallelism; shards on Kinesis records and bytes`);
+  }
   if (lag.lagMissing) reasons.push('no millisBehindLatest / iterator age in the latest period: missing data is not zero backlog, so no scale-in');
 
   const stream = planStream(view, lag, { shards, p, unit }, params, reasons);

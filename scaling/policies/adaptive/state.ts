@@ -23,6 +23,11 @@ export type AdaptiveState = {
   holds: { shardsUp: number; shardsDown: number; flinkUp: number; flinkDown: number };
   /** Epoch seconds of Flink restarts this policy caused in the last hour (absent in state carried by older code). */
   restartTimes?: number[];
+  /**
+   * User records per Kinesis record the job read (KPL aggregation), from the latest period that had both
+   * `numRecordsInPerSecond` and `GetRecords.Records`; absent (state carried from v3) or 1 on plain input.
+   */
+  aggregation?: number;
 };
 
 export function initialAdaptiveState(): AdaptiveState {
@@ -38,6 +43,7 @@ export function initialAdaptiveState(): AdaptiveState {
     pending: null,
     holds: { shardsUp: 0, shardsDown: 0, flinkUp: 0, flinkDown: 0 },
     restartTimes: [],
+    aggregation: 1,
   };
 }
 
