@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './test/support/slow-first-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -14,6 +15,8 @@ export default defineConfig({
     pool: 'forks',
     // Two cores serve the dev server, the Workers and the test files at once.
     maxWorkers: 2,
+    // A fresh clone has no durations cache: start the long files first so none runs alone at the end.
+    sequence: { sequencer: SlowFirstSequencer },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
