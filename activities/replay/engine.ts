@@ -64,18 +64,19 @@ export function dueAt(anchor: ScheduleAnchor, eventMs: number, speedup: number):
   return anchor.wallMs + (eventMs - anchor.eventMs) / speedup;
 }
 
+/** The replay's retry policy for PutRecords (the sleep comes from the run's clock). */
+export const DEFAULT_RETRY: Omit<RetryOptions, 'sleep'> = {
+  baseDelayMs: 50,
+  maxDelayMs: 2_000,
+  throttleBaseDelayMs: 25,
+  throttleMaxDelayMs: 100,
+  maxAttempts: 8,
+  random: Math.random,
+};
+
 export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunResult> {
   const clock = options.clock ?? systemClock;
-  const retry: RetryOptions = {
-    baseDelayMs: 50,
-    maxDelayMs: 2_000,
-    throttleBaseDelayMs: 25,
-    throttleMaxDelayMs: 100,
-    maxAttempts: 8,
-    random: Math.random,
-    sleep: (ms) => clock.sleep(ms, options.signal),
-    ...options.retry,
-  };
+  const retry: RetryOptions = { ...DEFAULT_RETRY, sleep: (ms) => clock.sleep(ms, options.signal), ...options.retry };
   const maxBatchDelayMs = options.maxBatchDelayMs ?? 100;
   const speedup = options.speedup;
   const meter = new RateMeter(5_000);
@@ -91,30 +92,50 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
 
   const tick = (): ReplayProgressTick => ({ checkpoint, anchor, eventsPerSecond: meter.perSecond() });
 
+  // One batch may be on its way while the next is read and built: reading and encoding
+  // trips costs about as much time as sending them, and a batch still waits for the one
+  // before it to be acknowledged before it is sent, so order and checkpoints are as before.
+  let inFlight: Promise<void> | null = null;
+  const settleInFlight = async (): Promise<void> => {
+    const sending = inFlight;
+    inFlight = null;
+    await sending;
+  };
+
+  const send = async (records: OutgoingRecord[], consumed: typeof pending): Promise<void> => {
+    const sent = await sendBatch(options.sink, records, retry);
+    const ackedAt = clock.now();
+    checkpoint = {
+      position: consumed.position,
+      eventsSent: checkpoint.eventsSent + records.length,
+      malformedLines: checkpoint.malformedLines + consumed.malformed,
+      throttledRetries: checkpoint.throttledRetries + sent.throttledRetries,
+      failedRetries: checkpoint.failedRetries + sent.failedRetries,
+      lastEventMs: consumed.lastEventMs,
+      lagMs: speedup === 'max' ? 0 : Math.max(0, ackedAt - consumed.lastDueMs),
+    };
+    meter.add(ackedAt, checkpoint.eventsSent);
+    options.onProgress?.(tick());
+  };
+
   const flush = async (): Promise<void> => {
+    await settleInFlight();
+    const consumed = { ...pending };
+    pending = { ...pending, malformed: 0 };
     if (batch.size > 0) {
-      const sent = await sendBatch(options.sink, batch.records, retry);
-      const ackedAt = clock.now();
-      checkpoint = {
-        position: pending.position,
-        eventsSent: checkpoint.eventsSent + batch.size,
-        malformedLines: checkpoint.malformedLines + pending.malformed,
-        throttledRetries: checkpoint.throttledRetries + sent.throttledRetries,
-        failedRetries: checkpoint.failedRetries + sent.failedRetries,
-        lastEventMs: pending.lastEventMs,
-        lagMs: speedup === 'max' ? 0 : Math.max(0, ackedAt - pending.lastDueMs),
-      };
-      meter.add(ackedAt, checkpoint.eventsSent);
+      const sending = send(batch.records, consumed);
+      // Observed when settled; until then a failure must not surface as unhandled.
+      sending.catch(() => undefined);
+      inFlight = sending;
     } else {
       checkpoint = {
         ...checkpoint,
-        position: pending.position,
-        malformedLines: checkpoint.malformedLines + pending.malformed,
+        position: consumed.position,
+        malformedLines: checkpoint.malformedLines + consumed.malformed,
       };
+      options.onProgress?.(tick());
     }
     batch = new RecordBatch(options.sink.batchLimits);
-    pending = { ...pending, malformed: 0 };
-    options.onProgress?.(tick());
   };
 
   let finished = true;
@@ -160,5 +181,6 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
     if (batch.full) await flush();
   }
   await flush();
+  await settleInFlight();
   return { ...tick(), finished };
 }

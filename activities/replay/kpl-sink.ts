@@ -8,17 +8,19 @@
  * from ListShards and is refreshed periodically and after any failure, as the KPL does.
  *
  * Each user record reports the outcome of the Kinesis record that carried it, so
- * `sendBatch` re-sends (and this sink re-aggregates) exactly the throttled ones.
- * Kinesis limits then bind on bytes (1 MiB/s per shard) instead of on records, so —
- * like the KPL's per-shard `RateLimit` — the sink holds back what a shard cannot take
- * this second instead of shipping megabytes to be refused: those records are answered
- * as throttled without a call, and `sendBatch` offers them again after its backoff.
+ * `sendBatch` re-sends (and this sink re-aggregates) exactly the refused ones.
+ * Kinesis limits then bind on bytes (1 MiB/s per shard) instead of on records, so the
+ * sink paces each shard by its write limit, as the KPL's per-shard rate limiter does:
+ * it waits until the shard's last second leaves room (`ShardWindow`) instead of shipping
+ * bytes to be refused, and sends to all shards of a batch side by side.
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { ListShardsCommand, PutRecordsCommand, type KinesisClient, type Shard } from '@aws-sdk/client-kinesis';
+import { awsErrorName, classifyAwsError } from '../aws/errors.js';
 import { MAX_BYTES_PER_CALL, MAX_RECORDS_PER_CALL, type OutgoingRecord } from './batch.js';
-import type { RecordResult, RecordSink } from './put-records.js';
+import { THROTTLED, type RecordResult, type RecordSink } from './put-records.js';
+import { ShardWindow } from './shard-window.js';
 
 interface EncodedRecord {
   partitionKey: string;
@@ -37,32 +39,19 @@ const agg = createRequire(import.meta.url)('aws-kinesis-agg') as { RecordAggrega
 export const AGGREGATION_MAX_BYTES = 51_200;
 /**
  * An engine batch of user records: not bounded by 500 records, but kept near what a couple
- * of shards take in a second, so held-back records are not re-aggregated over and over.
+ * of shards take in a second, so the batch is acknowledged (and checkpointed) about once a second.
  */
 const USER_RECORDS_PER_BATCH = 10_000;
 const BATCH_BYTES = 1536 * 1024;
 const SHARD_MAP_TTL_MS = 10_000;
-/** Kinesis's write limit per shard; the KPL's RateLimit of 100 % keeps the producer at it. */
-const SHARD_BYTES_PER_SECOND = 1024 * 1024;
-const LOCALLY_THROTTLED = 'ProvisionedThroughputExceededException';
+/** A shard that refused a write is offered it again after this (times the rounds in a row). */
+const REFUSED_RETRY_MS = 20;
+/** Rounds in a row without a stored record before the records go back to `sendBatch` as throttled. */
+const REFUSED_ROUNDS = 5;
 
-/** A token bucket of one shard's bytes per second (capacity one second's worth). */
-class ShardBudget {
-  private tokens = SHARD_BYTES_PER_SECOND;
-  private refilledAt: number;
+type Aggregated = { record: EncodedRecord & { explicitHashKey: string }; members: number[] };
 
-  constructor(now: number) {
-    this.refilledAt = now;
-  }
-
-  take(bytes: number, now: number): boolean {
-    this.tokens = Math.min(SHARD_BYTES_PER_SECOND, this.tokens + ((now - this.refilledAt) * SHARD_BYTES_PER_SECOND) / 1000);
-    this.refilledAt = now;
-    if (bytes > this.tokens) return false;
-    this.tokens -= bytes;
-    return true;
-  }
-}
+const sizeOf = (a: Aggregated): number => a.record.data.byteLength + Buffer.byteLength(a.record.partitionKey);
 
 interface ShardRange {
   start: bigint;
@@ -100,19 +89,25 @@ export function aggregateForShard(records: readonly OutgoingRecord[], maxBytes =
   return out;
 }
 
-export function kplAggregatingSink(kinesis: KinesisClient, streamName: string, options: { now?: () => number } = {}): RecordSink {
+export interface KplSinkOptions {
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export function kplAggregatingSink(kinesis: KinesisClient, streamName: string, options: KplSinkOptions = {}): RecordSink {
   const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let shards: ShardRange[] = [];
   let loadedAt = -Infinity;
-  const budgets = new Map<string, ShardBudget>();
-  const budgetOf = (range: ShardRange): ShardBudget => {
+  const windows = new Map<string, ShardWindow>();
+  const windowOf = (range: ShardRange): ShardWindow => {
     const key = `${range.start}`;
-    let budget = budgets.get(key);
-    if (budget === undefined) {
-      budget = new ShardBudget(now());
-      budgets.set(key, budget);
+    let window = windows.get(key);
+    if (window === undefined) {
+      window = new ShardWindow();
+      windows.set(key, window);
     }
-    return budget;
+    return window;
   };
 
   async function shardMap(): Promise<ShardRange[]> {
@@ -138,6 +133,78 @@ export function kplAggregatingSink(kinesis: KinesisClient, streamName: string, o
     return i < 0 ? 0 : i;
   };
 
+  /**
+   * Sends one shard's aggregated records as fast as its window allows, one PutRecords call
+   * at a time (at most 500 records and 5 MiB), waiting for the window rather than being
+   * refused. Returns the failures per aggregated record; shards are sent side by side.
+   */
+  async function sendToShard(window: ShardWindow, aggregated: Aggregated[]): Promise<Map<Aggregated, RecordResult>> {
+    const failures = new Map<Aggregated, RecordResult>();
+    let queue = aggregated;
+    let refusedRounds = 0;
+    while (queue.length > 0) {
+      const wait = window.waitMs(sizeOf(queue[0]!), now());
+      if (wait > 0) {
+        await sleep(wait);
+        continue;
+      }
+      const free = window.free(now());
+      let bytes = sizeOf(queue[0]!);
+      let to = 1;
+      while (to < queue.length && to < Math.min(MAX_RECORDS_PER_CALL, free.records)) {
+        const size = sizeOf(queue[to]!);
+        if (bytes + size > Math.min(MAX_BYTES_PER_CALL, free.bytes)) break;
+        bytes += size;
+        to += 1;
+      }
+      const chunk = queue.slice(0, to);
+      const entry = window.send(bytes, chunk.length, now());
+      const stored = { bytes: 0, records: 0 };
+      const refused: Aggregated[] = [];
+      try {
+        const out = await kinesis.send(
+          new PutRecordsCommand({
+            StreamName: streamName,
+            Records: chunk.map((a) => ({ PartitionKey: a.record.partitionKey, Data: a.record.data, ExplicitHashKey: a.record.explicitHashKey })),
+          }),
+        );
+        chunk.forEach((a, i) => {
+          const r = out.Records?.[i];
+          if (r !== undefined && !r.ErrorCode) {
+            stored.bytes += sizeOf(a);
+            stored.records += 1;
+          } else if (r?.ErrorCode === THROTTLED) {
+            refused.push(a);
+          } else {
+            failures.set(a, { errorCode: r?.ErrorCode ?? 'InternalFailure', errorMessage: r?.ErrorMessage ?? 'no result for this record' });
+          }
+        });
+      } catch (err) {
+        // The stream gone or access denied ends the replay; anything passing fails this
+        // shard's unsent records only, so what other shards (and earlier calls) stored
+        // is not sent twice.
+        window.stored(entry, stored);
+        if (classifyAwsError(err) !== 'retryable') throw err;
+        const failure = { errorCode: awsErrorName(err), errorMessage: (err as Error).message };
+        for (const a of queue) failures.set(a, failure);
+        return failures;
+      }
+      window.stored(entry, stored);
+      // Refused: the shard's second ends a little after ours (it counted our last send on
+      // arrival). Offered again shortly, in order; sendBatch takes over if it persists.
+      if (refused.length > 0) {
+        refusedRounds = stored.records > 0 ? 1 : refusedRounds + 1;
+        if (refusedRounds > REFUSED_ROUNDS) {
+          for (const a of [...refused, ...queue.slice(to)]) failures.set(a, { errorCode: THROTTLED, errorMessage: 'the shard kept refusing its write limit' });
+          return failures;
+        }
+        await sleep(REFUSED_RETRY_MS * refusedRounds);
+      }
+      queue = [...refused, ...queue.slice(to)];
+    }
+    return failures;
+  }
+
   return {
     name: streamName,
     batchLimits: { maxRecords: USER_RECORDS_PER_BATCH, maxBytes: BATCH_BYTES },
@@ -151,45 +218,20 @@ export function kplAggregatingSink(kinesis: KinesisClient, streamName: string, o
         groups.set(shard, group);
       });
       const results: RecordResult[] = records.map(() => ({}));
-      const aggregated: { record: EncodedRecord & { explicitHashKey: string }; members: number[] }[] = [];
-      for (const [shard, indices] of groups) {
-        const budget = budgetOf(map[shard] ?? { start: 0n, end: 0n });
-        let heldBack = false;
-        for (const a of aggregateForShard(indices.map((i) => records[i]!))) {
-          const members = a.members.map((m) => indices[m]!);
-          heldBack ||= !budget.take(a.record.data.byteLength + Buffer.byteLength(a.record.partitionKey), now());
-          if (heldBack) {
-            for (const m of members) results[m] = { errorCode: LOCALLY_THROTTLED, errorMessage: 'held back by the producer: the shard’s 1 MiB/s is spent this second' };
-          } else {
-            aggregated.push({ record: a.record, members });
-          }
-        }
-      }
       let anyFailed = false;
-      // One PutRecords call carries at most 500 Kinesis records and 5 MiB.
-      for (let from = 0; from < aggregated.length; ) {
-        let bytes = 0;
-        let to = from;
-        while (to < aggregated.length && to - from < MAX_RECORDS_PER_CALL) {
-          const size = aggregated[to]!.record.data.byteLength + Buffer.byteLength(aggregated[to]!.record.partitionKey);
-          if (to > from && bytes + size > MAX_BYTES_PER_CALL) break;
-          bytes += size;
-          to += 1;
-        }
-        const chunk = aggregated.slice(from, to);
-        const out = await kinesis.send(
-          new PutRecordsCommand({
-            StreamName: streamName,
-            Records: chunk.map((a) => ({ PartitionKey: a.record.partitionKey, Data: a.record.data, ExplicitHashKey: a.record.explicitHashKey })),
-          }),
-        );
-        (out.Records ?? []).forEach((r, i) => {
-          if (!r.ErrorCode) return;
-          anyFailed = true;
-          for (const m of chunk[i]!.members) results[m] = { errorCode: r.ErrorCode, errorMessage: r.ErrorMessage };
-        });
-        from = to;
-      }
+      // allSettled: a shard whose call fails for good must not leave another mid-send.
+      const settled = await Promise.allSettled(
+        [...groups].map(async ([shard, indices]) => {
+          const aggregated = aggregateForShard(indices.map((i) => records[i]!)).map((a) => ({ record: a.record, members: a.members.map((m) => indices[m]!) }));
+          const failures = await sendToShard(windowOf(map[shard] ?? { start: 0n, end: 0n }), aggregated);
+          for (const [a, failure] of failures) {
+            anyFailed = true;
+            for (const m of a.members) results[m] = failure;
+          }
+        }),
+      );
+      const fatal = settled.find((s) => s.status === 'rejected');
+      if (fatal !== undefined) throw fatal.reason;
       // A failure may come from a reshard the map does not know yet.
       if (anyFailed) loadedAt = -Infinity;
       return results;
