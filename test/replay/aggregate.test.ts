@@ -3,21 +3,26 @@
  * article's `-aggregate`), every trip reaches the stream exactly once and in the shard
  * its own key maps to, `IncomingRecords` counts Kinesis records while the simulated
  * Flink job de-aggregates and counts user records, in its results and in
- * `numRecordsInPerSecond`.
+ * `numRecordsInPerSecond`; and after a crash in the middle of a batch, a run resumed from
+ * the last checkpoint repeats only that batch's trips (the documented at-least-once).
  */
 import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { CreateApplicationCommand, StartApplicationCommand, type KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReplay } from '../../activities/replay/engine.js';
 import { aggregateForShard, hashKeyOf, kplAggregatingSink } from '../../activities/replay/kpl-sink.js';
-import { EMPTY_CHECKPOINT } from '../../activities/replay/types.js';
+import type { RecordSink } from '../../activities/replay/put-records.js';
+import { EMPTY_CHECKPOINT, type ReplayCheckpoint } from '../../activities/replay/types.js';
 import { readTrips } from '../../data/readers/source.js';
 import { SAMPLE_FILE } from '../../data/sample.js';
 import { isAggregated, kplExpander } from '../../emulator/job/deaggregate.js';
 import { cloudWatchClient, flinkClient, kinesisClient, startTestEmulator, type TestEmulator } from '../support/emulator.js';
+import { createStream, sampleSlice } from './fixtures/harness.js';
 import { countIds } from './read-back.js';
 
 const TRIPS = 6_000;
@@ -109,6 +114,53 @@ describe('KPL aggregation', () => {
       expect(got.misplaced).toBe(0);
       // Many trips per Kinesis record.
       expect(got.kinesisRecords * 20).toBeLessThan(expected.length);
+    });
+
+    it('after a crash with a batch stored but not acknowledged, the resumed run delivers every trip, repeating only that batch', async () => {
+      const slice = await sampleSlice(1_500);
+      try {
+        await createStream(kinesis, 'agg-crash', 2);
+        const file = join(slice.dataDir, slice.source);
+        // Batches of 500 trips, so the slice is three of them; the run dies once the second
+        // batch is stored, before the engine hears back.
+        const batchLimits = { maxRecords: 500, maxBytes: 1024 * 1024 };
+        const real = kplAggregatingSink(kinesis, 'agg-crash');
+        let calls = 0;
+        const crashing: RecordSink = {
+          name: real.name,
+          batchLimits,
+          async putRecords(records) {
+            const results = await real.putRecords(records);
+            calls += 1;
+            // Not retried (a client fault): the run ends here, as a killed worker's would.
+            if (calls === 2) throw Object.assign(new Error('worker killed'), { $fault: 'client' });
+            return results;
+          },
+        };
+        let lastCheckpoint: ReplayCheckpoint = EMPTY_CHECKPOINT;
+        await expect(
+          runReplay({ file, sink: crashing, speedup: 'max', from: EMPTY_CHECKPOINT, anchor: null, onProgress: (t) => (lastCheckpoint = t.checkpoint) }),
+        ).rejects.toThrow(/worker killed/);
+        expect(lastCheckpoint.eventsSent).toBe(500);
+
+        const resumed = await runReplay({
+          file, sink: { ...kplAggregatingSink(kinesis, 'agg-crash'), batchLimits }, speedup: 'max', from: lastCheckpoint, anchor: null,
+        });
+        expect(resumed.finished).toBe(true);
+        expect(resumed.checkpoint.eventsSent).toBe(slice.ids.length);
+
+        const got = await readUserRecords(kinesis, 'agg-crash');
+        expect(got.misplaced).toBe(0);
+        const counts = countIds(got.keys);
+        expect(slice.ids.every((id) => counts.get(id) !== undefined)).toBe(true);
+        expect(counts.size).toBe(slice.ids.length);
+        // Twice: exactly the trips of the batch that was stored but never acknowledged.
+        const twice = slice.ids.map((id, i) => (counts.get(id) === 2 ? i : -1)).filter((i) => i >= 0);
+        expect(twice).toEqual(Array.from({ length: 500 }, (_, i) => 500 + i));
+        expect([...counts.values()].every((n) => n <= 2)).toBe(true);
+      } finally {
+        await rm(slice.dataDir, { recursive: true, force: true });
+      }
     });
 
     it('IncomingRecords counts Kinesis records; the job counts user records in its results and numRecordsInPerSecond', async () => {
