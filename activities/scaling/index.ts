@@ -25,6 +25,7 @@ export function createScalingActivities(deps: ScalingActivityDeps) {
     /** One GetMetricData call for the complete periods not yet seen, plus the current capacity. */
     async readMetrics(input: ReadMetricsInput): Promise<ReadMetricsResult> {
       const range = periodsToRead(Date.now(), input.periodSeconds, input.afterTimestamp, input.maxPeriods);
+      if (input.describeCapacity === false) return { samples: await readSamples(deps.cloudwatch, input, range) };
       const [samples, capacity] = await Promise.all([
         readSamples(deps.cloudwatch, input, range),
         describeCapacity(deps, input),

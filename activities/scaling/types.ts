@@ -29,12 +29,18 @@ export interface ReadMetricsInput extends ScalingResources {
   afterTimestamp: number | null;
   /** At most this many periods are returned (the oldest are dropped). */
   maxPeriods: number;
+  /**
+   * false: skip the Describe* calls (the workflow reuses a recent snapshot), so hundreds of
+   * pipelines stay under the Describe APIs' account rates. Absent (runs recorded before): described.
+   */
+  describeCapacity?: boolean;
 }
 
 export interface ReadMetricsResult {
   /** Complete periods, oldest first; a period without datapoints has `null` values. */
   samples: MetricsSample[];
-  capacity: CapacitySnapshot;
+  /** Absent when the input said `describeCapacity: false`. */
+  capacity?: CapacitySnapshot;
 }
 
 export interface ApplyShardCountInput {

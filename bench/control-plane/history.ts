@@ -7,6 +7,8 @@ import type { Client } from '@temporalio/client';
 import proto, { type temporal } from '@temporalio/proto';
 
 const { EventType } = proto.temporal.api.enums.v1;
+/** The marker the SDK records a local activity's result in. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 function ms(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
@@ -27,7 +29,10 @@ export interface HistoryFacts {
   taskWaitMs: number[];
   taskTimeouts: number;
   taskFailures: number;
-  /** Each control-loop tick: when its metrics read was scheduled minus when its timer was due, ms. */
+  /**
+   * Each control-loop tick: when its metrics read was scheduled (a local activity's: when the workflow task
+   * the timer woke started) minus when its timer was due, ms.
+   */
   tickLatenessMs: number[];
   continuedAsNew: boolean;
 }
@@ -39,13 +44,23 @@ export function analyseHistory(workflowId: string, events: HistoryEvent[], metri
     workflowId, events: events.length, taskRunMs: [], taskWaitMs: [], taskTimeouts: 0, taskFailures: 0, tickLatenessMs: [], continuedAsNew: false,
   };
   let dueAt: number | undefined;
+  // A tick that reads in a local activity (PATCHES.tickLocalActivity) starts with the workflow task the timer woke.
+  let wokenAt: number | undefined;
   for (const e of events) {
     switch (e.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
         const scheduled = byId.get(Number(e.workflowTaskStartedEventAttributes?.scheduledEventId));
         if (scheduled) facts.taskWaitMs.push(ms(e.eventTime) - ms(scheduled.eventTime));
+        if (dueAt !== undefined && wokenAt === undefined) wokenAt = ms(e.eventTime);
         break;
       }
+      case EventType.EVENT_TYPE_MARKER_RECORDED:
+        if (dueAt !== undefined && wokenAt !== undefined && e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER) {
+          facts.tickLatenessMs.push(wokenAt - dueAt);
+          dueAt = undefined;
+          wokenAt = undefined;
+        }
+        break;
       case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED: {
         const started = byId.get(Number(e.workflowTaskCompletedEventAttributes?.startedEventId));
         if (started) facts.taskRunMs.push(ms(e.eventTime) - ms(started.eventTime));
@@ -60,6 +75,7 @@ export function analyseHistory(workflowId: string, events: HistoryEvent[], metri
       case EventType.EVENT_TYPE_TIMER_FIRED: {
         const started = byId.get(Number(e.timerFiredEventAttributes?.startedEventId));
         if (started) dueAt = ms(started.eventTime) + durationMs(started.timerStartedEventAttributes?.startToFireTimeout);
+        wokenAt = undefined;
         break;
       }
       case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
@@ -67,6 +83,7 @@ export function analyseHistory(workflowId: string, events: HistoryEvent[], metri
           facts.tickLatenessMs.push(ms(e.eventTime) - dueAt);
         }
         dueAt = undefined;
+        wokenAt = undefined;
         break;
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
         facts.continuedAsNew = true;

@@ -49,4 +49,10 @@ export const PATCHES = {
    * records (KPL aggregation). Runs recorded before decided on IncomingRecords only, and replay with those rules.
    */
   articleStepBytes: 'scaling-article-step-bytes',
+  /**
+   * A control-loop tick reads its metrics in a local activity (one workflow task per tick instead of two plus
+   * an activity task), and describes the stream and application only when its last snapshot is older than
+   * CAPACITY_REFRESH_SECONDS or showed them changing. Runs recorded before read with a regular activity every tick.
+   */
+  tickLocalActivity: 'scaling-tick-local-activity',
 } as const;

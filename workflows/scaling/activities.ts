@@ -4,7 +4,10 @@
  * heartbeat, so a lost worker is noticed in seconds. Each call carries a one-line
  * summary, so the Temporal UI tells the story of an action.
  */
-import { ActivityCancellationType, proxyActivities, type ActivityInterfaceFor, type ActivityOptions } from '@temporalio/workflow';
+import {
+  ActivityCancellationType, proxyActivities, proxyLocalActivities, type ActivityInterfaceFor, type ActivityOptions,
+  type LocalActivityInterfaceFor, type LocalActivityOptions,
+} from '@temporalio/workflow';
 import type { ScalingActivities } from '../../activities/scaling/index.js';
 import type {
   ApplyParallelismInput, ApplyResult, ApplyShardCountInput, CapacitySnapshot, ReadMetricsInput, ReadMetricsResult,
@@ -16,8 +19,10 @@ import { roleBound } from '../aws-role.js';
 export class ScalingCalls {
   private readonly fast: ActivityInterfaceFor<ScalingActivities>;
   private readonly wait: ActivityInterfaceFor<ScalingActivities>;
+  private readonly local: LocalActivityInterfaceFor<ScalingActivities>;
   private readonly fastOptions: ActivityOptions;
   private readonly waitOptions: ActivityOptions;
+  private readonly localOptions: LocalActivityOptions;
 
   constructor(scaling: ScalingSpec) {
     // A cancelled action (teardown, after its bound) waits for a call already sent to AWS to
@@ -37,9 +42,27 @@ export class ScalingCalls {
       heartbeatTimeout: '10s',
       retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 20 },
     };
+    // The tick's read as a local activity (PATCHES.tickLocalActivity): it runs inside the workflow task
+    // that the timer woke, so a tick is one workflow task and one marker instead of two tasks and an
+    // activity task (about half the history events and server writes per tick with hundreds of pipelines).
+    // Its attempts are short: throttling is retried by the SDK inside an attempt, and a tick whose read
+    // fails is just a tick without data (the next one reads the periods it missed).
+    this.localOptions = {
+      startToCloseTimeout: '10s',
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 },
+    };
     // The pipeline's IAM role (if any) travels with every call (workflows/aws-role.ts).
     this.fast = roleBound(proxyActivities<ScalingActivities>(this.fastOptions));
     this.wait = roleBound(proxyActivities<ScalingActivities>(this.waitOptions));
+    this.local = roleBound(proxyLocalActivities<ScalingActivities>(this.localOptions));
+  }
+
+  /** The tick's read inside the workflow task (a local activity); see the constructor. */
+  readMetricsLocally(input: ReadMetricsInput): Promise<ReadMetricsResult> {
+    return this.local.readMetrics.executeWithOptions(
+      { ...this.localOptions, summary: `Read ${input.periodSeconds}s metrics of ${input.streamName}${input.describeCapacity === false ? '' : ' and capacity'}` },
+      [input],
+    );
   }
 
   readMetrics(input: ReadMetricsInput): Promise<ReadMetricsResult> {

@@ -34,6 +34,14 @@ import {
 
 type Mode = 'held' | 'waiting' | 'observing' | 'acting' | 'stopped';
 
+/**
+ * How old the last Describe* snapshot may be before a tick describes again (PATCHES.tickLocalActivity).
+ * Describing every tick would take 200 pipelines at 10 s ticks to 20 DescribeStreamSummary and 20
+ * DescribeApplication calls a second — both APIs' whole account rate. An action always describes
+ * before it changes anything, so a policy deciding on a snapshot this old cannot apply a stale step.
+ */
+export const CAPACITY_REFRESH_SECONDS = 60;
+
 function missingPolicy(name: string): ScalingPolicy {
   return {
     name,
@@ -73,6 +81,8 @@ export class ScalingController {
   private actionScope: CancellationScope | null = null;
   /** Set by settings changes so a new interval takes effect now, not after the old one. */
   private wake = false;
+  /** The newest Describe* result of this run and when it was read (epoch seconds); ticks reuse it while recent. */
+  private described: { snapshot: CapacitySnapshot; atSeconds: number } | null = null;
   private readonly saga: ActionSaga;
   private readonly calls: ScalingCalls;
   readonly resources: ScalingResources;
@@ -224,6 +234,7 @@ export class ScalingController {
   }
 
   observeCapacity(c: CapacitySnapshot): void {
+    this.described = { snapshot: c, atSeconds: this.nowSeconds() };
     this.state.capacity = { shards: c.openShards, parallelism: c.currentParallelism, parallelismPerKpu: c.parallelismPerKpu };
     this.state.applicationVersionId = c.applicationVersionId;
     this.ctx.status.capacity = {
@@ -257,8 +268,8 @@ export class ScalingController {
       ctx.record({ kind: 'scaling', message: `metrics could not be read: ${errorMessage(err)}` });
       return;
     }
-    const { samples, capacity } = observed;
-    this.observeCapacity(capacity);
+    const { samples, capacity, described } = observed;
+    if (described) this.observeCapacity(capacity);
     if (samples.length > 0) {
       state.window = appendBounded(state.window, samples, WINDOW_LIMIT);
       state.lastSampleTimestamp = samples[samples.length - 1]?.timestamp ?? state.lastSampleTimestamp;
@@ -366,10 +377,29 @@ export class ScalingController {
     }
   }
 
-  private async readMetrics() {
+  /** The tick's read: metrics, and the capacity (described now, or the recent snapshot reused: `described` false). */
+  private async readMetrics(): Promise<{ samples: MetricsSample[]; capacity: CapacitySnapshot; described: boolean }> {
     const { state } = this;
-    return this.calls.readMetrics({
+    const input = {
       ...this.resources, periodSeconds: state.settings.periodSeconds, afterTimestamp: state.lastSampleTimestamp, maxPeriods: WINDOW_LIMIT,
-    });
+    };
+    if (!patched(PATCHES.tickLocalActivity)) {
+      const result = await this.calls.readMetrics(input);
+      if (result.capacity === undefined) throw new Error('readMetrics answered without the capacity it was asked for');
+      return { samples: result.samples, capacity: result.capacity, described: true };
+    }
+    const reuse = this.reusableSnapshot();
+    const result = await this.calls.readMetricsLocally({ ...input, describeCapacity: reuse === null });
+    const capacity = result.capacity ?? reuse;
+    if (capacity === null) throw new Error('readMetrics answered without the capacity it was asked for');
+    return { samples: result.samples, capacity, described: result.capacity !== undefined };
+  }
+
+  /** The last snapshot when it is recent and showed both resources settled; null: describe now. */
+  private reusableSnapshot(): CapacitySnapshot | null {
+    const last = this.described;
+    if (last === null || this.nowSeconds() - last.atSeconds >= CAPACITY_REFRESH_SECONDS) return null;
+    const settled = last.snapshot.streamStatus === 'ACTIVE' && last.snapshot.applicationStatus === 'RUNNING';
+    return settled ? last.snapshot : null;
   }
 }
