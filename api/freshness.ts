@@ -11,8 +11,8 @@ export const FreshnessSchema = Type.Object({
   ageMs: Type.Integer({ description: 'Age of the answer when served, ms.' }),
   maxStalenessMs: Type.Integer({ description: 'No answer older than this is ever served (API_READ_MAX_STALENESS_MS).' }),
   source: Type.Union([Type.Literal('query'), Type.Literal('cache')], {
-    description: '`query`: this read waited for the workflow\'s (or visibility\'s) answer; `cache`: served from the last answer '
-      + 'while a background query refreshes it.',
+    description: '`query`: this read waited for Temporal\'s answer (the status the workflow published in its memo, visibility, or '
+      + 'a query); `cache`: served from the last answer while a background read refreshes it.',
   }),
 }, { description: 'How fresh this read is. Reads are served from the last answer (refreshed in the background, coalesced), '
   + 'never older than maxStalenessMs.' });

@@ -50,6 +50,20 @@ export interface PipelineWorker {
   close(): Promise<void>;
 }
 
+/**
+ * Sized for hundreds of pipelines on one worker (bench:control-plane, issue 11). A worker takes a
+ * task per open poll, and every poll waits for the server to record the task as started, so with
+ * the SDK's default of at most 10 workflow-task polls the server's latency capped throughput: at
+ * 200 pipelines tasks queued for seconds and sticky tasks timed out (125 "workflow task timed out"
+ * in one 10-minute run). As many polls as task slots; slots stay at the SDK's default (40), since
+ * one thread runs every activation anyway. Activities: 200 pipelines created or deleted at once.
+ */
+export const WORKER_TUNING = {
+  maxConcurrentWorkflowTaskExecutions: 40,
+  workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 40 },
+  activityTaskPollerBehavior: { type: 'simple-maximum', maximum: 20 },
+} as const;
+
 /** `bundledCode`: workflow code bundled beforehand (the fault tests share one bundle across many worker restarts). */
 export async function createPipelineWorker(config: AppConfig, bundledCode?: string): Promise<PipelineWorker> {
   const code = bundledCode ?? await workflowCode();
@@ -80,6 +94,7 @@ export async function createPipelineWorker(config: AppConfig, bundledCode?: stri
       }),
       // Long waits heartbeat and resume elsewhere; no need to hold a shutdown for them.
       shutdownGraceTime: '10 seconds',
+      ...WORKER_TUNING,
       // The replay resumes from its last heartbeat after a crash; sending heartbeats to the
       // server at least every second keeps the re-sent tail (duplicates) to about a second.
       maxHeartbeatThrottleInterval: '1 second',

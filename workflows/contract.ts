@@ -50,6 +50,14 @@ export const pipelinePhaseKey = defineSearchAttributeKey('PipelinePhase', 'KEYWO
 export const streamNameKey = defineSearchAttributeKey('StreamName', 'KEYWORD');
 export const applicationNameKey = defineSearchAttributeKey('ApplicationName', 'KEYWORD');
 
+// --- memo ------------------------------------------------------------------------
+/**
+ * The memo key under which the workflow publishes its `PipelineStatus` on every change
+ * (workflows/lifecycle/publish.ts): DescribeWorkflowExecution returns it without asking the
+ * worker. Absent in runs started before it existed (they answer `statusQuery`).
+ */
+export const STATUS_MEMO_KEY = 'status';
+
 // --- summaries for the Temporal UI, attached by the starter ----------------------
 /** `staticSummary` of the workflow start options. */
 export function pipelineStaticSummary(spec: PipelineSpec): string {

@@ -19,6 +19,7 @@ import type { PipelineContext } from './lifecycle/context.js';
 import { controllerFailed } from './lifecycle/failures.js';
 import { PATCHES } from './lifecycle/patches.js';
 import { provision } from './lifecycle/provision.js';
+import { StatusPublisher } from './lifecycle/publish.js';
 import { PipelineState } from './lifecycle/state.js';
 import { pipelineCurrentDetails } from './lifecycle/summary.js';
 import { tearDown } from './lifecycle/teardown.js';
@@ -39,20 +40,28 @@ function publishPhase(status: PipelineStatus): void {
 }
 
 export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<PipelineWorkflowResult> {
-  if (!patched(PATCHES.cancelIsTeardown)) return runPipeline(input, null);
-  // Cancellation (Temporal UI "Request Cancellation", or a client) becomes a teardown request: the
-  // body runs non-cancellable, so a scaling action is never cut off half-applied by it.
-  const root = CancellationScope.current();
-  return CancellationScope.nonCancellable(() => runPipeline(input, root.cancelRequested));
+  const publisher = new StatusPublisher();
+  try {
+    if (!patched(PATCHES.cancelIsTeardown)) return await runPipeline(input, null, publisher);
+    // Cancellation (Temporal UI "Request Cancellation", or a client) becomes a teardown request: the
+    // body runs non-cancellable, so a scaling action is never cut off half-applied by it.
+    const root = CancellationScope.current();
+    return await CancellationScope.nonCancellable(() => runPipeline(input, root.cancelRequested, publisher));
+  } finally {
+    publisher.publishIfChanged();
+  }
 }
 
-async function runPipeline(input: PipelineWorkflowInput, cancelRequested: Promise<never> | null): Promise<PipelineWorkflowResult> {
+async function runPipeline(
+  input: PipelineWorkflowInput, cancelRequested: Promise<never> | null, publisher: StatusPublisher,
+): Promise<PipelineWorkflowResult> {
   const { spec } = input;
   // The pipeline's IAM role (if any) for every activity this run schedules (workflows/aws-role.ts).
   useAwsRole(spec.roleArn);
   const carried = input.carried === undefined ? undefined : readCarried(input.carried);
   let teardown: TeardownRequest | null = null;
   const state = new PipelineState(spec, carried?.pipeline ?? undefined, { nowIso: () => new Date().toISOString(), phaseChanged: publishPhase });
+  publisher.watch(state.status);
 
   setHandler(statusQuery, () => state.status);
   setHandler(eventsQuery, () => state.events);
@@ -140,7 +149,8 @@ async function runPipeline(input: PipelineWorkflowInput, cancelRequested: Promis
     await condition(allHandlersFinished);
     if (teardown === null) {
       // Explicit, so filters (search attributes) and the starter's notes (memo, e.g. the
-      // API's spec hash) hold for every run of the chain.
+      // API's spec hash, and the published status) hold for every run of the chain.
+      publisher.publishIfChanged();
       const info = workflowInfo();
       const next = makeContinueAsNewFunc<typeof pipelineWorkflow>({ typedSearchAttributes: info.typedSearchAttributes, memo: info.memo });
       return await next({

@@ -62,9 +62,10 @@ const pipelineRoutes: FastifyPluginAsyncTypebox<PipelineRoutesOptions> = async (
   app.get('/pipelines/:id', {
     schema: {
       tags: ['pipelines'],
-      summary: 'Read a pipeline\'s status (the workflow\'s status query)',
-      description: 'Once a pipeline has been read, its reads are served from a snapshot of the workflow\'s answer and do not wait '
-        + 'for the workflow: a snapshot older than API_READ_FRESH_MS is served while one background query (per pipeline, a bounded '
+      summary: 'Read a pipeline\'s status (published by the workflow in its memo)',
+      description: 'The workflow publishes its status in its memo on every change; Temporal answers it without the pipeline\'s '
+        + 'worker (runs started before this existed answer the status query). Once a pipeline has been read, its reads are served '
+        + 'from a snapshot and do not wait: a snapshot older than API_READ_FRESH_MS is served while one background read (per pipeline, a bounded '
         + 'number at once) refreshes it. No snapshot older than API_READ_MAX_STALENESS_MS is ever served: the first read, a read '
         + 'past that bound and the first read after a change through this API wait for the workflow, and get 503 with Retry-After '
         + 'when it does not answer in time and no snapshot within the bound exists. `freshness` states the age and the bound; '

@@ -15,7 +15,7 @@ import type { MetricsSample } from '../../scaling/types.js';
 import {
   PIPELINE_WORKFLOW_TYPE, applicationNameKey, autoscalingUpdate, pipelineIdKey, pipelinePhaseKey, pipelineStaticDetails,
   pipelineStaticSummary, streamNameKey, eventsQuery, metricsQuery, pipelineWorkflowId, replayControlUpdate,
-  replayProgressQuery, scaleOverrideUpdate, scalingHistoryQuery, startReplayUpdate, statusQuery, teardownSignal,
+  replayProgressQuery, scaleOverrideUpdate, scalingHistoryQuery, startReplayUpdate, statusQuery, STATUS_MEMO_KEY, teardownSignal,
   type AutoscalingChange, type PipelineWorkflow, type ReplayControlRequest, type ReplayStartRequest, type ScaleOverrideRequest,
 } from '../../workflows/contract.js';
 import { conflict, pipelineClosed, unprocessable, type FieldError } from '../errors.js';
@@ -91,6 +91,13 @@ function asPhase(value: unknown): PipelinePhase | null {
 }
 
 const LIST_SCOPE = 'list';
+
+/** A memo value is trusted as the pipeline's status only when it has that shape and names this pipeline. */
+function isPublishedStatus(value: unknown, id: string): value is PipelineStatus {
+  if (value === null || typeof value !== 'object') return false;
+  const status = value as Partial<PipelineStatus>;
+  return status.id === id && typeof status.phase === 'string' && typeof status.spec === 'object' && status.spec !== null;
+}
 
 export class PipelineGateway {
   private readonly reads: ReadCache;
@@ -197,7 +204,21 @@ export class PipelineGateway {
 
   /** Reads go through the read cache (coalesced, bounded staleness); see read-cache.ts. */
   status(id: string): Promise<CachedRead<PipelineStatus>> {
-    return this.reads.read(id, 'status', () => this.bounded(() => this.handle(id).query(statusQuery)));
+    return this.reads.read(id, 'status', () => this.bounded(() => this.publishedStatus(id)));
+  }
+
+  /**
+   * The status the workflow published in its memo (workflows/lifecycle/publish.ts), from
+   * DescribeWorkflowExecution: the Temporal server answers it without the pipeline's worker, so a
+   * read never waits behind workflow tasks. A run started before the workflow published its status
+   * has none in its memo and answers the status query instead.
+   */
+  private async publishedStatus(id: string): Promise<PipelineStatus> {
+    const handle = this.handle(id);
+    const description = await handle.describe();
+    const published = description.memo?.[STATUS_MEMO_KEY];
+    if (isPublishedStatus(published, id)) return published;
+    return handle.query(statusQuery);
   }
 
   events(id: string): Promise<CachedRead<PipelineEvent[]>> {

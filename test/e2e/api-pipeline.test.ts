@@ -178,6 +178,19 @@ describe('pipeline life cycle through the API (real workflow, activities and Wor
       expect(phases).toEqual(['STARTING', 'RUNNING', 'TEARING_DOWN', 'DELETED']);
       await until(`GET /pipelines?phase=DELETED to list ${id}`, () => listedIds('DELETED'), (ids) => ids.includes(id));
     });
+
+    // The workflow published its status in its memo: with no worker left (a query would have to wait for one
+    // to replay the closed run), a fresh API — nothing cached — still answers at once from Temporal alone.
+    const fresh = await startTestApi({ taskQueue, callTimeoutMs: 3_000 });
+    try {
+      const read = await fresh.app.inject({ method: 'GET', url: `/pipelines/${id}` });
+      expect(read.statusCode, read.body).toBe(200);
+      expect(read.json()).toMatchObject({
+        id, phase: 'DELETED', lastError: null, resources: { streamName, applicationName }, freshness: { source: 'query' },
+      });
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('ends FAILED with the reason when the emulator rejects CreateApplication, and removes the stream it created', { timeout: 120_000 }, async () => {

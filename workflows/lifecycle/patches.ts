@@ -55,4 +55,6 @@ export const PATCHES = {
    * CAPACITY_REFRESH_SECONDS or showed them changing. Runs recorded before read with a regular activity every tick.
    */
   tickLocalActivity: 'scaling-tick-local-activity',
+  /** The status is published in the memo on every change (lifecycle/publish.ts), so the API reads it without a query. */
+  publishStatus: 'lifecycle-publish-status',
 } as const;

@@ -42,6 +42,28 @@ type Mode = 'held' | 'waiting' | 'observing' | 'acting' | 'stopped';
  */
 export const CAPACITY_REFRESH_SECONDS = 60;
 
+/** FNV-1a of the pipeline id: a stable, well-spread number per pipeline. */
+function idHash(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
+/**
+ * How long until this pipeline's next tick slot: every pipeline ticks on its own fixed grid,
+ * `intervalSeconds` apart and offset by a phase derived from its id. Pipelines created together
+ * (200 at once) would otherwise tick together for ever — bursts of workflow tasks and of
+ * AWS calls every interval instead of an even stream — and a tick's own duration no longer
+ * pushes every later tick back (no drift). A slot closer than a second (half an interval for
+ * shorter ones) is skipped, so a late tick is not followed at once by the next.
+ */
+export function untilNextTickMs(nowMs: number, intervalSeconds: number, pipelineId: string): number {
+  const intervalMs = intervalSeconds * 1000;
+  const phaseMs = idHash(pipelineId) % intervalMs;
+  const untilSlot = intervalMs - ((((nowMs - phaseMs) % intervalMs) + intervalMs) % intervalMs);
+  return untilSlot < Math.min(1000, intervalMs / 2) ? untilSlot + intervalMs : untilSlot;
+}
+
 function missingPolicy(name: string): ScalingPolicy {
   return {
     name,
@@ -81,6 +103,8 @@ export class ScalingController {
   private actionScope: CancellationScope | null = null;
   /** Set by settings changes so a new interval takes effect now, not after the old one. */
   private wake = false;
+  /** The last tick read in a local activity (PATCHES.tickLocalActivity); its wait then aims at the pipeline's tick slot. */
+  private localTicks = false;
   /** The newest Describe* result of this run and when it was read (epoch seconds); ticks reuse it while recent. */
   private described: { snapshot: CapacitySnapshot; atSeconds: number } | null = null;
   private readonly saga: ActionSaga;
@@ -185,7 +209,7 @@ export class ScalingController {
       this.wake = false;
       await condition(
         () => this.shouldReturn() || this.state.pendingOverride !== null || this.wake,
-        this.state.settings.intervalSeconds * 1000,
+        this.localTicks ? untilNextTickMs(Date.parse(this.ctx.nowIso()), this.state.settings.intervalSeconds, this.ctx.spec.id) : this.state.settings.intervalSeconds * 1000,
       );
     } while (!this.shouldReturn());
   }
@@ -383,7 +407,8 @@ export class ScalingController {
     const input = {
       ...this.resources, periodSeconds: state.settings.periodSeconds, afterTimestamp: state.lastSampleTimestamp, maxPeriods: WINDOW_LIMIT,
     };
-    if (!patched(PATCHES.tickLocalActivity)) {
+    this.localTicks = patched(PATCHES.tickLocalActivity);
+    if (!this.localTicks) {
       const result = await this.calls.readMetrics(input);
       if (result.capacity === undefined) throw new Error('readMetrics answered without the capacity it was asked for');
       return { samples: result.samples, capacity: result.capacity, described: true };
