@@ -25,6 +25,8 @@ export interface HistoryFacts {
   events: number;
   /** Workflow task start → completion, ms. */
   taskRunMs: number[];
+  /** When each of those tasks started (epoch ms, same order), to tell the steady window from create/delete. */
+  taskStartedAtMs: number[];
   /** Workflow task scheduled → started (queueing for a worker), ms. */
   taskWaitMs: number[];
   taskTimeouts: number;
@@ -41,7 +43,7 @@ export function analyseHistory(workflowId: string, events: HistoryEvent[], metri
   const byId = new Map<number, HistoryEvent>();
   for (const e of events) byId.set(Number(e.eventId), e);
   const facts: HistoryFacts = {
-    workflowId, events: events.length, taskRunMs: [], taskWaitMs: [], taskTimeouts: 0, taskFailures: 0, tickLatenessMs: [], continuedAsNew: false,
+    workflowId, events: events.length, taskRunMs: [], taskStartedAtMs: [], taskWaitMs: [], taskTimeouts: 0, taskFailures: 0, tickLatenessMs: [], continuedAsNew: false,
   };
   let dueAt: number | undefined;
   // A tick that reads in a local activity (PATCHES.tickLocalActivity) starts with the workflow task the timer woke.
@@ -63,7 +65,10 @@ export function analyseHistory(workflowId: string, events: HistoryEvent[], metri
         break;
       case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED: {
         const started = byId.get(Number(e.workflowTaskCompletedEventAttributes?.startedEventId));
-        if (started) facts.taskRunMs.push(ms(e.eventTime) - ms(started.eventTime));
+        if (started) {
+          facts.taskRunMs.push(ms(e.eventTime) - ms(started.eventTime));
+          facts.taskStartedAtMs.push(ms(started.eventTime));
+        }
         break;
       }
       case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:

@@ -276,6 +276,8 @@ async function main(): Promise<void> {
       workflowTasks: {
         runMs: distribution(histories.flatMap((h) => h.taskRunMs)),
         over1s: histories.reduce((n, h) => n + h.taskRunMs.filter((d) => d > 1000).length, 0),
+        steadyRunMs: distribution(histories.flatMap((h) => h.taskRunMs.filter((_, i) => inWindow(h.taskStartedAtMs[i], steadyStart, steadyEnd)))),
+        steadyOver1s: histories.reduce((n, h) => n + h.taskRunMs.filter((d, i) => d > 1000 && inWindow(h.taskStartedAtMs[i], steadyStart, steadyEnd)).length, 0),
         waitMs: distribution(histories.flatMap((h) => h.taskWaitMs)),
         timeouts: histories.reduce((n, h) => n + h.taskTimeouts, 0),
         failures: histories.reduce((n, h) => n + h.taskFailures, 0),
@@ -306,6 +308,10 @@ async function main(): Promise<void> {
     await connection.close();
     await stack.stop();
   }
+}
+
+function inWindow(atMs: number | undefined, fromMs: number, toMs: number): boolean {
+  return atMs !== undefined && atMs >= fromMs && atMs < toMs;
 }
 
 function mean(values: number[]): number {

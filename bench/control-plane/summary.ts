@@ -14,7 +14,11 @@ export interface ControlPlaneResult {
   delete: { statuses: Record<string, number>; allClosedMs: number; inPhaseDeleted: number; phases: Record<string, number>; error?: string };
   worker: { cpuPercentOfOneCore: Distribution; meanCpuPercentOfOneCore: number; rssMb: Distribution; slowTaskWarnings: number };
   api: { cpuPercentOfOneCore: Distribution };
-  workflowTasks: { runMs: Distribution; over1s: number; waitMs: Distribution; timeouts: number; failures: number };
+  workflowTasks: {
+    runMs: Distribution; over1s: number; waitMs: Distribution; timeouts: number; failures: number;
+    /** Tasks that started inside the steady window (the ticks), apart from create/delete at once. */
+    steadyRunMs?: Distribution; steadyOver1s?: number;
+  };
   ticks: { latenessMs: Distribution };
   histories: { runs: number; largestEvents: number; meanEvents: number; continuedAsNew: number; eventsPerTick: number };
   awsCallsDuringSteady: ApiCalls[];
@@ -94,7 +98,8 @@ export function markdown(r: ControlPlaneResult, title = 'Control plane at scale'
       : `- **Delete ${p.pipelines} at once**: ${JSON.stringify(r.delete.statuses)}; all workflows closed after ${fmt(r.delete.allClosedMs / 1000, 1)} s, `
         + `${r.delete.inPhaseDeleted} in phase DELETED (phases: ${JSON.stringify(r.delete.phases)}).`,
     `- **Pipelines that ended FAILED, by their last error**: ${Object.keys(r.failedByReason).length === 0 ? 'none' : Object.entries(r.failedByReason).map(([reason, n]) => `${n} × \`${reason}\``).join('; ')}.`,
-    `- **Workflow tasks**: waited for a worker ${dist(r.workflowTasks.waitMs)}; ran ${dist(r.workflowTasks.runMs)}.`,
+    `- **Workflow tasks**: waited for a worker ${dist(r.workflowTasks.waitMs)}; ran ${dist(r.workflowTasks.runMs)}` +
+      (r.workflowTasks.steadyRunMs ? `; of those, the steady window's ran ${dist(r.workflowTasks.steadyRunMs)} (${r.workflowTasks.steadyOver1s} over 1 s).` : '.'),
     `- **Status reads**: before the measured window each pipeline was read once (${s.warmup?.reads ?? 0} reads, ${s.warmup?.failed ?? 0} failed, `
       + `${fmt(s.warmup?.seconds ?? NaN, 1)} s): reads after a pipeline's first are served from its snapshot. In the window ${s.freshness?.fromCache ?? 0} `
       + `were served from snapshots and ${s.freshness?.fromQuery ?? 0} waited for the workflow; the oldest answer served was `

@@ -195,7 +195,8 @@ describe('pipeline workflow life cycle against the emulator (real Temporal serve
       expect(events.some((e) => e.message.startsWith('PROVISIONING → STARTING'))).toBe(true);
       const described = await handle.describe();
       expect(described.typedSearchAttributes.get(pipelinePhaseKey)).toBe('RUNNING');
-      expect(described.memo).toEqual({ specHash: 'abc' });
+      // The starter's note carried over, next to the status the run publishes (what the API reads).
+      expect(described.memo).toMatchObject({ specHash: 'abc', status: { id: 'life-can', phase: 'RUNNING', continuedAsNewCount: 1 } });
 
       await handle.signal(teardownSignal, {});
       expect(await handle.result()).toMatchObject({ phase: 'DELETED', continuedAsNewCount: 1 });
