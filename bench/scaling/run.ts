@@ -14,9 +14,10 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
-import { benchmarkTrace, checkSuite, checkTargets, TARGETS, type TraceBenchmark } from './benchmark.js';
+import { benchmarkTrace, checkSuite, checkTargets, TARGETS, type PolicyRow, type TraceBenchmark } from './benchmark.js';
 import { chartSvg } from './charts.js';
-import { generateTrace, HELD_OUT_SEED_BASE } from './generate.js';
+import { HELD_OUT_SEED_BASE } from './generate.js';
+import { defaultWorkers, runSeeds } from './pool.js';
 import { generatedReport, markdownTable, sensitivityReport, suiteLine, targetLines, textTable } from './report.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from './sim/simulate.js';
 import { parseTrace } from './sim/trace.js';
@@ -34,6 +35,8 @@ const { values } = parseArgs({
     'held-out': { type: 'string', default: '0' },
     sensitivity: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
+    workers: { type: 'string' },
+    'adaptive-only': { type: 'string' },
   },
 });
 
@@ -55,6 +58,7 @@ const options: SimOptions = {
 const generatedCount = nonNegative('generated', values.generated, 0, true);
 const firstSeed = nonNegative('seed', values.seed, 1, true);
 const heldOutCount = nonNegative('held-out', values['held-out'], 0, true);
+const workers = nonNegative('workers', values.workers, defaultWorkers(), true);
 if (firstSeed + generatedCount > HELD_OUT_SEED_BASE) throw new Error(`--seed: seeds from ${HELD_OUT_SEED_BASE} on are held out; use --held-out for them`);
 
 function csvFiles(dir: string): string[] {
@@ -95,24 +99,39 @@ writeFileSync(join(outDir, 'scaling.json'), `${JSON.stringify({
   suite,
 }, null, 2)}\n`);
 
+/** --adaptive-only FILE: the peers' and oracle's rows per seed from an earlier scaling-generated.json of the same model. */
+function cachedRows(): Map<number, PolicyRow[]> | undefined {
+  const file = values['adaptive-only'];
+  if (file === undefined) return undefined;
+  type Saved = { model: typeof options; tuning: { traces: Array<{ seed: number; rows: PolicyRow[] }> }; heldOut: { traces: Array<{ seed: number; rows: PolicyRow[] }> } };
+  const saved = JSON.parse(readFileSync(resolve(file), 'utf8')) as Saved;
+  for (const k of ['restartSeconds', 'reshardSeconds', 'reportingDelaySeconds'] as const) {
+    if (saved.model[k] !== options[k]) throw new Error(`--adaptive-only: ${file} was run with ${k} ${saved.model[k]}, this run uses ${options[k]}`);
+  }
+  return new Map([...saved.tuning.traces, ...saved.heldOut.traces].map((t) => [t.seed, t.rows]));
+}
+
 if (generatedCount + heldOutCount > 0) {
-  const runSet = (seeds: number[]) => seeds.map((seed) => {
-    const trace = generateTrace(seed);
-    const b = benchmarkTrace(trace, options);
-    return { seed, family: trace.family, description: trace.description, benchmark: b, check: checkTargets(b) };
-  });
   const genStarted = performance.now();
-  const tuning = runSet(Array.from({ length: generatedCount }, (_, i) => firstSeed + i));
-  const heldOut = runSet(Array.from({ length: heldOutCount }, (_, i) => HELD_OUT_SEED_BASE + i));
+  const genCpu = process.cpuUsage();
+  const tuningSeeds = Array.from({ length: generatedCount }, (_, i) => firstSeed + i);
+  const heldOutSeeds = Array.from({ length: heldOutCount }, (_, i) => HELD_OUT_SEED_BASE + i);
+  const all = await runSeeds([...tuningSeeds, ...heldOutSeeds], options, workers, cachedRows());
+  const tuning = all.slice(0, tuningSeeds.length);
+  const heldOut = all.slice(tuningSeeds.length);
   const genSeconds = (performance.now() - genStarted) / 1000;
+  const cpu = process.cpuUsage(genCpu);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   console.log(`\n${generatedReport(tuning, heldOut)}`);
-  console.log(`\n${tuning.length + heldOut.length} generated traces (${[...tuning, ...heldOut].reduce((a, r) => a + r.benchmark.durationHours, 0).toFixed(0)} simulated hours × 7 runs) in ${genSeconds.toFixed(1)} s; load average now ${load()}`);
+  console.log(`\n${tuning.length + heldOut.length} generated traces (${[...tuning, ...heldOut].reduce((a, r) => a + r.benchmark.durationHours, 0).toFixed(0)} simulated hours × 7 runs) in ${genSeconds.toFixed(1)} s on ${Math.max(1, workers)} worker thread(s), ${cpuSeconds.toFixed(1)} s of CPU; load average now ${load()}`);
   const strip = (rows: typeof tuning) => rows.map((r) => ({ seed: r.seed, family: r.family, description: r.description, rows: r.benchmark.rows, check: r.check }));
   writeFileSync(join(outDir, 'scaling-generated.json'), `${JSON.stringify({
-    generatedBy: `npm run bench:scaling -- --generated ${generatedCount} --seed ${firstSeed} --held-out ${heldOutCount}`,
+    generatedBy: `npm run bench:scaling -- --generated ${generatedCount} --seed ${firstSeed} --held-out ${heldOutCount}${values['adaptive-only'] ? ` --adaptive-only ${values['adaptive-only']} (peers and oracle from that file)` : ''}`,
     model: { restartSeconds: options.restartSeconds, reshardSeconds: options.reshardSeconds, reportingDelaySeconds: options.reportingDelaySeconds },
     targets: TARGETS,
     seconds: genSeconds,
+    cpuSeconds,
+    workers: Math.max(1, workers),
     loadAverage: loadavg(),
     tuning: { suite: checkSuite(tuning.map((r) => r.benchmark), tuning.map((r) => r.check)), traces: strip(tuning) },
     heldOut: { suite: checkSuite(heldOut.map((r) => r.benchmark), heldOut.map((r) => r.check)), traces: strip(heldOut) },

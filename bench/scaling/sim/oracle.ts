@@ -88,7 +88,19 @@ function planParallelism(demand: number[], unitRate: number[], need: number[], i
   let cost = new Float64Array((max + 1) * K).fill(Infinity);
   cost[idx(initial, RESTART_MEMORY)] = 0;
   const parent: Int32Array[] = [];
+  // Per parallelism q, the cheapest state a restart may leave from this minute (the first k on ties, as a scan of
+  // every (q, k) for every target would pick): the target's terms depend on q only, so the scan is done once per q.
+  const restartFrom = new Int32Array(max + 1);
   for (let m = 0; m < M; m++) {
+    for (let q = 1; q <= max; q++) {
+      let best = -1;
+      for (let k = 1; k < K; k++) {
+        const before = cost[idx(q, k)]!;
+        if (before === Infinity || (best >= 0 && before >= cost[idx(q, best)]!) || !drained(q, m, k)) continue;
+        best = k;
+      }
+      restartFrom[q] = best;
+    }
     let next = new Float64Array((max + 1) * K).fill(Infinity);
     let from = new Int32Array((max + 1) * K);
     // A minute no reachable plan can carry (e.g. at the very start) is relaxed, not fatal.
@@ -107,14 +119,12 @@ function planParallelism(demand: number[], unitRate: number[], need: number[], i
       }
       for (let q = 1; q <= max; q++) {
         if (q === p) continue;
-        for (let k = 1; k < K; k++) {
-          const before = cost[idx(q, k)]!;
-          if (before === Infinity || !drained(q, m, k)) continue;
-          const c = before + kpu(p) + 1e-6 + restartPenalty + ((kpu(Math.max(p, q)) - kpu(p)) * restartSeconds) / 60;
-          if (c < next[idx(p, 0)]!) {
-            next[idx(p, 0)] = c;
-            from[idx(p, 0)] = idx(q, k);
-          }
+        const k = restartFrom[q]!;
+        if (k < 0) continue;
+        const c = cost[idx(q, k)]! + kpu(p) + 1e-6 + restartPenalty + ((kpu(Math.max(p, q)) - kpu(p)) * restartSeconds) / 60;
+        if (c < next[idx(p, 0)]!) {
+          next[idx(p, 0)] = c;
+          from[idx(p, 0)] = idx(q, k);
         }
       }
     }
