@@ -37,6 +37,7 @@ const { values } = parseArgs({
     quiet: { type: 'boolean', default: false },
     workers: { type: 'string' },
     'adaptive-only': { type: 'string' },
+    param: { type: 'string', multiple: true },
   },
 });
 
@@ -49,8 +50,17 @@ function nonNegative(flag: string, raw: string | undefined, fallback: number, in
   return value;
 }
 
+/** --param name=value (repeatable): a policy parameter for every policy that has it (others ignore it), e.g. to try a value. */
+const parameters = Object.fromEntries((values.param ?? []).map((kv) => {
+  const [name, raw] = kv.split('=');
+  const value = Number(raw);
+  if (!name || raw === undefined || !Number.isFinite(value)) throw new Error(`--param must be name=number (got '${kv}')`);
+  return [name, value];
+}));
+
 const options: SimOptions = {
   ...DEFAULT_SIM_OPTIONS,
+  config: { ...DEFAULT_SIM_OPTIONS.config, parameters: { ...DEFAULT_SIM_OPTIONS.config.parameters, ...parameters } },
   restartSeconds: nonNegative('restart-seconds', values['restart-seconds'], DEFAULT_SIM_OPTIONS.restartSeconds),
   reshardSeconds: nonNegative('reshard-seconds', values['reshard-seconds'], DEFAULT_SIM_OPTIONS.reshardSeconds),
   reportingDelaySeconds: nonNegative('reporting-delay-seconds', values['reporting-delay-seconds'], DEFAULT_SIM_OPTIONS.reportingDelaySeconds),
@@ -68,7 +78,8 @@ function csvFiles(dir: string): string[] {
 const outDir = resolve(values.out!);
 mkdirSync(outDir, { recursive: true });
 const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
-const timing = `restart ${options.restartSeconds} s, reshard ${options.reshardSeconds} s, CloudWatch delay ${options.reportingDelaySeconds} s`;
+const timing = `restart ${options.restartSeconds} s, reshard ${options.reshardSeconds} s, CloudWatch delay ${options.reportingDelaySeconds} s`
+  + (Object.keys(parameters).length ? `; parameters ${JSON.stringify(parameters)}` : '');
 console.log(`model: ${timing}; load average at start ${load()} (2 cores, shared)\n`);
 
 const files = [join(import.meta.dirname, 'traces'), ...(values.traces ?? []).map((d) => resolve(d))].flatMap(csvFiles);

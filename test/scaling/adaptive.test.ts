@@ -136,7 +136,9 @@ describe('adaptive: recurring patterns (a sawtooth: 3,000 → 8,760 records/s ov
   });
 
   it('scales a recurring peak\'s stream in to the target utilisation, not the surge headroom', () => {
-    const r = decideAt(57, { shards: 13 });
+    // A trough once it has lasted `troughSeconds` (5 min, v5): minutes 55–59 at 3,000; at minute 57 it is too young.
+    expect(decideAt(57, { shards: 13 }).decision.target.shards).toBeUndefined();
+    const r = decideAt(59, { shards: 13 });
     expect(r.decision.target.shards).toBe(10); // 8,760 ÷ (1,000 × 90 %) → 10, where 75 % would keep 12
     expect(r.decision.reasons.join(' ')).toMatch(/recurring peak/);
   });

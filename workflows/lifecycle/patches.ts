@@ -33,6 +33,11 @@ export const PATCHES = {
    */
   adaptiveV4: 'scaling-adaptive-v4',
   /**
+   * `adaptive` reads a recurring pattern's trough only when demand stayed that low for `troughSeconds` (noise-aware
+   * troughs). Runs recorded with the v4 marker only decide with the frozen v4 rules (scaling/policies/v4), and replay with them.
+   */
+  adaptiveV5: 'scaling-adaptive-v5',
+  /**
    * `article-step` never counts a missing period as low nor joins periods across a gap, and decides
    * only on new periods. Runs recorded before decided with the frozen v1 rules, and replay with them.
    */

@@ -73,6 +73,12 @@ export const DEFAULTS = {
   recurrenceDrop: 0.2,
   /** Demand this share above the earlier peak still counts as that peak (noise), not as a new high. */
   recurrenceMargin: 0.05,
+  /**
+   * Noise-aware troughs: demand counts as a recurring pattern's trough (the stream then sized for that peak at the
+   * target utilisation, not with scale-in headroom) only when every period of the last this many seconds was that low;
+   * one noisy minute below the peak is not a trough. 0: the latest period alone (the v3 rule).
+   */
+  troughSeconds: 300,
   shardUpdateReserve: 3,
   subtasksPerShard: 1,
   learningRate: 0.3,
@@ -128,6 +134,7 @@ export const RULES: Record<keyof typeof DEFAULTS, { min: number; max: number; in
   recurrenceWindowSeconds: { min: 0, max: 86_400 },
   recurrenceDrop: { min: 0, max: 1 },
   recurrenceMargin: { min: 0, max: 1 },
+  troughSeconds: { min: 0, max: 86_400 },
   shardUpdateReserve: { min: 0, max: 9, integer: true },
   subtasksPerShard: { min: 0, max: 64, integer: true },
   learningRate: { min: 0, max: 1 },

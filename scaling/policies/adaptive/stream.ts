@@ -33,7 +33,8 @@ export function planStream(
     const low = windowPeak(view.pts, latest, params.shardLowWindowSeconds);
     // Headroom for a surge beyond the window's peak; from the trough of a pattern whose peak recurs, that peak is what
     // a scale-out would size for, at the target utilisation (near the peak, or above it, the headroom stays).
-    const trough = recurring !== null && low.peak >= recurring && d0 <= (1 - params.recurrenceDrop) * recurring;
+    const lately = windowPeak(view.pts, latest, params.troughSeconds).peak;
+    const trough = recurring !== null && low.peak >= recurring && Math.max(d0, lately) <= (1 - params.recurrenceDrop) * recurring;
     const inUtil = trough ? params.shardTargetUtilization : params.shardScaleInUtilization;
     const fit = shardsFor(Math.max(low.peak, streamAhead(params.shardLeadSeconds + params.sizingHorizonSeconds)), bpr, inUtil);
     // Each call is a scarce share of the daily quota: only a real reduction is worth one.
