@@ -150,21 +150,36 @@ interface MiddlewareStackLike {
     options: { relation: 'after'; toMiddleware: string; name: string }): void;
 }
 
+/** Answers AWS gives before doing anything: the request was turned away for its rate, nothing ran. */
+const REFUSED_FOR_RATE = new Set([
+  'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded',
+  'LimitExceededException', 'ProvisionedThroughputExceededException',
+]);
+
 /**
- * The SDK's standard retry takes LimitExceededException for throttling and re-sends the
- * call (3 attempts). For UpdateShardCount's per-stream limits that only spends calls on a
- * closed quota, so this command's limit errors leave the SDK as our non-retryable failure.
+ * A capacity change (UpdateShardCount, UpdateApplication, RollbackApplication) must not be
+ * re-sent blindly: a 500 or a lost connection may come after the change took effect, and
+ * the SDK's own retry would send it again (into a stream now UPDATING, or an application
+ * version that moved on). Such errors leave the SDK at once as our failure; the activity's
+ * retry then looks at the resource before calling again (activities/scaling/apply.ts).
+ * Throttling answers, given before anything ran, are still retried by the SDK — except
+ * UpdateShardCount's per-stream limits, which the SDK takes for throttling but no resend
+ * lifts (they would only spend calls on a closed quota). `mapError`
+ * is the command's mapping (toFailure, or toShardCountFailure for UpdateShardCount).
  */
-export function withoutSdkRetryOfShardCountLimits<C extends { middlewareStack: unknown }>(command: C, doing: string): C {
+export function withoutSdkResend<C extends { middlewareStack: unknown }>(
+  command: C, doing: string, mapError: (err: unknown, doing: string) => ApplicationFailure = toFailure,
+): C {
   (command.middlewareStack as MiddlewareStackLike).addRelativeTo(
     (next) => async (args) => {
       try {
         return await next(args);
       } catch (err) {
-        throw isShardCountLimit(err) ? toShardCountFailure(err, doing) : err;
+        if (REFUSED_FOR_RATE.has(awsErrorName(err)) && !isShardCountLimit(err)) throw err;
+        throw mapError(err, doing);
       }
     },
-    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'shardpilotShardCountLimits' },
+    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'shardpilotNoResend' },
   );
   return command;
 }

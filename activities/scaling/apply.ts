@@ -6,7 +6,7 @@
 import { UpdateShardCountCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { RollbackApplicationCommand, UpdateApplicationCommand, type KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
 import { ApplicationFailure } from '@temporalio/common';
-import { callAws, toShardCountFailure, withoutSdkRetryOfShardCountLimits } from '../aws/errors.js';
+import { callAws, toShardCountFailure, withoutSdkResend } from '../aws/errors.js';
 import { describeApplication, describeStream } from './describe.js';
 import type { ApplyParallelismInput, ApplyResult, ApplyShardCountInput, RevertApplicationInput } from './types.js';
 
@@ -27,8 +27,8 @@ export async function applyShardCount(kinesis: KinesisClient, input: ApplyShardC
   }
   const doing = `resharding ${streamName} to ${targetShards} shards`;
   try {
-    await kinesis.send(withoutSdkRetryOfShardCountLimits(
-      new UpdateShardCountCommand({ StreamName: streamName, TargetShardCount: targetShards, ScalingType: 'UNIFORM_SCALING' }), doing,
+    await kinesis.send(withoutSdkResend(
+      new UpdateShardCountCommand({ StreamName: streamName, TargetShardCount: targetShards, ScalingType: 'UNIFORM_SCALING' }), doing, toShardCountFailure,
     ));
   } catch (err) {
     throw toShardCountFailure(err, doing);
@@ -53,7 +53,8 @@ export async function applyParallelism(flink: KinesisAnalyticsV2Client, input: A
       `application ${applicationName} is ${app.status}; UpdateApplication needs it RUNNING or READY`, 'ResourceNotReady',
     );
   }
-  await callAws(`setting ${applicationName} ${what}`, () => flink.send(new UpdateApplicationCommand({
+  const doing = `setting ${applicationName} ${what}`;
+  await callAws(doing, () => flink.send(withoutSdkResend(new UpdateApplicationCommand({
     ApplicationName: applicationName,
     CurrentApplicationVersionId: app.versionId,
     ApplicationConfigurationUpdate: {
@@ -66,7 +67,7 @@ export async function applyParallelism(flink: KinesisAnalyticsV2Client, input: A
         },
       },
     },
-  })));
+  }), doing)));
   return {
     called: true,
     message: input.targetParallelismPerKpu === undefined
@@ -92,8 +93,9 @@ export async function revertApplication(flink: KinesisAnalyticsV2Client, input: 
       `application ${applicationName} is ${app.status}; RollbackApplication needs it RUNNING, UPDATING or AUTOSCALING`, 'ResourceNotReady',
     );
   }
-  await callAws(`rolling back ${applicationName}`, () => flink.send(new RollbackApplicationCommand({
+  const doing = `rolling back ${applicationName}`;
+  await callAws(doing, () => flink.send(withoutSdkResend(new RollbackApplicationCommand({
     ApplicationName: applicationName, CurrentApplicationVersionId: app.versionId,
-  })));
+  }), doing)));
   return { called: true, message: `RollbackApplication of ${applicationName} (${app.status}, version ${app.versionId}) to its previous version` };
 }

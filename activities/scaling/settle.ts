@@ -69,6 +69,9 @@ function capacityProblems(c: CapacitySnapshot, input: VerifyInput): string[] {
   return problems;
 }
 
+/** Periods since the new capacity came into place over which "records arrive but none are processed" is judged. */
+const PROCESSING_PERIODS = 3;
+
 /**
  * Health after an action, judged from CloudWatch with its clocks in mind: a period's
  * datapoint is due once the period has ended and `publicationDelaySeconds` passed. A
@@ -78,8 +81,8 @@ function capacityProblems(c: CapacitySnapshot, input: VerifyInput): string[] {
  * resubmission and counts from 0).
  */
 function metricProblems(
-  samples: MetricsSample[], baselineRestarts: number | null, baselinePublished: boolean,
-): { problems: string[]; unknown: string[]; facts: string[] } {
+  samples: MetricsSample[], baselineRestarts: number | null, baselinePublished: boolean, duePeriods: number,
+): { problems: string[]; unknown: string[]; facts: string[]; processingUnjudged: boolean } {
   const problems: string[] = [];
   const unknown: string[] = [];
   const facts: string[] = [];
@@ -99,16 +102,21 @@ function metricProblems(
     else facts.push(`restarts steady at ${restarts} (${from} before the action)`);
   }
 
-  const incoming = newestValue(samples, 'incomingRecords');
-  const processed = newestValue(samples, 'numRecordsInPerSecond');
-  if (incoming !== null && incoming > 0 && (processed === null || processed <= 0)) {
-    problems.push(`records arrive (IncomingRecords ${incoming}) but the job processes none yet`);
-  } else if (processed !== null && processed > 0) {
+  // Judged over the last few periods, not the newest alone: with short periods a batch written
+  // at a period's end is read in the next one, so one period can show records in and none processed.
+  const recent = samples.slice(0, duePeriods).slice(-PROCESSING_PERIODS);
+  const incoming = Math.max(0, ...recent.map((s) => s.incomingRecords ?? 0));
+  const processed = newestValue(recent.filter((s) => (s.numRecordsInPerSecond ?? 0) > 0), 'numRecordsInPerSecond');
+  if (incoming > 0 && processed === null) {
+    const what = `records arrive (IncomingRecords ${incoming}) but the job processes none`;
+    if (recent.length < PROCESSING_PERIODS) unknown.push(`${what} in the ${recent.length} period(s) since the new capacity is in place yet`);
+    else problems.push(`${what} in the last ${PROCESSING_PERIODS} periods`);
+  } else if (processed !== null) {
     facts.push(`records flowing (${processed.toFixed(0)} records/s in)`);
   } else {
     facts.push('no input records to process');
   }
-  return { problems, unknown, facts };
+  return { problems, unknown, facts, processingUnjudged: incoming > 0 && processed === null && recent.length < PROCESSING_PERIODS };
 }
 
 /** The newest restart count published for the periods just before the action (null when none). */
@@ -153,6 +161,7 @@ export async function verifyHealth(deps: SettleDeps, input: VerifyInput): Promis
     let problems = capacityProblems(capacity, input);
     let unknown: string[] = [];
     let facts: string[] = [];
+    let processingUnjudged = false;
     if (problems.length > 0) {
       capacityOkSince = null;
       baselinePublished = false;
@@ -171,10 +180,14 @@ export async function verifyHealth(deps: SettleDeps, input: VerifyInput): Promis
       const start = Math.ceil(Math.max(capacityOkSince, input.actionStartedEpochMs / 1000) / p) * p;
       const end = Math.floor(nowSeconds / p) * p;
       const samples = await readSamples(deps.cloudwatch, input, { start, end, periodSeconds: p });
-      ({ problems, unknown, facts } = metricProblems(samples, baselineRestarts, baselinePublished));
+      const due = samples.filter((sample) => sample.timestamp + p + deps.publicationDelaySeconds <= nowSeconds).length;
+      ({ problems, unknown, facts, processingUnjudged } = metricProblems(samples, baselineRestarts, baselinePublished, due));
     }
     const publishedBy = capacityOkSince === null ? 0 : (capacityOkSince + 2 * p + deps.publicationDelaySeconds) * 1000;
-    const pastBound = Date.now() >= Math.max(input.deadlineEpochMs, publishedBy);
+    // Processing is judged only once its periods are published: slow answers can bring the bound before them.
+    const processingPublishedBy = capacityOkSince === null || !processingUnjudged ? 0
+      : (capacityOkSince + (PROCESSING_PERIODS + 1) * p + deps.publicationDelaySeconds) * 1000;
+    const pastBound = Date.now() >= Math.max(input.deadlineEpochMs, publishedBy, processingPublishedBy);
     reportProgress({ step: 'verifying health after scaling', message: [...problems, ...unknown].join('; ') || 'healthy' });
     const healthyReasons = [`stream ACTIVE with ${input.shards} open shards`, `application RUNNING with parallelism ${input.parallelism}`, ...facts];
     if (problems.length === 0 && unknown.length === 0) return { healthy: true, reasons: healthyReasons, capacity };

@@ -13,6 +13,11 @@ export interface CallEntry {
   outcome: 'ok' | 'error';
   /** AWS error code when `outcome` is `error`. */
   error?: string;
+  /**
+   * The operation ran and changed the resource, then the error was answered (an injected
+   * "500 after applying"): the caller saw a failure, the resource has the change. Only on errors.
+   */
+  appliedThenFailed?: true;
   durationMs: number;
   /** The IAM role whose temporary credentials (STS AssumeRole) signed the call; absent: the caller's own credentials. */
   role?: string;

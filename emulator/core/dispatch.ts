@@ -75,19 +75,20 @@ export class Dispatcher {
     if (service === undefined || operation === undefined || dot < 0) return frameError(unknownOperationError(), service);
 
     let params: unknown = null;
+    const ran = { appliedThenFailed: false };
     try {
       const input = parseBody(request.body);
       params = input;
-      const result = await this.run(service, operationName, operation, input, {
+      const result = await this.run(service, operationName, operation, ran, input, {
         nowMs: started,
         region: regionFromAuthorization(request.authorization, this.deps.defaultRegion),
         accountId: this.deps.accountId,
         operation: operationName,
       });
-      this.log(service, operationName, params, started, null, request.authorization);
+      this.log(service, operationName, params, started, null, request.authorization, false);
       return { status: 200, headers: { 'content-type': service.contentType }, body: JSON.stringify(result ?? {}) };
     } catch (err) {
-      this.log(service, operationName, params, started, err, request.authorization);
+      this.log(service, operationName, params, started, err, request.authorization, ran.appliedThenFailed);
       return frameError(err, service);
     }
   }
@@ -96,6 +97,7 @@ export class Dispatcher {
     service: ServiceModule,
     name: string,
     operation: Operation<Record<string, unknown>, unknown>,
+    ran: { appliedThenFailed: boolean },
     input: Record<string, unknown>,
     ctx: RequestContext,
   ): Promise<unknown> {
@@ -105,11 +107,18 @@ export class Dispatcher {
     this.deps.rates?.admit(service.targetPrefix, name, { region: ctx.region, accountId: ctx.accountId, input }, ctx.nowMs);
     if (operation.validation) assertValid(input, operation.validation);
     const result = await operation.handle(input, fault.delayMs > 0 ? { ...ctx, nowMs: this.deps.clock.nowMs() } : ctx);
-    if (fault.error) throw fault.error;
+    if (fault.error) {
+      // The change took effect; the caller only sees the error. The log says so, as AWS's own records would.
+      ran.appliedThenFailed = true;
+      throw fault.error;
+    }
     return result;
   }
 
-  private log(service: ServiceModule, operation: string, params: unknown, started: number, err: unknown, authorization: string | undefined): void {
+  private log(
+    service: ServiceModule, operation: string, params: unknown, started: number, err: unknown, authorization: string | undefined,
+    appliedThenFailed: boolean,
+  ): void {
     const role = this.deps.roleOf?.(authorization) ?? null;
     this.deps.callLog.add({
       time: started,
@@ -118,6 +127,7 @@ export class Dispatcher {
       params: summarizeParams(params),
       outcome: err === null ? 'ok' : 'error',
       ...(err === null ? {} : { error: err instanceof AwsError ? err.code : 'InternalFailure' }),
+      ...(appliedThenFailed ? { appliedThenFailed: true } : {}),
       durationMs: this.deps.clock.nowMs() - started,
       ...(role === null ? {} : { role }),
     });

@@ -66,6 +66,34 @@ describe('applyShardCount and applyParallelism', () => {
     expect(updated.capacity).toMatchObject({ applicationStatus: 'RUNNING', currentParallelism: 3, autoScalingEnabled: false });
     expect(calls('UpdateApplication').filter((c) => JSON.stringify(c.params).includes(names.applicationName))).toHaveLength(1);
   });
+
+  it('never re-send a change answered 500 after it took effect (the SDK would), but let the SDK retry a throttled one', async () => {
+    const names = { streamName: 'ns-trips', applicationName: 'ns-hotspots' };
+    await createPipeline(cloud, names, 2, 1);
+    const sent = (operation: string, name: string) => cloud.emulator.admin.calls({ operation }).filter((c) => JSON.stringify(c.params).includes(`"${name}"`));
+    const fail = (operation: string, resource: string, errorName: string, status: number, afterApplying: boolean, message = 'Injected.') => cloud.emulator.admin.injectFault({
+      kind: 'fail', operation, resource, count: 1, errorName, status, afterApplying, message,
+    });
+
+    fail('UpdateShardCount', names.streamName, 'InternalFailure', 500, true);
+    await expect(acts.applyShardCount({ streamName: names.streamName, targetShards: 4 })).rejects.toMatchObject({ type: 'AwsRetryable', nonRetryable: false });
+    // The activity's retry looks first and finds the reshard under way or done.
+    expect((await acts.applyShardCount({ streamName: names.streamName, targetShards: 4 })).called).toBe(false);
+    expect(sent('UpdateShardCount', names.streamName)).toEqual([expect.objectContaining({ outcome: 'error', appliedThenFailed: true })]);
+
+    const settled = await acts.waitSettled({ ...names, deadlineEpochMs: Date.now() + 10_000 });
+    fail('UpdateApplication', names.applicationName, 'InternalFailure', 500, true);
+    const version = settled.capacity.applicationVersionId;
+    await expect(acts.applyParallelism({ applicationName: names.applicationName, targetParallelism: 2, expectedVersionId: version })).rejects.toMatchObject({ type: 'AwsRetryable' });
+    expect((await acts.applyParallelism({ applicationName: names.applicationName, targetParallelism: 2, expectedVersionId: version })).called).toBe(false);
+    expect(sent('UpdateApplication', names.applicationName)).toEqual([expect.objectContaining({ outcome: 'error', appliedThenFailed: true })]);
+
+    // A throttle is answered before anything runs: the SDK's quick resend is safe and stays.
+    await acts.waitSettled({ ...names, deadlineEpochMs: Date.now() + 10_000 });
+    fail('UpdateShardCount', names.streamName, 'LimitExceededException', 400, false, `Rate exceeded for stream ${names.streamName} under account 000000000000.`);
+    expect((await acts.applyShardCount({ streamName: names.streamName, targetShards: 2 })).called).toBe(true);
+    expect(sent('UpdateShardCount', names.streamName).slice(1).map((c) => c.error ?? c.outcome)).toEqual(['LimitExceededException', 'ok']);
+  });
 });
 
 describe('verifyHealth', () => {

@@ -75,6 +75,9 @@ describe('faults on the wire', () => {
       const deadline = Date.now() + 10_000;
       while ((await status(kinesis, 'after-applying'))?.OpenShardCount !== 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(await status(kinesis, 'after-applying')).toMatchObject({ StreamStatus: 'ACTIVE', OpenShardCount: 2 });
+      // The call log tells this answer from a 500 that changed nothing: the one accepted change of the suite's accounting.
+      const logged = emulator.admin.calls({ operation: 'UpdateShardCount' }).filter((c) => JSON.stringify(c.params).includes('"after-applying"'));
+      expect(logged).toEqual([expect.objectContaining({ outcome: 'error', error: 'InternalFailure', appliedThenFailed: true })]);
     } finally {
       kinesis.destroy();
     }

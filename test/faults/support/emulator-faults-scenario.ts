@@ -87,8 +87,9 @@ export async function runEmulatorFaultScenario(o: EmulatorFaultOptions): Promise
   for (const fault of rateFaults(o.rate, o.slowMs)) rig.emulator.admin.injectFault(fault);
 
   const callCounts = (id: string) => {
+    // Applied: accepted, or answered 500 after taking effect (the log marks those); refused: changed nothing.
     const count = (operation: string, resource: string, outcome: 'ok' | 'error') =>
-      rig.calls(operation, resource).filter((c) => c.outcome === outcome).length;
+      rig.calls(operation, resource).filter((c) => (c.outcome === 'ok' || c.appliedThenFailed === true) === (outcome === 'ok')).length;
     return {
       UpdateShardCount: count('UpdateShardCount', `${id}-trips`, 'ok'),
       'UpdateShardCount refused': count('UpdateShardCount', `${id}-trips`, 'error'),

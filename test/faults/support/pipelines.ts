@@ -99,7 +99,12 @@ export async function override(
       await client.workflow.getHandle(workflowId).executeUpdate(scaleOverrideUpdate, { args: [request], updateId });
       break;
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw new Error(`${workflowId}: override ${updateId} refused: ${String(err.cause?.message ?? err.message)}`);
+      if (err instanceof WorkflowUpdateFailedError) {
+        // The refusal alone does not say why the pipeline was not RUNNING: add its attention and last records.
+        const now = await waitFor(client, workflowId, () => true, 'a status read', 30_000).catch(() => undefined);
+        throw new Error(`${workflowId}: override ${updateId} refused: ${String(err.cause?.message ?? err.message)}` +
+          (now ? `; attention ${JSON.stringify(now.status.attention)}; last records ${JSON.stringify(now.history.slice(-4))}` : ''));
+      }
       if (Date.now() > deadline) throw new Error(`${workflowId}: override ${updateId} not accepted after ${attempt} attempts: ${String(err)}`);
       await pause(1000);
     }
@@ -167,17 +172,19 @@ export function accountCalls(rig: FaultRig, id: string, history: ScalingRecord[]
     const params = p as { TargetShardCount?: number; ApplicationConfigurationUpdate?: { FlinkApplicationConfigurationUpdate?: { ParallelismConfigurationUpdate?: { ParallelismUpdate?: number } } } };
     return params.TargetShardCount ?? params.ApplicationConfigurationUpdate?.FlinkApplicationConfigurationUpdate?.ParallelismConfigurationUpdate?.ParallelismUpdate;
   };
+  // A call answered 500 after it took effect is an applied change (the emulator's log marks it), not a refused one.
+  const applied = (c: { outcome: string; appliedThenFailed?: true }) => c.outcome === 'ok' || c.appliedThenFailed === true;
   const shardLog = rig.calls('UpdateShardCount', stream);
   const appLog = rig.calls('UpdateApplication', app);
   const rollbackLog = rig.calls('RollbackApplication', app);
   const account: CallAccount = {
     expectedShardTargets: changes.flatMap((c) => (c.shards === null ? [] : [c.shards])),
-    shardCalls: shardLog.filter((c) => c.outcome === 'ok').map((c) => target(c.params) ?? -1),
+    shardCalls: shardLog.filter(applied).map((c) => target(c.params) ?? -1),
     expectedParallelismTargets: changes.flatMap((c) => (c.parallelism === null || c.viaRollbackApplication ? [] : [c.parallelism])),
     expectedRollbackApplications: changes.filter((c) => c.viaRollbackApplication).length,
-    parallelismCalls: appLog.filter((c) => c.outcome === 'ok').map((c) => target(c.params) ?? -1),
-    rollbackApplicationCalls: rollbackLog.filter((c) => c.outcome === 'ok').length,
-    refusedCalls: [...shardLog, ...appLog, ...rollbackLog].filter((c) => c.outcome === 'error' && !allowRefused(c.error ?? ''))
+    parallelismCalls: appLog.filter(applied).map((c) => target(c.params) ?? -1),
+    rollbackApplicationCalls: rollbackLog.filter(applied).length,
+    refusedCalls: [...shardLog, ...appLog, ...rollbackLog].filter((c) => !applied(c) && !allowRefused(c.error ?? ''))
       .map((c) => `${c.operation}: ${c.error}`),
     problems: [],
   };
