@@ -25,7 +25,7 @@ describe.concurrent('faults, quick variant', () => {
     const rig = await ctx.rig({ emulator: { kinesis: { createStreamMs: 1500, updateShardCountMs: 2500 }, flink: { updateApplicationMs: 1500 } } });
     rigs.push(rig);
     const report = await runKillScenario({
-      rig, random: ctx.random, pipelines: 1, kills: 3, cycles: 1, workers: 1, killDelayMs: [2_000, 8_000],
+      rig, random: ctx.random, pipelines: 1, kills: 3, cycles: 1, workers: 1, killDelayMs: [5_000, 15_000],
       replaySpeedup: 2400, stepTimeoutMs: 300_000, log: (l) => ctx.lines.push(l),
     });
     expect(report.problems, withSeed(ctx, report.problems)).toEqual([]);
