@@ -7,6 +7,7 @@ import type { Clock, MetricSink, ServiceModule, StreamReader } from '../core/typ
 import { kinesisAdminRoutes } from './admin.js';
 import { addTagsToStream } from './operations/addTagsToStream.js';
 import { createStream } from './operations/createStream.js';
+import { describeLimits } from './operations/describeLimits.js';
 import { decreaseStreamRetentionPeriod } from './operations/decreaseStreamRetentionPeriod.js';
 import { deleteStream } from './operations/deleteStream.js';
 import { describeStream } from './operations/describeStream.js';
@@ -52,6 +53,7 @@ export function createKinesisService(deps: KinesisServiceDeps): KinesisService {
       DeleteStream: deleteStream(store),
       DescribeStream: describeStream(store),
       DescribeStreamSummary: describeStreamSummary(store),
+      DescribeLimits: describeLimits(store),
       ListStreams: listStreams(store),
       ListShards: listShards(store),
       PutRecord: putRecord(store),

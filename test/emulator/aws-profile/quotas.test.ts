@@ -1,10 +1,10 @@
 /**
  * Account quotas: open shards per account and region (CreateStream and UpdateShardCount
  * answer LimitExceededException with AWS's wording) and Managed Flink applications per
- * account. The quotas are lowered here so the test creates few resources; the defaults
+ * account; DescribeLimits reports the shard quota and its use. The quotas are lowered here so the test creates few resources; the defaults
  * are AWS's (emulator/README.md).
  */
-import { CreateStreamCommand, UpdateShardCountCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, DescribeLimitsCommand, DescribeStreamSummaryCommand, UpdateShardCountCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateApplicationCommand, type KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultShardQuota, resolveEmulatorOptions } from '../../../emulator/config.js';
@@ -51,6 +51,15 @@ describe('Account quotas under the aws profile', () => {
     expect((err as Error).message).toContain('Current shard count for the account: 6. Limit: 6.');
     // Scaling down needs no quota.
     await expect(kinesis.send(new UpdateShardCountCommand({ StreamName: 'q-a', TargetShardCount: 2, ScalingType: 'UNIFORM_SCALING' }))).resolves.toBeDefined();
+  });
+
+  it('DescribeLimits reports the account’s shard quota and its open shards (one call a second)', async () => {
+    while ((await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'q-a' }))).StreamDescriptionSummary?.OpenShardCount !== 2) await settle();
+    emulator.advance(1_000);
+    const limits = await kinesis.send(new DescribeLimitsCommand({}));
+    expect(limits).toMatchObject({ ShardLimit: 6, OpenShardCount: 4, OnDemandStreamCount: 0, OnDemandStreamCountLimit: 50 });
+    const again = await kinesis.send(new DescribeLimitsCommand({})).catch((e: Error) => e);
+    expect((again as Error).name).toBe('LimitExceededException');
   });
 
   it('a third application beyond a quota of two fails with LimitExceededException', async () => {
