@@ -89,4 +89,29 @@ describe('Read limits', () => {
     expect(outcomes.filter((o) => o === 'ok').length).toBeLessThanOrEqual(5);
     expect(outcomes.some((o) => o instanceof ProvisionedThroughputExceededException)).toBe(true);
   });
+
+  it('a GetRecords call that returned more than 2 MiB leaves no read budget for the rest of the second', async () => {
+    // Writes faster than 1 MiB/s on the emulator so the 2.2 MiB are there at once; a real
+    // endpoint takes them over a few seconds, offered again while throttled.
+    const fast = await openTarget({ kinesis: { limitsEnabled: true, writeBytesPerSecond: 8 * 1024 * 1024 } });
+    try {
+      const client = fast.kinesis({ maxAttempts: 1 });
+      const stream = fast.streamName('read-bytes');
+      await client.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
+      await waitForStatus(client, stream, 'ACTIVE');
+      let pending = Array.from({ length: 22 }, (_, i) => ({ PartitionKey: `k${i}`, Data: new Uint8Array(100 * 1024).fill(i) }));
+      while (pending.length > 0) {
+        const out = await client.send(new PutRecordsCommand({ StreamName: stream, Records: pending }));
+        pending = pending.filter((_, i) => out.Records?.[i]?.ErrorCode !== undefined);
+        if (pending.length > 0) await new Promise((r) => setTimeout(r, 250));
+      }
+      const iterator = (await client.send(new GetShardIteratorCommand({ StreamName: stream, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+      const first = await client.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      expect(first.Records?.length).toBe(22);
+      // One call so far, far under 5 a second: the bytes refuse the next.
+      await expect(client.send(new GetRecordsCommand({ ShardIterator: first.NextShardIterator }))).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+    } finally {
+      await fast.close();
+    }
+  });
 });
