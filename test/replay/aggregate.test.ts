@@ -7,15 +7,13 @@
  * the last checkpoint repeats only that batch's trips (the documented at-least-once).
  */
 import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import {
-  CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient,
-} from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateApplicationCommand, StartApplicationCommand, type KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReplay } from '../../activities/replay/engine.js';
-import { aggregateForShard, hashKeyOf, kplAggregatingSink } from '../../activities/replay/kpl-sink.js';
+import { aggregateForShard, kplAggregatingSink } from '../../activities/replay/kpl-sink.js';
 import type { RecordSink } from '../../activities/replay/put-records.js';
 import { EMPTY_CHECKPOINT, type ReplayCheckpoint } from '../../activities/replay/types.js';
 import { readTrips } from '../../data/readers/source.js';
@@ -23,7 +21,7 @@ import { SAMPLE_FILE } from '../../data/sample.js';
 import { isAggregated, kplExpander } from '../../emulator/job/deaggregate.js';
 import { cloudWatchClient, flinkClient, kinesisClient, startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { createStream, sampleSlice } from './fixtures/harness.js';
-import { countIds } from './read-back.js';
+import { countIds, readUserRecords } from './read-back.js';
 
 const TRIPS = 6_000;
 
@@ -34,33 +32,6 @@ async function firstTrips(n: number): Promise<{ ids: string[]; file: string }> {
     if (ids.length >= n) break;
   }
   return { ids, file: SAMPLE_FILE };
-}
-
-/** Every user record of the stream, de-aggregated as a KCL/connector consumer would, with its shard. */
-async function readUserRecords(kinesis: KinesisClient, stream: string): Promise<{ keys: string[]; kinesisRecords: number; misplaced: number }> {
-  const shards = (await kinesis.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
-  const keys: string[] = [];
-  let kinesisRecords = 0;
-  let misplaced = 0;
-  for (const shard of shards) {
-    const [start, end] = [BigInt(shard.HashKeyRange!.StartingHashKey!), BigInt(shard.HashKeyRange!.EndingHashKey!)];
-    let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: stream, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-    while (iterator) {
-      const out = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-      for (const r of out.Records ?? []) {
-        kinesisRecords += 1;
-        const users = kplExpander({ sequenceNumber: r.SequenceNumber!, partitionKey: r.PartitionKey!, data: Buffer.from(r.Data!), arrivalMs: 0 });
-        for (const u of users) {
-          keys.push(u.partitionKey);
-          const key = hashKeyOf(u.partitionKey);
-          if (key < start || key > end) misplaced += 1;
-        }
-      }
-      if ((out.Records ?? []).length === 0 && (out.MillisBehindLatest ?? 0) === 0) break;
-      iterator = out.NextShardIterator;
-    }
-  }
-  return { keys, kinesisRecords, misplaced };
 }
 
 describe('KPL aggregation', () => {

@@ -4,6 +4,8 @@
  * as in the source".
  */
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { hashKeyOf } from '../../activities/replay/kpl-sink.js';
+import { kplExpander } from '../../emulator/job/deaggregate.js';
 
 export async function readWholeStream(kinesis: KinesisClient, streamName: string): Promise<string[]> {
   const shards = (await kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
@@ -27,4 +29,31 @@ export function countIds(ids: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
   return counts;
+}
+
+/** Every user record of the stream, de-aggregated as a KCL/connector consumer would, with its shard. */
+export async function readUserRecords(kinesis: KinesisClient, stream: string): Promise<{ keys: string[]; kinesisRecords: number; misplaced: number }> {
+  const shards = (await kinesis.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
+  const keys: string[] = [];
+  let kinesisRecords = 0;
+  let misplaced = 0;
+  for (const shard of shards) {
+    const [start, end] = [BigInt(shard.HashKeyRange!.StartingHashKey!), BigInt(shard.HashKeyRange!.EndingHashKey!)];
+    let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: stream, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    while (iterator) {
+      const out = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+      for (const r of out.Records ?? []) {
+        kinesisRecords += 1;
+        const users = kplExpander({ sequenceNumber: r.SequenceNumber!, partitionKey: r.PartitionKey!, data: Buffer.from(r.Data!), arrivalMs: 0 });
+        for (const u of users) {
+          keys.push(u.partitionKey);
+          const key = hashKeyOf(u.partitionKey);
+          if (key < start || key > end) misplaced += 1;
+        }
+      }
+      if ((out.Records ?? []).length === 0 && (out.MillisBehindLatest ?? 0) === 0) break;
+      iterator = out.NextShardIterator;
+    }
+  }
+  return { keys, kinesisRecords, misplaced };
 }

@@ -103,12 +103,14 @@ describe('the job as a Kinesis consumer', () => {
 });
 
 describe('metric names by runtime', () => {
-  it('Flink 2.x publishes numRestarts and no fullRestarts; at PARALLELISM level millisBehindLatest per shard', async () => {
+  it('Flink 2.x publishes numRestarts and no fullRestarts, still uptime and downtime; at PARALLELISM level millisBehindLatest per shard', async () => {
     const app = await startApp('flink2', 'FLINK-2_2', 'PARALLELISM');
     const names = async () =>
       new Set(((await cloudwatch.send(new ListMetricsCommand({ Namespace: 'AWS/KinesisAnalytics', Dimensions: [{ Name: 'Application', Value: app }] }))).Metrics ?? []).map((m) => m.MetricName));
     await waitUntil(async () => (await names()).has('numRestarts'), 'numRestarts to be published');
     expect((await names()).has('fullRestarts')).toBe(false);
+    // Deprecated in Flink 2.2 but still published.
+    expect([...(await names())].filter((n) => n === 'uptime' || n === 'downtime').sort()).toEqual(['downtime', 'uptime']);
     const perShard = await cloudwatch.send(
       new ListMetricsCommand({ Namespace: 'AWS/KinesisAnalytics', MetricName: 'millisBehindLatest', Dimensions: [{ Name: 'Application', Value: app }, { Name: 'ShardId', Value: 'shardId-000000000000' }] }),
     );
