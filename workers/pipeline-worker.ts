@@ -32,8 +32,17 @@ async function workflowCode(): Promise<string> {
   return readFileSync(PREBUILT_BUNDLE, 'utf8');
 }
 
+/**
+ * The pipeline publishes its status in its memo (workflows/lifecycle/publish.ts): about 1.5 KB,
+ * more with replay progress and error texts. The SDK warns from 2 KB (the server's default warn
+ * level) on every upsert; the server refuses only far above (32 KB by default).
+ */
+const MEMO_WARN_BYTES = 8 * 1024;
+
 export async function connectTemporal(temporal: TemporalConfig): Promise<NativeConnection> {
-  return NativeConnection.connect({ address: temporal.address, ...temporalAuthOptions(temporal) });
+  return NativeConnection.connect({
+    address: temporal.address, ...temporalAuthOptions(temporal), payloadLimits: { memoWarnSize: MEMO_WARN_BYTES },
+  });
 }
 
 /** A client connection for activities that message other workflows (the calibration reaching its pipeline). */
