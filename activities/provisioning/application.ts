@@ -14,7 +14,7 @@ import {
   CREATOR_RUN_TAG_KEY, PIPELINE_TAG_KEY, type ApplicationState, type EnsureApplicationInput, type EnsureResult, type StopApplicationInput,
   type StepResult, type WaitApplicationInput,
 } from './types.js';
-import { pollHeartbeating, waitFor, type PollTiming } from './wait.js';
+import { persisting, pollHeartbeating, waitFor, type PollTiming } from './wait.js';
 
 function toState(detail: ApplicationDetail): ApplicationState {
   const p = detail.ApplicationConfigurationDescription?.FlinkApplicationConfigurationDescription
@@ -169,17 +169,17 @@ export async function stopApplication(
   input: StopApplicationInput,
 ): Promise<StepResult> {
   const name = input.applicationName;
-  const state = await describeApplication(flink, name);
+  const state = await persisting(`Reading application ${name}`, timing, () => describeApplication(flink, name));
   if (state === null) return { acted: false, message: `Application ${name} is already gone` };
   if (state.status === 'READY') return { acted: false, message: `Application ${name} is already stopped` };
   const check = async () => applicationStopped(name, await describeApplication(flink, name));
   const gracefulPossible = state.status === 'RUNNING' || state.status === 'STOPPING';
   if (gracefulPossible) {
-    if (state.status === 'RUNNING') await requestStop(flink, name, false);
+    if (state.status === 'RUNNING') await persisting(`Stopping application ${name}`, timing, () => requestStop(flink, name, false));
     const graceful = await pollHeartbeating(`Stopping application ${name}`, { ...timing, maxWaitMs: input.forceAfterSeconds * 1000 }, check);
     if (graceful.state === 'SUCCESS') return { acted: true, message: `Stopped application ${name}` };
   }
-  await requestStop(flink, name, true);
+  await persisting(`Force-stopping application ${name}`, timing, () => requestStop(flink, name, true));
   await waitFor(`Force-stopping application ${name}`, Math.max(1, input.timeoutSeconds - input.forceAfterSeconds), timing, check);
   return { acted: true, message: `Force-stopped application ${name}` };
 }
@@ -190,15 +190,18 @@ export async function deleteApplication(
   input: WaitApplicationInput,
 ): Promise<StepResult> {
   const name = input.applicationName;
-  const detail = await describeDetail(flink, name);
+  const detail = await persisting(`Reading application ${name}`, timing, () => describeDetail(flink, name));
   let acted = false;
   if (detail !== null && detail.ApplicationStatus !== 'DELETING') {
-    try {
-      await flink.send(new DeleteApplicationCommand({ ApplicationName: name, CreateTimestamp: detail.CreateTimestamp }));
-      acted = true;
-    } catch (err) {
-      if (!isNotFound(err)) throw toFailure(err, `deleting application ${name}`);
-    }
+    acted = await persisting(`Deleting application ${name}`, timing, async () => {
+      try {
+        await flink.send(new DeleteApplicationCommand({ ApplicationName: name, CreateTimestamp: detail.CreateTimestamp }));
+        return true;
+      } catch (err) {
+        if (!isNotFound(err)) throw toFailure(err, `deleting application ${name}`);
+        return false;
+      }
+    });
   }
   await waitFor(`Waiting for application ${name} to be deleted`, input.timeoutSeconds, timing, async () =>
     applicationGone(name, await describeApplication(flink, name)),

@@ -14,7 +14,7 @@ import {
   CREATOR_RUN_TAG_KEY, PIPELINE_TAG_KEY, type EnsureResult, type EnsureStreamInput, type EnsureStreamRetentionInput, type StreamState,
   type StepResult, type WaitStreamInput,
 } from './types.js';
-import { waitFor, type PollTiming } from './wait.js';
+import { persisting, waitFor, type PollTiming } from './wait.js';
 
 const STREAM_STATUSES: readonly StreamStatus[] = ['CREATING', 'ACTIVE', 'UPDATING', 'DELETING'];
 
@@ -113,15 +113,18 @@ export async function ensureStreamRetention(kinesis: KinesisClient, input: Ensur
 
 export async function deleteStream(kinesis: KinesisClient, timing: PollTiming, input: WaitStreamInput): Promise<StepResult> {
   const name = input.streamName;
-  let acted = true;
-  try {
-    await kinesis.send(new DeleteStreamCommand({ StreamName: name, EnforceConsumerDeletion: true }));
-  } catch (err) {
-    if (isNotFound(err)) acted = false;
-    else if (!(isAwsError(err, 'ResourceInUseException') && (await describeStream(kinesis, name))?.status === 'DELETING')) {
-      throw toFailure(err, `deleting stream ${name}`);
+  const acted = await persisting(`Deleting stream ${name}`, timing, async () => {
+    try {
+      await kinesis.send(new DeleteStreamCommand({ StreamName: name, EnforceConsumerDeletion: true }));
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      if (!(isAwsError(err, 'ResourceInUseException') && (await describeStream(kinesis, name))?.status === 'DELETING')) {
+        throw toFailure(err, `deleting stream ${name}`);
+      }
+      return true;
     }
-  }
+  });
   await waitFor(`Waiting for stream ${name} to be deleted`, input.timeoutSeconds, timing, async () =>
     streamGone(name, await describeStream(kinesis, name)),
   );

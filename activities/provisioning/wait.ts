@@ -93,3 +93,28 @@ export async function waitFor<T>(
       throw new CancelledFailure(`${step}: ${result.reason}`);
   }
 }
+
+/** How long a wait's one-off call (describe, stop, delete) keeps retrying a throttled answer before the attempt fails. */
+export const PERSIST_MAX_MS = 120_000;
+
+/**
+ * A wait's one-off call (the first describe, StopApplication, DeleteApplication) that AWS throttles or
+ * fails transiently is repeated with backoff and jitter, heartbeating, for up to PERSIST_MAX_MS.
+ * Found with 100 pipelines deleted at once under AWS's request rates (bench:control-plane): such a
+ * call failed the attempt at once, the wait's four attempts were used up within seconds, and a
+ * quarter of the pipelines ended FAILED on "describing application …: ThrottlingException".
+ * Any other failure is thrown as it was.
+ */
+export async function persisting<T>(step: string, timing: PollTiming, call: () => Promise<T>): Promise<T> {
+  const result = await pollHeartbeating(step, { ...timing, maxWaitMs: PERSIST_MAX_MS }, async (): Promise<Acceptance<{ value: T }>> => (
+    { state: 'SUCCESS', reason: `${step}: answered`, value: { value: await call() } }
+  ));
+  switch (result.state) {
+    case 'SUCCESS':
+      return (result.value as { value: T }).value;
+    case 'ABORTED':
+      throw new CancelledFailure(`${step}: ${result.reason}`);
+    default:
+      throw ApplicationFailure.retryable(`${step}: ${result.reason} for ${PERSIST_MAX_MS / 1000}s (${result.attempts} tries)`, AWS_FAILURE_TYPES.retryable);
+  }
+}

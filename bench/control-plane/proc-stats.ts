@@ -29,15 +29,20 @@ async function readRaw(pid: number): Promise<Raw | undefined> {
 
 /** The node process under the with-parent wrapper: the wrapper's child whose command is node. */
 export async function nodeChildOf(wrapperPid: number): Promise<number> {
+  return childOf(wrapperPid, 'node');
+}
+
+/** The wrapper's child whose command line contains `command` (e.g. the Temporal CLI under with-parent.sh). */
+export async function childOf(wrapperPid: number, command: string): Promise<number> {
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     if (ppid !== wrapperPid) continue;
     const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes('node')) return Number(entry);
+    if (cmdline.includes(command)) return Number(entry);
   }
-  throw new Error(`no node process under pid ${wrapperPid}`);
+  throw new Error(`no ${command} process under pid ${wrapperPid}`);
 }
 
 export interface ProcSample {

@@ -12,7 +12,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { analyseHistory, distribution, type HistoryFacts } from './history.js';
-import { nodeChildOf, ProcSampler } from './proc-stats.js';
+import { childOf, nodeChildOf, ProcSampler } from './proc-stats.js';
 import { readLoadInChild, type ReadRun } from './reads.js';
 import { markdown, type ControlPlaneResult } from './summary.js';
 import { writeDocSection, writeJson } from './report.js';
@@ -180,6 +180,8 @@ async function main(): Promise<void> {
   const client = new Client({ connection, namespace: stack.namespace });
   const workerPid = await nodeChildOf(stack.worker.pid as number);
   const apiPid = await nodeChildOf(stack.api.pid as number);
+  // The dev server (history, matching, SQLite) serves every workflow task: its CPU says whether it is the bottleneck.
+  const temporalPid = await childOf(stack.temporal.pid as number, 'temporal');
   try {
     const ids = Array.from({ length: PIPELINES }, (_, i) => `bench-${String(i).padStart(3, '0')}`);
 
@@ -203,8 +205,10 @@ async function main(): Promise<void> {
 
     const workerCpu = new ProcSampler(workerPid);
     const apiCpu = new ProcSampler(apiPid);
+    const temporalCpu = new ProcSampler(temporalPid);
     await workerCpu.start();
     await apiCpu.start();
+    await temporalCpu.start();
     const steadyStart = Date.now();
     const steadyEnd = steadyStart + MINUTES * 60_000;
 
@@ -226,6 +230,7 @@ async function main(): Promise<void> {
     }
     workerCpu.stop();
     apiCpu.stop();
+    temporalCpu.stop();
     const loadDuring = loadavg();
     uptimes.endOfSteady = uptime();
     const awsCalls = callsPerApi(stack, steadyStart, steadyEnd);
@@ -273,6 +278,10 @@ async function main(): Promise<void> {
         slowTaskWarnings: stack.workerLines.filter((l) => /exceeded|timed out|TimedOut/i.test(l)).length,
       },
       api: { cpuPercentOfOneCore: distribution(apiCpu.samples.map((s) => s.cpuPercentOfOneCore)) },
+      temporalServer: {
+        cpuPercentOfOneCore: distribution(temporalCpu.samples.map((s) => s.cpuPercentOfOneCore)),
+        rssMb: distribution(temporalCpu.samples.map((s) => s.rssMb)),
+      },
       workflowTasks: {
         runMs: distribution(histories.flatMap((h) => h.taskRunMs)),
         over1s: histories.reduce((n, h) => n + h.taskRunMs.filter((d) => d > 1000).length, 0),

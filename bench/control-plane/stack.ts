@@ -22,6 +22,7 @@ export interface BenchStack {
   namespace: string;
   apiUrl: string;
   emulator: RunningEmulator;
+  temporal: ManagedChild;
   worker: ManagedChild;
   api: ManagedChild;
   /** Lines the worker printed (its warnings, e.g. slow workflow tasks). */
@@ -113,7 +114,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       timeoutMs: 120_000, abandoned: () => (api.exit ? `API exited: ${apiLines.slice(-5).join(' | ')}` : undefined),
     });
     options.log(`API on ${apiUrl}`);
-    return { temporalAddress, namespace: NAMESPACE, apiUrl, emulator, worker, api, workerLines, temporalLines, stop: stopAll };
+    return { temporalAddress, namespace: NAMESPACE, apiUrl, emulator, temporal, worker, api, workerLines, temporalLines, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

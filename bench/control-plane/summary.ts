@@ -14,6 +14,7 @@ export interface ControlPlaneResult {
   delete: { statuses: Record<string, number>; allClosedMs: number; inPhaseDeleted: number; phases: Record<string, number>; error?: string };
   worker: { cpuPercentOfOneCore: Distribution; meanCpuPercentOfOneCore: number; rssMb: Distribution; slowTaskWarnings: number };
   api: { cpuPercentOfOneCore: Distribution };
+  temporalServer?: { cpuPercentOfOneCore: Distribution; rssMb: Distribution };
   workflowTasks: {
     runMs: Distribution; over1s: number; waitMs: Distribution; timeouts: number; failures: number;
     /** Tasks that started inside the steady window (the ticks), apart from create/delete at once. */
@@ -109,6 +110,7 @@ export function markdown(r: ControlPlaneResult, title = 'Control plane at scale'
       + `${r.histories.continuedAsNew} continued as new during the run. About ${fmt(r.histories.eventsPerTick, 1)} events per tick, so at `
       + `${p.intervalSeconds} s ticks a pipeline reaches Temporal's continue-as-new suggestion (4,096 events by default) about every ${fmt(hoursToSuggestedCan, 1)} h and continues as new then.`,
     `- API process CPU: ${dist(r.api.cpuPercentOfOneCore, '%')}.`,
+    ...(r.temporalServer ? [`- Temporal dev server (SQLite) during the steady window: CPU ${dist(r.temporalServer.cpuPercentOfOneCore, '%')}, RSS max ${r.temporalServer.rssMb.max} MB.`] : []),
     `- Temporal dev server error lines: ${r.temporalServerErrors.length}${r.temporalServerErrors.length > 0 ? ` (last: \`${r.temporalServerErrors.at(-1)?.slice(0, 200)}\`)` : ''}.`,
     '',
     `AWS calls per API (${p.pipelines} pipelines), by phase: create at once, the ${p.steadyMinutes}-minute steady window, delete at once. `
