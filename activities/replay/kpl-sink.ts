@@ -53,13 +53,21 @@ type Aggregated = { record: EncodedRecord & { explicitHashKey: string }; members
 
 const sizeOf = (a: Aggregated): number => a.record.data.byteLength + Buffer.byteLength(a.record.partitionKey);
 
+/** A shard's hash key range as 32-digit hex: compared as strings, no BigInt per record. */
 interface ShardRange {
-  start: bigint;
-  end: bigint;
+  startHex: string;
+  endHex: string;
+}
+
+const toHex = (key: string | undefined): string => BigInt(key ?? '0').toString(16).padStart(32, '0');
+
+/** The 128-bit hash key Kinesis routes a partition key by (MD5), as 32-digit hex. */
+function hashHexOf(partitionKey: string): string {
+  return createHash('md5').update(partitionKey, 'utf8').digest('hex');
 }
 
 export function hashKeyOf(partitionKey: string): bigint {
-  return BigInt(`0x${createHash('md5').update(partitionKey, 'utf8').digest('hex')}`);
+  return BigInt(`0x${hashHexOf(partitionKey)}`);
 }
 
 /** Packs user records (all bound for one shard) into aggregated Kinesis records of at most `maxBytes`. */
@@ -77,7 +85,7 @@ export function aggregateForShard(records: readonly OutgoingRecord[], maxBytes =
     members = [];
   };
   records.forEach((r, i) => {
-    const user = { partitionKey: r.partitionKey, data: Buffer.from(r.data) };
+    const user = { partitionKey: r.partitionKey, data: Buffer.isBuffer(r.data) ? r.data : Buffer.from(r.data) };
     const bytes = aggregator.calculateUserRecordSize(user);
     if (members.length > 0 && size + bytes > maxBytes) close();
     if (members.length === 0) first = r.partitionKey;
@@ -101,7 +109,7 @@ export function kplAggregatingSink(kinesis: KinesisClient, streamName: string, o
   let loadedAt = -Infinity;
   const windows = new Map<string, ShardWindow>();
   const windowOf = (range: ShardRange): ShardWindow => {
-    const key = `${range.start}`;
+    const key = range.startHex;
     let window = windows.get(key);
     if (window === undefined) {
       window = new ShardWindow();
@@ -122,14 +130,14 @@ export function kplAggregatingSink(kinesis: KinesisClient, streamName: string, o
       token = page.NextToken;
     } while (token);
     shards = open
-      .map((s) => ({ start: BigInt(s.HashKeyRange?.StartingHashKey ?? '0'), end: BigInt(s.HashKeyRange?.EndingHashKey ?? '0') }))
-      .sort((a, b) => (a.start < b.start ? -1 : 1));
+      .map((s) => ({ startHex: toHex(s.HashKeyRange?.StartingHashKey), endHex: toHex(s.HashKeyRange?.EndingHashKey) }))
+      .sort((a, b) => (a.startHex < b.startHex ? -1 : 1));
     loadedAt = now();
     return shards;
   }
 
-  const shardIndex = (map: ShardRange[], key: bigint): number => {
-    const i = map.findIndex((s) => key >= s.start && key <= s.end);
+  const shardIndex = (map: ShardRange[], keyHex: string): number => {
+    const i = map.findIndex((s) => keyHex >= s.startHex && keyHex <= s.endHex);
     return i < 0 ? 0 : i;
   };
 
@@ -212,7 +220,7 @@ export function kplAggregatingSink(kinesis: KinesisClient, streamName: string, o
       const map = await shardMap();
       const groups = new Map<number, number[]>();
       records.forEach((r, i) => {
-        const shard = shardIndex(map, hashKeyOf(r.partitionKey));
+        const shard = shardIndex(map, hashHexOf(r.partitionKey));
         const group = groups.get(shard) ?? [];
         group.push(i);
         groups.set(shard, group);
@@ -223,7 +231,7 @@ export function kplAggregatingSink(kinesis: KinesisClient, streamName: string, o
       const settled = await Promise.allSettled(
         [...groups].map(async ([shard, indices]) => {
           const aggregated = aggregateForShard(indices.map((i) => records[i]!)).map((a) => ({ record: a.record, members: a.members.map((m) => indices[m]!) }));
-          const failures = await sendToShard(windowOf(map[shard] ?? { start: 0n, end: 0n }), aggregated);
+          const failures = await sendToShard(windowOf(map[shard] ?? { startHex: '', endHex: '' }), aggregated);
           for (const [a, failure] of failures) {
             anyFailed = true;
             for (const m of a.members) results[m] = failure;
