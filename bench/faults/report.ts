@@ -116,7 +116,9 @@ function awsBlock(r: EmulatorFaultReport | undefined): string {
     '',
     `Background faults on ${Math.round(r.rate * 100)} % of calls each: throttling (LimitExceeded on Kinesis control calls, ProvisionedThroughputExceeded on PutRecords, ` +
       `ThrottlingException on Flink and CloudWatch), 500 InternalFailure before and (on creates, updates and rollbacks) after the change took effect, and slow answers. ` +
-      `Error answers the emulator gave: ${injected}. Verdict: ${verdict(r.problems)}.`,
+      `Error answers the emulator gave: ${injected}. Of those, answered after the change took effect (the call log's \`appliedThenFailed\`, ` +
+      `counted as the change by the checks): ${Object.entries(r.appliedThenFailed ?? {}).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}. ` +
+      `Verdict: ${verdict(r.problems)}.`,
     '',
     table(['case', 'expected', 'after the action', 'history', 'scaling calls (applied / refused)', 'teardown'], rows),
     ...(r.problems.length > 0 ? ['', 'Problems:', '', ...r.problems.map((p) => `- ${p}`)] : []),

@@ -44,6 +44,8 @@ export interface CaseOutcome {
 export interface EmulatorFaultReport {
   rate: number;
   injected: Record<string, number>;
+  /** Calls answered with an error after the change took effect (the call log's `appliedThenFailed`), by operation. */
+  appliedThenFailed: Record<string, number>;
   cases: CaseOutcome[];
   problems: string[];
   durationSeconds: number;
@@ -227,9 +229,11 @@ export async function runEmulatorFaultScenario(o: EmulatorFaultOptions): Promise
   ]);
 
   const injected: Record<string, number> = {};
+  const appliedThenFailed: Record<string, number> = {};
   for (const c of rig.emulator.admin.calls()) {
     if (c.outcome === 'error' && c.error) injected[c.error] = (injected[c.error] ?? 0) + 1;
+    if (c.appliedThenFailed) appliedThenFailed[c.operation] = (appliedThenFailed[c.operation] ?? 0) + 1;
   }
   rig.emulator.admin.clearFaults();
-  return { rate: o.rate, injected, cases, problems, durationSeconds: (Date.now() - started) / 1000 };
+  return { rate: o.rate, injected, appliedThenFailed, cases, problems, durationSeconds: (Date.now() - started) / 1000 };
 }
