@@ -26,6 +26,8 @@ export interface PipelineFactsResult {
   actionBoundSeconds: number;
   streamName: string;
   applicationName: string;
+  /** The pipeline's IAM role (spec `roleArn`): the calibration's own AWS calls are made as it too. */
+  roleArn?: string;
 }
 
 export interface CapacityChangeInput {
@@ -69,6 +71,7 @@ export function createPipelineMessageActivities(getClient: () => Client) {
         actionBoundSeconds: 2 * (s.spec.scaling.settleTimeoutSeconds + s.spec.scaling.verifyTimeoutSeconds) + 60,
         streamName: s.resources.streamName,
         applicationName: s.resources.applicationName,
+        ...(s.spec.roleArn === undefined ? {} : { roleArn: s.spec.roleArn }),
       };
     },
 

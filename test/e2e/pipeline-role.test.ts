@@ -10,7 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { createRoleClients } from '../../activities/aws/clients.js';
-import { scaleOverrideUpdate, teardownSignal } from '../../workflows/contract.js';
+import { planCalibration } from '../../model/calibration-plan.js';
+import type { CalibrationStatus } from '../../model/calibration.js';
+import {
+  CALIBRATION_WORKFLOW_TYPE, calibrationWorkflowId, scaleOverrideUpdate, teardownSignal, type CalibrationWorkflowInput,
+} from '../../workflows/contract.js';
 import { startPipeline, testSpec } from '../workflows/lifecycle-harness.js';
 import { TEST_REGION } from '../support/emulator.js';
 import { temporalAddress, temporalNamespace } from '../support/temporal.js';
@@ -30,7 +34,7 @@ beforeAll(async () => {
   const worker = await Worker.create({
     connection, namespace: temporalNamespace(), taskQueue: e2e.taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') },
     activities: createActivities({
-      kinesis: e2e.cloud.kinesis, flink: e2e.cloud.flink, cloudwatch: e2e.cloud.cloudwatch, dataDir: 'data', roles,
+      kinesis: e2e.cloud.kinesis, flink: e2e.cloud.flink, cloudwatch: e2e.cloud.cloudwatch, dataDir: 'data', roles, temporal: e2e.client,
       scalingPollIntervalMs: 100, pollTiming: { minDelayMs: 50, maxDelayMs: 200 },
     }),
   });
@@ -50,10 +54,11 @@ afterAll(async () => {
 
 /**
  * Calls the emulator served that name one of `resources` in their parameters, plus (with `metricReads`)
- * every GetMetricData — its logged parameters are summarised past the names, and only this test's pipeline ran.
+ * every GetMetricData — its logged parameters are summarised past the names, and only this test's pipeline ran
+ * (since `since`, epoch ms).
  */
-function callsFor(resources: string[], metricReads = false) {
-  return e2e.cloud.emulator.admin.calls().filter((c) => c.service !== 'sts'
+function callsFor(resources: string[], metricReads = false, since?: number) {
+  return e2e.cloud.emulator.admin.calls({ since }).filter((c) => c.service !== 'sts'
     && ((metricReads && c.operation === 'GetMetricData') || resources.some((r) => JSON.stringify(c.params).includes(`"${r}`))));
 }
 
@@ -98,5 +103,38 @@ describe('a pipeline with a role to assume (spec roleArn)', () => {
     const calls = callsFor(['role-none-trips', 'role-none-hotspots']);
     expect(calls.length).toBeGreaterThan(5);
     expect(calls.filter((c) => c.role !== undefined)).toEqual([]);
+  });
+
+  it('calibrates with the role\'s credentials too: the calibration\'s own load and metric reads', { timeout: 120_000 }, async () => {
+    const since = Date.now();
+    const spec = testSpec('role-cal', { roleArn: ROLE, scaling: scalingSpec({ policy: 'none' }) });
+    const handle = await startPipeline(e2e.client, e2e.taskQueue, spec);
+    await waitForScaling(e2e.client, handle.workflowId, (s) => s.phase === 'RUNNING' && s.capacity !== null, 'RUNNING', 60_000);
+    const calibrating = Date.now();
+    // One short step at the pipeline's own capacity: enough for the load and the metric reads.
+    const { plan, problems } = planCalibration(
+      {
+        rates: [400], stepSeconds: 4, confirmSteps: 0, parallelism: 2, parallelismPerKpu: [1], steps: 1, headroom: 0.25,
+        budget: { maxDurationSeconds: 600, maxCostUsd: 5 }, prices: { kpuHourUsd: 0.11, shardHourUsd: 0.015 },
+      },
+      { shards: 2, parallelism: 2, periodSeconds: 1, maxKpus: 64 },
+    );
+    expect(problems).toEqual([]);
+    const input: CalibrationWorkflowInput = { pipelineId: spec.id, calibrationId: 'cal-role', request: plan!.request, timing: { metricsDelaySeconds: 0 } };
+    const calibration = await e2e.client.workflow.start(CALIBRATION_WORKFLOW_TYPE, {
+      workflowId: calibrationWorkflowId(spec.id), taskQueue: e2e.taskQueue, args: [input],
+    });
+    const done = await calibration.result() as CalibrationStatus;
+    expect(done.state, JSON.stringify(done.steps.map((st) => st.reasons))).toBe('completed');
+    expect(done.steps.length).toBeGreaterThan(0);
+    await handle.signal(teardownSignal, { reason: 'test done' });
+    await handle.result();
+
+    // The pipeline has no replay: every PutRecords is the calibration's load.
+    expect(e2e.cloud.emulator.admin.calls({ operation: 'PutRecords', since: calibrating }).length, 'the calibration sent no load').toBeGreaterThan(0);
+    expect(e2e.cloud.emulator.admin.calls({ operation: 'GetMetricData', since: calibrating }).length).toBeGreaterThan(0);
+    // Every call of this pipeline — its own and its calibration's (load, ListShards, metric reads) — as the role.
+    const withoutRole = callsFor(['role-cal-trips', 'role-cal-hotspots'], true, since).filter((c) => c.role !== ROLE).map((c) => `${c.operation} (${c.role ?? 'worker credentials'})`);
+    expect(withoutRole).toEqual([]);
   });
 });

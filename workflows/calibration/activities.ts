@@ -7,6 +7,7 @@ import type {
   CalibrationActivities, CapacityChangeInput, CapacityChangeResult, DriveLoadInput, DriveLoadResult, PipelineFactsResult, StepMetricsInput,
 } from '../../activities/calibration/index.js';
 import type { PeriodFigures } from './analysis.js';
+import { withRole } from '../aws-role.js';
 
 const quick: ActivityOptions = {
   startToCloseTimeout: '30s',
@@ -55,13 +56,14 @@ export class CalibrationCalls {
       cancellationType: 'WAIT_CANCELLATION_COMPLETED',
       summary,
     };
-    return proxyActivities<CalibrationActivities>(options).driveCalibrationLoad.executeWithOptions(options, [input]);
+    // The load writes to the pipeline's stream: as the pipeline's role, like every call of the pipeline.
+    return proxyActivities<CalibrationActivities>(options).driveCalibrationLoad.executeWithOptions(options, withRole([input]));
   }
 
   readMetrics(input: StepMetricsInput): Promise<PeriodFigures[]> {
     return this.fast.readCalibrationMetrics.executeWithOptions(
       { ...quick, summary: `Read ${input.applicationName}'s metrics for the step (${input.end - input.start} s)` },
-      [input],
+      withRole([input]),
     );
   }
 }
