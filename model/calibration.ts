@@ -104,7 +104,9 @@ export const CalibrationStep = Type.Object(
     parallelismPerKpu: Type.Integer(),
     kpus: Type.Integer({ description: 'Including the orchestration KPU.' }),
     offeredRecordsPerSecond: Type.Number({ description: 'The rate this step asked the load to hold.' }),
-    sentRecordsPerSecond: Type.Number({ description: 'What the stream acknowledged per second.' }),
+    sentRecordsPerSecond: Type.Number({
+      description: 'What the stream acknowledged per second in the measured periods (the whole step, for calibrations started before that rule).',
+    }),
     processedRecordsPerSecond: Nullable(Type.Number({ description: 'numRecordsInPerSecond, average over the measured window.' })),
     lagStartMs: Nullable(Type.Number()),
     lagEndMs: Nullable(Type.Number()),
@@ -119,6 +121,10 @@ export const CalibrationStep = Type.Object(
     }))),
     verdict: StepVerdict,
     reasons: Type.Array(Type.String()),
+    attempts: Type.Optional(Type.Integer({
+      minimum: 1,
+      description: 'Times the rate was held: a step whose load fell short of the rate (a busy machine) is held again, and the last attempt is judged.',
+    })),
     startedAt: Type.String(),
     endedAt: Type.String(),
   },

@@ -18,6 +18,7 @@ import { SAMPLE_FILE } from '../../data/sample.js';
 import { MAX_RECORDS_PER_CALL, type OutgoingRecord } from '../replay/batch.js';
 import { kplAggregatingSink } from '../replay/kpl-sink.js';
 import { kinesisSink, sendBatch, type RecordSink, type RetryOptions } from '../replay/put-records.js';
+import type { AcceptedBucket } from '../../workflows/calibration/analysis.js';
 
 export interface DriveLoadInput {
   streamName: string;
@@ -27,7 +28,14 @@ export interface DriveLoadInput {
   keySuffix: string;
   /** KPL-aggregate the trips (default); false sends one Kinesis record per trip. */
   aggregate?: boolean;
+  /**
+   * Also count what was acknowledged per bucket of this many seconds (the metric period), so
+   * the step can be judged on what reached the stream in the very periods whose metrics it
+   * reads: a busy machine delivers in bursts, and a whole-step average hides where they fell.
+   */
+  bucketSeconds?: number;
 }
+
 
 export interface DriveLoadResult {
   sent: number;
@@ -36,7 +44,10 @@ export interface DriveLoadResult {
   endedEpochMs: number;
   /** Records acknowledged per second of the step. */
   sentPerSecond: number;
+  /** With `bucketSeconds`: records acknowledged per bucket, in time order (buckets with none omitted). */
+  acceptedByBucket?: AcceptedBucket[];
 }
+
 
 /** How often the load tops up to its schedule; small enough that the rate looks even to a 1 s period. */
 const TICK_MS = 50;
@@ -89,6 +100,14 @@ export async function driveLoad(deps: LoadDeps, input: DriveLoadInput, signal: A
   let throttled = 0;
   let next = 0;
   let lastBeat = 0;
+  const bucketMs = input.bucketSeconds !== undefined && input.bucketSeconds > 0 ? input.bucketSeconds * 1000 : null;
+  const buckets = new Map<number, number>();
+  // Counted when the stream acknowledged them: that is when the job can first read them.
+  const accepted = (records: number): void => {
+    if (bucketMs === null) return;
+    const start = (Math.floor(now() / bucketMs) * bucketMs) / 1000;
+    buckets.set(start, (buckets.get(start) ?? 0) + records);
+  };
   while (!signal.aborted && now() < endMs) {
     const due = Math.floor(((now() - startedEpochMs) / 1000) * input.recordsPerSecond);
     while (next < due && !signal.aborted) {
@@ -103,7 +122,11 @@ export async function driveLoad(deps: LoadDeps, input: DriveLoadInput, signal: A
         }
         batches.push(records);
       }
-      const outcomes = await Promise.all(batches.map((records) => sendBatch(sink, records, retry)));
+      const outcomes = await Promise.all(batches.map(async (records) => {
+        const outcome = await sendBatch(sink, records, retry);
+        accepted(records.length);
+        return outcome;
+      }));
       batches.forEach((records, i) => {
         sent += records.length;
         throttled += outcomes[i]!.throttledRetries;
@@ -117,7 +140,8 @@ export async function driveLoad(deps: LoadDeps, input: DriveLoadInput, signal: A
   }
   const endedEpochMs = now();
   const seconds = Math.max(0.001, (endedEpochMs - startedEpochMs) / 1000);
-  return { sent, throttled, startedEpochMs, endedEpochMs, sentPerSecond: sent / seconds };
+  const acceptedByBucket = bucketMs === null ? {} : { acceptedByBucket: [...buckets].map(([start, records]) => ({ start, records })).sort((a, b) => a.start - b.start) };
+  return { sent, throttled, startedEpochMs, endedEpochMs, sentPerSecond: sent / seconds, ...acceptedByBucket };
 }
 
 export function activityLoadDeps(kinesis: Parameters<typeof kinesisSink>[0]): LoadDeps {

@@ -9,6 +9,28 @@ import type {
 } from '../../model/calibration.js';
 import { classifyWorkload, relativeStandardError } from './classify.js';
 
+/**
+ * A step whose load reached the stream at less than this share of the rate asked for (in the
+ * measured periods) is held again: judged on what arrived, it would report a lower rate than
+ * the one the search wanted to test. A busy machine starves the load generator now and then.
+ */
+export const DELIVERY_TOLERANCE = 0.95;
+/** How often one step is held again for a short delivery before it is judged on what arrived. */
+export const MAX_STEP_RERUNS = 2;
+
+/** Records the stream acknowledged in one bucket of the load: [start, start + bucketSeconds), epoch seconds. */
+export interface AcceptedBucket {
+  start: number;
+  records: number;
+}
+
+/** Records per second acknowledged in [start, end) (epoch seconds), from the load's buckets; null when the window is empty. */
+export function acceptedRateIn(buckets: readonly AcceptedBucket[], start: number, end: number): number | null {
+  if (end <= start) return null;
+  const records = buckets.filter((b) => b.start >= start && b.start < end).reduce((a, b) => a + b.records, 0);
+  return records / (end - start);
+}
+
 /** One CloudWatch period of a step, as read back. */
 export interface PeriodFigures {
   timestamp: number;
@@ -101,6 +123,14 @@ export function judgeStep(f: StepFigures): StepEvidence {
     verdict,
     reasons,
   };
+}
+
+/**
+ * The load fell short of the step's rate in its measured periods, and that could change the
+ * answer: a saturated step stays saturated at a lower rate, so only other verdicts are re-run.
+ */
+export function deliveredShort(e: Pick<StepEvidence, 'verdict' | 'offeredRecordsPerSecond' | 'sentRecordsPerSecond'>): boolean {
+  return e.verdict !== 'saturated' && e.sentRecordsPerSecond < DELIVERY_TOLERANCE * e.offeredRecordsPerSecond;
 }
 
 /** What one phase (one ParallelismPerKPU) has learnt so far. */

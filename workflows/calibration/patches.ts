@@ -6,4 +6,9 @@
 export const CALIBRATION_PATCHES = {
   /** A later phase ramps to its own scaled rates (2× at ParallelismPerKPU 2), so an I/O-bound job can show its gain. */
   phaseRamps: 'calibration-phase-ramps',
+  /**
+   * A step is judged on what the stream accepted in the periods whose metrics it reads (not the
+   * whole step's average), and re-run when the load fell short of the rate asked for.
+   */
+  measuredWindow: 'calibration-measured-window',
 } as const;

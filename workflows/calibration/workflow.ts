@@ -12,11 +12,14 @@ import type { CalibrationPhaseResult, CalibrationStatus, CapacityRecord } from '
 import { kpusFor } from '../../model/spec.js';
 import type { PipelineFactsResult } from '../../activities/calibration/index.js';
 import { CalibrationCalls } from './activities.js';
-import { judgeStep, newSearch, nextStep, phaseRates, phaseResult, recommend, recordStep, type NextStep, type PhaseSearch } from './analysis.js';
+import {
+  acceptedRateIn, deliveredShort, judgeStep, MAX_STEP_RERUNS, newSearch, nextStep, phaseRates, phaseResult, recommend, recordStep, type NextStep, type PhaseSearch,
+} from './analysis.js';
 import { CALIBRATION_PATCHES } from './patches.js';
 import { calibrationStatusQuery, type CalibrationTiming, type CalibrationWorkflowInput } from '../contract.js';
 import { holdingCostUsd, phaseParallelism, stepBoundSeconds, stepsPerPhase } from '../../model/calibration-plan.js';
 import { calibrationDetails } from './summary.js';
+import { useAwsRole } from '../aws-role.js';
 
 interface Compensation {
   what: string;
@@ -26,6 +29,7 @@ interface Compensation {
 class BudgetExhausted extends Error {}
 
 const nowMs = (): number => new Date().getTime();
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const iso = (): string => new Date().toISOString();
 
 function errorMessage(err: unknown): string {
@@ -83,6 +87,8 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
   async function prepare(): Promise<PipelineFactsResult> {
     publish('Reading the pipeline');
     const facts = await calls.readPipelineFacts('before calibrating');
+    // The load and the metric reads are the pipeline's AWS calls: made as its role (spec roleArn), if it has one.
+    useAwsRole(facts.roleArn);
     if (facts.phase !== 'RUNNING' || facts.actionInFlight) throw new Error(`the pipeline is ${facts.phase}${facts.actionInFlight ? ' with a scaling action under way' : ''}; calibration needs it RUNNING and idle`);
     if (facts.capacity === null) throw new Error('the pipeline has not read its capacity yet; try again in a few seconds');
     status.restore.capacity = facts.capacity;
@@ -149,6 +155,7 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
 
     let probe: number | null = null;
     const scaledRamps = patched(CALIBRATION_PATCHES.phaseRamps);
+    const measuredWindow = patched(CALIBRATION_PATCHES.measuredWindow);
     const firstParallelism = phaseParallelism(request, request.parallelismPerKpu[0] ?? 1);
     for (const [index, perKpu] of request.parallelismPerKpu.entries()) {
       status.state = 'preparing';
@@ -164,7 +171,7 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
       kpus = kpusFor(target.parallelism, perKpu);
       status.state = 'measuring';
       const search = scaledRamps ? newSearch(probe, phaseRates(request, target.parallelism / firstParallelism)) : newSearch(probe);
-      const phaseSteps = await runPhase(index, target, search, checkBudget, facts.periodSeconds);
+      const phaseSteps = await runPhase(index, target, search, checkBudget, facts.periodSeconds, measuredWindow);
       const result = phaseResult(search, target.parallelism, perKpu, phaseSteps);
       phases.push(result);
       // A later phase first probes the rate the first one sustained: it tells at once whether packing helps.
@@ -173,12 +180,12 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
   }
 
   async function runPhase(
-    index: number, target: CapacityRecord, search: PhaseSearch, checkBudget: (what: string) => void, periodSeconds: number,
+    index: number, target: CapacityRecord, search: PhaseSearch, checkBudget: (what: string) => void, periodSeconds: number, measuredWindow: boolean,
   ) {
     const steps = [];
     for (let next = nextStep(search, request); next !== null; next = nextStep(search, request)) {
       checkBudget(`${next.rate} records/s`);
-      const step = await runStep(index, target, next, periodSeconds);
+      const step = await runStep(index, target, next, periodSeconds, measuredWindow, checkBudget);
       steps.push(step);
       recordStep(search, next, step);
       if (step.verdict === 'saturated') await drain(step, periodSeconds);
@@ -186,14 +193,53 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
     return steps;
   }
 
-  async function runStep(index: number, target: CapacityRecord, next: NextStep, periodSeconds: number) {
+  /**
+   * Holds one rate and judges it. With `measuredWindow`, what the stream accepted is counted in
+   * the same periods as the metrics, and a step whose load fell short of the rate is held again
+   * (MAX_STEP_RERUNS), so a starved load generator costs time, not a wrong rate.
+   */
+  async function runStep(
+    index: number, target: CapacityRecord, next: NextStep, periodSeconds: number, measuredWindow: boolean, checkBudget: (what: string) => void,
+  ) {
+    const shortfalls: string[] = [];
+    let held = await holdStep(index, target, next, periodSeconds, measuredWindow, shortfalls.length);
+    while (measuredWindow && deliveredShort(held.evidence) && shortfalls.length < MAX_STEP_RERUNS) {
+      shortfalls.push(fmt(held.evidence.sentRecordsPerSecond));
+      publish(`${next.rate} records/s at ParallelismPerKPU ${target.parallelismPerKpu}: the load reached only ${fmt(held.evidence.sentRecordsPerSecond)} records/s in the measured periods; holding the rate again`);
+      checkBudget(`holding ${next.rate} records/s again`);
+      held = await holdStep(index, target, next, periodSeconds, measuredWindow, shortfalls.length);
+    }
+    const { evidence } = held;
+    const reasons = shortfalls.length === 0 ? evidence.reasons : [
+      ...evidence.reasons,
+      `held ${shortfalls.length + 1} times: earlier attempts reached only ${shortfalls.join(', ')} of ${fmt(next.rate)} records/s in the measured periods (the load generator was short of CPU)`,
+    ];
+    if (measuredWindow && deliveredShort(evidence)) reasons.push(`judged on the ${fmt(evidence.sentRecordsPerSecond)} records/s that arrived, not the ${fmt(next.rate)} asked for`);
+    const step = {
+      ...evidence, reasons, ...(measuredWindow ? { attempts: shortfalls.length + 1 } : {}),
+      phase: index, kind: next.kind, parallelism: target.parallelism, parallelismPerKpu: target.parallelismPerKpu,
+      kpus: kpusFor(target.parallelism, target.parallelismPerKpu), startedAt: held.startedAt, endedAt: held.endedAt,
+    };
+    status.steps.push(step);
+    status.progress.stepsDone += 1;
+    status.progress.percent = Math.min(99, Math.round((100 * status.progress.stepsDone) / status.progress.stepsPlanned));
+    publish(`${next.rate} records/s at ParallelismPerKPU ${target.parallelismPerKpu}: ${evidence.verdict} (${reasons.join('; ')})`);
+    return step;
+  }
+
+  async function holdStep(index: number, target: CapacityRecord, next: NextStep, periodSeconds: number, measuredWindow: boolean, rerun: number) {
     const { streamName, applicationName } = resources;
     status.progress.currentRecordsPerSecond = next.rate;
-    publish(`Phase ${index + 1}, ParallelismPerKPU ${target.parallelismPerKpu}: holding ${next.rate} records/s for ${request.stepSeconds} s (${next.kind})`);
+    const again = rerun > 0 ? `, again (${rerun + 1})` : '';
+    publish(`Phase ${index + 1}, ParallelismPerKPU ${target.parallelismPerKpu}: holding ${next.rate} records/s for ${request.stepSeconds} s (${next.kind}${again})`);
     const startedAt = iso();
     const load = await calls.driveLoad(
-      { streamName, recordsPerSecond: next.rate, durationSeconds: request.stepSeconds, keySuffix: `${calibrationId}-${status.steps.length}`, aggregate: true },
-      `Hold ${next.rate} records/s for ${request.stepSeconds} s (phase ${index + 1}, ParallelismPerKPU ${target.parallelismPerKpu}, ${next.kind})`,
+      {
+        streamName, recordsPerSecond: next.rate, durationSeconds: request.stepSeconds, aggregate: true,
+        keySuffix: `${calibrationId}-${status.steps.length}${rerun > 0 ? `-${rerun}` : ''}`,
+        ...(measuredWindow ? { bucketSeconds: periodSeconds } : {}),
+      },
+      `Hold ${next.rate} records/s for ${request.stepSeconds} s (phase ${index + 1}, ParallelismPerKPU ${target.parallelismPerKpu}, ${next.kind}${again})`,
     );
     const endedAt = iso();
     // Skip the warm-up (the first fifth, at least one period); judge complete periods only.
@@ -203,16 +249,11 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
     const publishedBy = (end + periodSeconds + timing().metricsDelaySeconds) * 1000;
     if (publishedBy > nowMs()) await sleep(publishedBy - nowMs());
     const periods = await calls.readMetrics({ streamName, applicationName, periodSeconds, start, end });
-    const evidence = judgeStep({ offered: next.rate, sentPerSecond: load.sentPerSecond, throttled: load.throttled, periods });
-    const step = {
-      ...evidence, phase: index, kind: next.kind, parallelism: target.parallelism, parallelismPerKpu: target.parallelismPerKpu,
-      kpus: kpusFor(target.parallelism, target.parallelismPerKpu), startedAt, endedAt,
-    };
-    status.steps.push(step);
-    status.progress.stepsDone += 1;
-    status.progress.percent = Math.min(99, Math.round((100 * status.progress.stepsDone) / status.progress.stepsPlanned));
-    publish(`${next.rate} records/s at ParallelismPerKPU ${target.parallelismPerKpu}: ${evidence.verdict} (${evidence.reasons.join('; ')})`);
-    return step;
+    // What reached the stream in the periods read, when counted; else the step's average.
+    const inWindow = measuredWindow && load.acceptedByBucket !== undefined ? acceptedRateIn(load.acceptedByBucket, start, end) : null;
+    const evidence = judgeStep({ offered: next.rate, sentPerSecond: inWindow ?? load.sentPerSecond, throttled: load.throttled, periods });
+    if (inWindow !== null) evidence.reasons.push(`the stream accepted ${fmt(inWindow)} records/s in the measured periods (${fmt(load.sentPerSecond)} over the whole step)`);
+    return { evidence, startedAt, endedAt };
   }
 
   /** After a saturated step the backlog drains with no load, so it cannot flatter or spoil the next step. */

@@ -1,0 +1,131 @@
+/**
+ * A step is judged on what the stream accepted in the periods whose metrics it reads, and a
+ * step whose load fell short of the rate is held again (issue 13: a busy machine starves the
+ * load generator, and a starved step would otherwise report a lower rate than it tested).
+ * The real calibration workflow on the test server, with fake activities: the pipeline, the
+ * load and the metrics are scripted.
+ */
+import { describe, expect, it } from 'vitest';
+import type { DriveLoadInput, StepMetricsInput } from '../../../activities/calibration/index.js';
+import { planCalibration } from '../../../model/calibration-plan.js';
+import type { CalibrationStatus } from '../../../model/calibration.js';
+import { deliveredShort, type PeriodFigures } from '../../../workflows/calibration/analysis.js';
+import { CALIBRATION_WORKFLOW_TYPE, type CalibrationWorkflowInput } from '../../../workflows/contract.js';
+import { createTestClient, runWorker } from '../../support/temporal.js';
+
+/** The job's true capacity in the script: up to this it keeps up, beyond it the lag grows. */
+const CAPACITY = 2000;
+
+interface Scripted {
+  loads: DriveLoadInput[];
+  activities: object;
+}
+
+/**
+ * Fake activities. `delivered(rate, attempt)` is the rate the load reaches in the measured
+ * periods; the first of the step's seconds always gets only half of it (a late start), so the
+ * whole-step average is below what the measured periods saw.
+ */
+function script(delivered: (rate: number, attempt: number) => number): Scripted {
+  const loads: DriveLoadInput[] = [];
+  const attempts = new Map<number, number>();
+  const capacity = { shards: 4, parallelism: 2, parallelismPerKpu: 1 };
+  return {
+    loads,
+    activities: {
+      async readPipelineFacts() {
+        return {
+          phase: 'RUNNING', capacity, autoscalingPaused: true, periodSeconds: 1, maxKpus: 64, replayRunning: false, actionInFlight: false,
+          actionBoundSeconds: 30, streamName: 'fake-trips', applicationName: 'fake-hotspots',
+        };
+      },
+      async setPipelineAutoscalingPaused() {},
+      async setPipelineReplayPaused() { return 'replay is absent'; },
+      async changePipelineCapacity() { return { outcome: 'unchanged', capacity, reasons: ['already at the target'] }; },
+      async driveCalibrationLoad(input: DriveLoadInput) {
+        loads.push(input);
+        const attempt = (attempts.get(input.recordsPerSecond) ?? 0) + 1;
+        attempts.set(input.recordsPerSecond, attempt);
+        const rate = delivered(input.recordsPerSecond, attempt);
+        // A step that "ran" for its duration and ended now (the workflow waits for its last period to publish).
+        const endedEpochMs = Date.now();
+        const startedEpochMs = endedEpochMs - input.durationSeconds * 1000;
+        const first = Math.floor(startedEpochMs / 1000);
+        const buckets = [];
+        for (let s = first; s < first + input.durationSeconds; s += 1) buckets.push({ start: s, records: s === first ? rate / 2 : rate });
+        const sent = buckets.reduce((a, b) => a + b.records, 0);
+        return { sent, throttled: 0, startedEpochMs, endedEpochMs, sentPerSecond: sent / input.durationSeconds, acceptedByBucket: buckets };
+      },
+      async readCalibrationMetrics(input: StepMetricsInput): Promise<PeriodFigures[]> {
+        const load = loads[loads.length - 1]!;
+        const rate = delivered(load.recordsPerSecond, attempts.get(load.recordsPerSecond)!);
+        const processed = Math.min(rate, CAPACITY);
+        const periods: PeriodFigures[] = [];
+        for (let t = input.start, i = 0; t < input.end; t += 1, i += 1) {
+          // Behind by what it could not process, accumulating.
+          const lagMs = rate > CAPACITY ? 2000 + i * 1000 : 200;
+          periods.push({ timestamp: t, processed, lagMs, cpu: (100 * processed) / CAPACITY, containerCpu: (100 * processed) / CAPACITY, heap: 20, backpressure: 0 });
+        }
+        return periods;
+      },
+    },
+  };
+}
+
+async function calibrate(activities: object, rates: number[]): Promise<CalibrationStatus> {
+  const { plan, problems } = planCalibration(
+    { rates, stepSeconds: 5, confirmSteps: 0, parallelism: 2, parallelismPerKpu: [1] } as never,
+    { shards: 4, parallelism: 2, periodSeconds: 1, maxKpus: 64 },
+  );
+  expect(problems).toEqual([]);
+  const input: CalibrationWorkflowInput = { pipelineId: 'fake', calibrationId: 'cal-fake', request: plan!.request, timing: { metricsDelaySeconds: 0, pollIntervalMs: 50 } };
+  const client = await createTestClient();
+  try {
+    return await runWorker({ activities }, async ({ taskQueue }) => client.workflow.execute(CALIBRATION_WORKFLOW_TYPE, {
+      taskQueue, workflowId: `calibration-delivery-${Math.random().toString(36).slice(2)}`, args: [input],
+    }) as Promise<CalibrationStatus>);
+  } finally {
+    await client.connection.close();
+  }
+}
+
+describe('a calibration step on a busy machine', () => {
+  it('is judged on what arrived in its measured periods, held again when the load fell short, and says so', { timeout: 90_000 }, async () => {
+    // 1,500: all of it arrives. 1,800: only 1,400 the first time (the generator starved), then all of it.
+    // 2,400: never more than 2,000. 3,000: beyond the job's 2,000.
+    const fake = script((rate, attempt) => (rate === 1800 && attempt === 1 ? 1400 : rate === 2400 ? 2000 : rate));
+    const done = await calibrate(fake.activities, [1500, 1800, 2400, 3000]);
+    expect(done.state).toBe('completed');
+    expect(fake.loads.map((l) => l.recordsPerSecond)).toEqual([1500, 1800, 1800, 2400, 2400, 2400, 3000]);
+    expect(fake.loads.every((l) => l.bucketSeconds === 1)).toBe(true);
+    // Each attempt writes under partition keys of its own.
+    expect(new Set(fake.loads.map((l) => l.keySuffix)).size).toBe(fake.loads.length);
+    const [full, again, short, beyond] = done.steps;
+    expect(done.steps).toHaveLength(4);
+
+    // The whole step averaged 1,350 records/s (a late first second); the measured periods saw 1,500.
+    expect(full).toMatchObject({ offeredRecordsPerSecond: 1500, sentRecordsPerSecond: 1500, verdict: 'sustainable', attempts: 1 });
+    expect(full!.reasons.join('; ')).toMatch(/accepted 1,500 records\/s in the measured periods \(1,350 over the whole step\)/);
+
+    expect(again).toMatchObject({ offeredRecordsPerSecond: 1800, sentRecordsPerSecond: 1800, verdict: 'sustainable', attempts: 2 });
+    expect(again!.reasons.join('; ')).toMatch(/held 2 times: earlier attempts reached only 1,400 of 1,800 records\/s in the measured periods/);
+
+    // After the last re-run, judged on what arrived, and the evidence says the rate asked for was not reached.
+    expect(short).toMatchObject({ offeredRecordsPerSecond: 2400, sentRecordsPerSecond: 2000, verdict: 'sustainable', attempts: 3 });
+    expect(short!.reasons.join('; ')).toMatch(/held 3 times: earlier attempts reached only 2,000, 2,000 of 2,400/);
+    expect(short!.reasons.join('; ')).toMatch(/judged on the 2,000 records\/s that arrived, not the 2,400 asked for/);
+
+    expect(beyond).toMatchObject({ offeredRecordsPerSecond: 3000, verdict: 'saturated', attempts: 1 });
+    expect(done.result?.phases[0]?.sustainableRecordsPerSecond).toBe(2000);
+  });
+});
+
+describe('deliveredShort', () => {
+  it('re-runs a step short by more than 5 %, never a saturated one', () => {
+    expect(deliveredShort({ verdict: 'sustainable', offeredRecordsPerSecond: 2000, sentRecordsPerSecond: 1890 })).toBe(true);
+    expect(deliveredShort({ verdict: 'sustainable', offeredRecordsPerSecond: 2000, sentRecordsPerSecond: 1910 })).toBe(false);
+    expect(deliveredShort({ verdict: 'inconclusive', offeredRecordsPerSecond: 2000, sentRecordsPerSecond: 900 })).toBe(true);
+    // Saturated at less than asked: the job could not keep up with even that, a fact a re-run would not change.
+    expect(deliveredShort({ verdict: 'saturated', offeredRecordsPerSecond: 2000, sentRecordsPerSecond: 1500 })).toBe(false);
+  });
+});
