@@ -77,7 +77,7 @@ export function createCloudWatchService(options: CloudWatchServiceOptions = {}):
         { namespace: datum.namespace, metricName: datum.metricName, dimensions: datum.dimensions },
         Math.floor(datum.timestampMs / resolutionMs) * resolutionMs,
         datum.value,
-        1,
+        datum.count ?? 1,
         datum.unit,
       );
       state.store.maybePrune(clock.nowMs());

@@ -71,6 +71,12 @@ export interface MetricSink {
     /** Epoch ms; stored at 1-second resolution. */
     timestampMs: number;
     unit?: string;
+    /**
+     * How much this value weighs in its period's Average (and SampleCount); default 1. The job
+     * weighs each tick's figures by the time the tick covered, so a period's Average is a
+     * time average even when a busy process ticks unevenly.
+     */
+    count?: number;
   }): void;
 }
 

@@ -142,8 +142,12 @@ export class JobRunner {
       shardLagMs = this.job.inputExists() ? this.job.shardLags(nowMs) : new Map();
     }
     const cpu = elapsedMs > 0 ? cpuUtilizationFor(load, (processed * 1000) / elapsedMs) : 0;
-    this.publish(nowMs, elapsedMs, c, { processed, emitted, lagMs, cpu, shardLagMs });
-    this.publishLoad(nowMs, saturated, capacityPerSubtask * c.parallelism, processed);
+    // Each tick's figures weigh by the time it covered: a period's Average is then a time
+    // average (records processed ÷ seconds) even when a starved event loop ticks unevenly —
+    // a short tick right after a long one would otherwise count as much as the long one.
+    const weight = Math.max(1, elapsedMs) / 1000;
+    this.publish(nowMs, elapsedMs, c, { processed, emitted, lagMs, cpu, shardLagMs }, weight);
+    this.publishLoad(nowMs, saturated, capacityPerSubtask * c.parallelism, processed, weight);
     return { cpuUtilization: cpu, processed, lagMs };
   }
 
@@ -151,12 +155,12 @@ export class JobRunner {
    * Flink's task metrics of the source: time per second spent backpressured (waiting on a
    * busy downstream) and busy. Saturated, the whole second is backpressure.
    */
-  private publishLoad(nowMs: number, saturated: boolean, capacity: number, processed: number): void {
+  private publishLoad(nowMs: number, saturated: boolean, capacity: number, processed: number, count: number): void {
     const busy = capacity > 0 ? Math.min(1000, (1000 * processed) / capacity) : 0;
     const values: Record<string, number> = { backPressuredTimeMsPerSecond: saturated ? 1000 : 0, busyTimeMsPerSecond: busy };
     for (const [metricName, value] of Object.entries(values)) {
       this.metrics.record({
-        namespace: NAMESPACE, metricName, dimensions: { Application: this.applicationName }, value, timestampMs: nowMs, unit: 'Milliseconds',
+        namespace: NAMESPACE, metricName, dimensions: { Application: this.applicationName }, value, timestampMs: nowMs, unit: 'Milliseconds', count,
       });
     }
   }
@@ -185,6 +189,7 @@ export class JobRunner {
     elapsedMs: number,
     c: RunConditions,
     t: { processed: number; emitted: number; lagMs: number; cpu: number; shardLagMs: Map<string, number> },
+    count: number,
   ): void {
     const app = { Application: this.applicationName };
     const perSecond = elapsedMs > 0 ? 1000 / elapsedMs : 0;
@@ -207,13 +212,13 @@ export class JobRunner {
       millisBehindLatest: [t.lagMs, 'Milliseconds'],
     };
     for (const [metricName, [value, unit]] of Object.entries(values)) {
-      this.metrics.record({ namespace: NAMESPACE, metricName, dimensions: app, value, timestampMs: nowMs, unit });
+      this.metrics.record({ namespace: NAMESPACE, metricName, dimensions: app, value, timestampMs: nowMs, unit, count });
     }
     const input = { ...app, Flow: 'Input', Id: this.job.inputStream.replace(/[^a-zA-Z0-9_]/g, '_') };
-    this.metrics.record({ namespace: NAMESPACE, metricName: 'millisBehindLatest', dimensions: input, value: t.lagMs, timestampMs: nowMs, unit: 'Milliseconds' });
+    this.metrics.record({ namespace: NAMESPACE, metricName: 'millisBehindLatest', dimensions: input, value: t.lagMs, timestampMs: nowMs, unit: 'Milliseconds', count });
     if (c.metricsLevel === 'PARALLELISM') {
       for (const [shardId, lag] of t.shardLagMs) {
-        this.metrics.record({ namespace: NAMESPACE, metricName: 'millisBehindLatest', dimensions: { ...input, ShardId: shardId }, value: lag, timestampMs: nowMs, unit: 'Milliseconds' });
+        this.metrics.record({ namespace: NAMESPACE, metricName: 'millisBehindLatest', dimensions: { ...input, ShardId: shardId }, value: lag, timestampMs: nowMs, unit: 'Milliseconds', count });
       }
     }
   }

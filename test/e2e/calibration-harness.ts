@@ -26,7 +26,7 @@ export type Profile = 'cpu-bound' | 'io-bound';
 /** A step in one line, for failure messages. */
 export const brief = (s: CalibrationStep) => [
   s.parallelismPerKpu, s.offeredRecordsPerSecond, Math.round(s.sentRecordsPerSecond), Math.round(s.processedRecordsPerSecond ?? -1),
-  s.lagSlopeMsPerSecond === null ? null : Math.round(s.lagSlopeMsPerSecond), s.throttledRecords, s.verdict,
+  s.lagSlopeMsPerSecond === null ? null : Math.round(s.lagSlopeMsPerSecond), s.throttledRecords, s.verdict, s.attempts ?? 1,
 ];
 
 export const pipelineId = (name: string) => `calib-${name}-${randomBytes(3).toString('hex')}`;
@@ -143,8 +143,8 @@ export function recordRun(profile: Profile, done: CalibrationStatus): void {
   })();
   const lines = [
     `### ${profile}, ${new Date().toISOString()} (${load})`, '',
-    '| ParallelismPerKPU | offered → accepted rec/s | processed rec/s | lag trend ms/s | CPU % | verdict |', '|---|---|---|---|---|---|',
-    ...done.steps.map((s) => `| ${s.parallelismPerKpu} | ${s.offeredRecordsPerSecond} → ${Math.round(s.sentRecordsPerSecond)} | ${Math.round(s.processedRecordsPerSecond ?? 0)} | ${s.lagSlopeMsPerSecond?.toFixed(1) ?? '–'} | ${Math.round(s.containerCpuUtilization ?? 0)} | ${s.verdict}${s.kind === 'confirm' ? ' (confirm)' : ''} |`),
+    '| ParallelismPerKPU | offered → accepted rec/s | processed rec/s | lag trend ms/s | CPU % | held | verdict |', '|---|---|---|---|---|---|---|',
+    ...done.steps.map((s) => `| ${s.parallelismPerKpu} | ${s.offeredRecordsPerSecond} → ${Math.round(s.sentRecordsPerSecond)} | ${Math.round(s.processedRecordsPerSecond ?? 0)} | ${s.lagSlopeMsPerSecond?.toFixed(1) ?? '–'} | ${Math.round(s.containerCpuUtilization ?? 0)} | ${s.attempts ?? 1} | ${s.verdict}${s.kind === 'confirm' ? ' (confirm)' : ''} |`),
     '', `Result: ${Math.round(r.recordsPerSecondPerParallelism)} records/s per parallelism unit, workload ${r.workload}, ` +
       `per-KPU gain ×${r.comparison?.perKpuGain.toFixed(2)} against a margin of ${Math.round((r.comparison?.margin ?? 0) * 100)} % (noise ${((r.comparison?.noise ?? 0) * 100).toFixed(1)} %); ` +
       `recommended parallelism ${r.recommendation.parallelism} at ParallelismPerKPU ${r.recommendation.parallelismPerKpu}.`, '',

@@ -81,7 +81,13 @@ export type StepEvidence = Omit<CalibrationStep, 'phase' | 'kind' | 'parallelism
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-export function judgeStep(f: StepFigures): StepEvidence {
+/**
+ * `lagDecides` (calibrations started with the measured-window rule): when what was processed and
+ * what arrived disagree but millisBehindLatest stayed flat, the lag decides — it is the job's
+ * backlog itself, while a short window's counts move with when bursts of input fell on its edges.
+ * A job that really processes less than arrives falls behind, and its lag trend shows it.
+ */
+export function judgeStep(f: StepFigures, options: { lagDecides?: boolean } = {}): StepEvidence {
   const lags = f.periods.filter((p) => p.lagMs !== null);
   const processed = mean(f.periods.map((p) => p.processed));
   const slope = lagSlope(f.periods);
@@ -101,9 +107,12 @@ export function judgeStep(f: StepFigures): StepEvidence {
   } else {
     const keptUp = processed >= KEEP_UP_RATIO * f.sentPerSecond;
     const fallingBehind = slope > LAG_SLOPE_LIMIT && (lagEndMs ?? 0) > LAG_FLOOR_MS;
-    verdict = keptUp && !fallingBehind ? 'sustainable' : 'saturated';
+    const lagFlat = slope <= LAG_SLOPE_LIMIT;
+    const lagOverrules = options.lagDecides === true && !keptUp && lagFlat;
+    verdict = (keptUp || lagOverrules) && !fallingBehind ? 'sustainable' : 'saturated';
     reasons.push(`processed ${fmt(processed)} of ${fmt(f.sentPerSecond)} records/s sent (${Math.round((100 * processed) / Math.max(1, f.sentPerSecond))} %)`);
     reasons.push(`millisBehindLatest ${fmt(lagStartMs ?? 0)} → ${fmt(lagEndMs ?? 0)} ms (trend ${slope.toFixed(1)} ms/s${fallingBehind ? ', growing' : ', flat'})`);
+    if (lagOverrules) reasons.push(`the lag stayed flat (trend ≤ ${LAG_SLOPE_LIMIT} ms/s), so the job kept up: the shortfall is when the input arrived within the window, not a backlog`);
   }
   const backpressure = mean(f.periods.map((p) => p.backpressure));
   if (backpressure !== null && backpressure > 0) reasons.push(`source backpressured ${fmt(backpressure)} ms/s`);

@@ -8,7 +8,8 @@ export const CALIBRATION_PATCHES = {
   phaseRamps: 'calibration-phase-ramps',
   /**
    * A step is judged on what the stream accepted in the periods whose metrics it reads (not the
-   * whole step's average), and re-run when the load fell short of the rate asked for.
+   * whole step's average), re-run when the load fell short of the rate asked for, and a flat lag
+   * outweighs a processed-vs-accepted shortfall.
    */
   measuredWindow: 'calibration-measured-window',
 } as const;

@@ -251,7 +251,7 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
     const periods = await calls.readMetrics({ streamName, applicationName, periodSeconds, start, end });
     // What reached the stream in the periods read, when counted; else the step's average.
     const inWindow = measuredWindow && load.acceptedByBucket !== undefined ? acceptedRateIn(load.acceptedByBucket, start, end) : null;
-    const evidence = judgeStep({ offered: next.rate, sentPerSecond: inWindow ?? load.sentPerSecond, throttled: load.throttled, periods });
+    const evidence = judgeStep({ offered: next.rate, sentPerSecond: inWindow ?? load.sentPerSecond, throttled: load.throttled, periods }, { lagDecides: measuredWindow });
     if (inWindow !== null) evidence.reasons.push(`the stream accepted ${fmt(inWindow)} records/s in the measured periods (${fmt(load.sentPerSecond)} over the whole step)`);
     return { evidence, startedAt, endedAt };
   }

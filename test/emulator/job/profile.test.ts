@@ -80,3 +80,34 @@ describe('a saturated job (demand above capacity)', () => {
     expect(io.cpu).toBeCloseTo(20, 6);
   });
 });
+
+describe('the job\'s metrics on a busy machine (uneven ticks)', () => {
+  it('a period\'s Average of numRecordsInPerSecond is records processed ÷ seconds, however unevenly the job ticked', () => {
+    const streams = new FakeStreams();
+    streams.addShard('taxi', 'shardId-000000000000');
+    const published: Array<Parameters<MetricSink['record']>[0]> = [];
+    const runner = new JobRunner('app', new TaxiJob(streams, 'taxi'), { record: (m) => published.push(m) }, 0);
+    runner.recover(0, null);
+    const conditions: RunConditions = {
+      running: true, parallelism: 1, parallelismPerKpu: 1, recordsPerSecondPerSubtask: 2000, profile: ioBound,
+      checkpointIntervalMs: 60_000, checkpointingEnabled: false, unhealthy: false,
+    };
+    // A starved event loop: a 700 ms stall among short ticks, all inside one second; input
+    // arrives in bursts, and the source polls every 200 ms, so some ticks find nothing to do.
+    let processed = 0;
+    let last = 0;
+    let id = 0;
+    for (const at of [100, 200, 900, 905, 910, 990]) {
+      for (let i = 0; i < 100; i += 1, id += 1) streams.append('taxi', 'shardId-000000000000', `k${id}`, nycTrip(id, 1), at - 1);
+      processed += runner.tick(at, at - last, conditions).processed;
+      last = at;
+    }
+    const samples = published.filter((m) => m.metricName === 'numRecordsInPerSecond');
+    // CloudWatch's Average over the period: each value weighs by its count.
+    const weighted = samples.reduce((a, m) => a + m.value * (m.count ?? 1), 0) / samples.reduce((a, m) => a + (m.count ?? 1), 0);
+    expect(weighted).toBeCloseTo(processed / 0.99, 6);
+    // One sample per tick would count the 5 ms ticks as much as the 700 ms one: far off.
+    const perTick = samples.reduce((a, m) => a + m.value, 0) / samples.length;
+    expect(Math.abs(perTick - weighted) / weighted).toBeGreaterThan(0.2);
+  });
+});

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { DriveLoadInput, StepMetricsInput } from '../../../activities/calibration/index.js';
 import { planCalibration } from '../../../model/calibration-plan.js';
 import type { CalibrationStatus } from '../../../model/calibration.js';
-import { deliveredShort, type PeriodFigures } from '../../../workflows/calibration/analysis.js';
+import { deliveredShort, judgeStep, type PeriodFigures } from '../../../workflows/calibration/analysis.js';
 import { CALIBRATION_WORKFLOW_TYPE, type CalibrationWorkflowInput } from '../../../workflows/contract.js';
 import { createTestClient, runWorker } from '../../support/temporal.js';
 
@@ -127,5 +127,26 @@ describe('deliveredShort', () => {
     expect(deliveredShort({ verdict: 'inconclusive', offeredRecordsPerSecond: 2000, sentRecordsPerSecond: 900 })).toBe(true);
     // Saturated at less than asked: the job could not keep up with even that, a fact a re-run would not change.
     expect(deliveredShort({ verdict: 'saturated', offeredRecordsPerSecond: 2000, sentRecordsPerSecond: 1500 })).toBe(false);
+  });
+});
+
+describe('judging a step whose counts and lag disagree', () => {
+  const periods = (processed: number, lags: number[]): PeriodFigures[] => lags.map((lagMs, i) => ({
+    timestamp: 100 + i, processed, lagMs, cpu: 40, containerCpu: 40, heap: 20, backpressure: 0,
+  }));
+
+  it('lets a flat lag decide: 92 % processed in a 3-period window, but no backlog built up', () => {
+    // A burst of input fell on the window's last edge: it was processed just after the window.
+    const figures = { offered: 1300, sentPerSecond: 1403, throttled: 0, periods: periods(1295, [200, 300, 250]) };
+    const judged = judgeStep(figures, { lagDecides: true });
+    expect(judged.verdict).toBe('sustainable');
+    expect(judged.reasons.join('; ')).toMatch(/the lag stayed flat .* not a backlog/);
+    // Calibrations started before the rule keep judging as they did.
+    expect(judgeStep(figures).verdict).toBe('saturated');
+  });
+
+  it('still calls a step saturated when the lag grows', () => {
+    const judged = judgeStep({ offered: 3200, sentPerSecond: 3200, throttled: 0, periods: periods(2600, [600, 800, 1000, 1200]) }, { lagDecides: true });
+    expect(judged.verdict).toBe('saturated');
   });
 });
