@@ -20,7 +20,9 @@ describe('cancelling a KPU calibration', () => {
       const again = await api.app.inject({ method: 'POST', url: `/pipelines/${id}/calibrate`, payload: { maxRecordsPerSecond: 6000 } });
       expect(again.statusCode).toBe(409);
       await until('measuring at ParallelismPerKPU 2', () => h.calibration(id), (c) => c.state === 'measuring', 60_000);
-      const during = await h.pipeline(id);
+      // The pipeline's status may show the capacity its metrics tick read just before the action
+      // for one interval (1 s here); it must settle on the calibration's.
+      const during = await until('the pipeline at ParallelismPerKPU 2', () => h.pipeline(id), (s) => s.capacity?.parallelismPerKpu === 2, 10_000);
       expect(during.capacity).toMatchObject({ parallelism: 2, parallelismPerKpu: 2 });
       expect(during.autoscaling.paused).toBe(true);
       // The replay child reports its state on its own schedule.

@@ -157,10 +157,18 @@ export interface PhaseSearch {
   stopped: string | null;
   /** This phase's ramp (absent: the request's rates, as runs started before phase ramps had). */
   rates?: number[];
+  /**
+   * The measured ceiling bounds the bracket, and a confirmation that saturated is followed by
+   * one just below it (calibrations started with the measured-window rule; see `nextStep`).
+   */
+  ceilingBound?: true;
 }
 
-export function newSearch(probe: number | null, rates?: number[]): PhaseSearch {
-  return { rampIndex: 0, highestFlat: null, lowestSaturated: null, saturatedThroughput: null, confirmsDone: 0, probe, stopped: null, ...(rates ? { rates } : {}) };
+export function newSearch(probe: number | null, rates?: number[], options: { ceilingBound?: boolean } = {}): PhaseSearch {
+  return {
+    rampIndex: 0, highestFlat: null, lowestSaturated: null, saturatedThroughput: null, confirmsDone: 0, probe, stopped: null,
+    ...(rates ? { rates } : {}), ...(options.ceilingBound === true ? { ceilingBound: true as const } : {}),
+  };
 }
 
 /**
@@ -180,6 +188,13 @@ export interface NextStep {
 
 /** Narrowing stops when the bracket is this tight (relative). */
 const BRACKET_DONE = 0.03;
+/**
+ * With `ceilingBound`: a sustainable rate within this share of the measured ceiling is the
+ * answer — closer than the run-to-run noise of a busy producer lets a step tell apart.
+ */
+const CEILING_DONE = 0.06;
+/** With `ceilingBound`: after a confirmation saturated, the next one is this much below it. */
+const STEP_DOWN = 0.95;
 
 /** The next rate to hold, or null when the phase has its answer. */
 export function nextStep(s: PhaseSearch, request: ResolvedCalibrationRequest): NextStep | null {
@@ -194,11 +209,17 @@ export function nextStep(s: PhaseSearch, request: ResolvedCalibrationRequest): N
   }
   if (s.confirmsDone >= request.confirmSteps) return null;
   const low = s.highestFlat ?? 0;
-  const high = s.lowestSaturated;
+  // What the job processed flat out bounds what it can sustain.
+  const high = s.ceilingBound === true && s.saturatedThroughput !== null ? Math.min(s.lowestSaturated, s.saturatedThroughput) : s.lowestSaturated;
   if (high - low <= BRACKET_DONE * high) return null;
+  if (s.ceilingBound === true && low >= (1 - CEILING_DONE) * high) return null;
+  const inside = (r: number | null, below: number): r is number => r !== null && r > low * (1 + BRACKET_DONE) && r < below * (1 - BRACKET_DONE);
   // Just under what the job processed while saturated is the likeliest sustainable rate; else bisect.
   const guess = s.saturatedThroughput !== null ? Math.round(0.97 * s.saturatedThroughput) : null;
-  const rate = guess !== null && guess > low * (1 + BRACKET_DONE) && guess < high * (1 - BRACKET_DONE) ? guess : Math.round((low + high) / 2);
+  // When even that saturated (a queue at ~97 % load drifts behind on bursty input), just below it —
+  // halving a wide bracket would throw away the ceiling the phase measured.
+  const stepDown = s.ceilingBound === true ? Math.round(STEP_DOWN * high) : null;
+  const rate = inside(guess, s.lowestSaturated) ? guess : inside(stepDown, high / (1 - BRACKET_DONE)) ? stepDown : Math.round((low + high) / 2);
   return { rate, kind: 'confirm' };
 }
 

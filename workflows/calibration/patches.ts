@@ -9,7 +9,8 @@ export const CALIBRATION_PATCHES = {
   /**
    * A step is judged on what the stream accepted in the periods whose metrics it reads (not the
    * whole step's average), re-run when the load fell short of the rate asked for, and a flat lag
-   * outweighs a processed-vs-accepted shortfall.
+   * outweighs a processed-vs-accepted shortfall; a phase's measured ceiling bounds its search, and
+   * a confirmation that saturated is followed by one just below it.
    */
   measuredWindow: 'calibration-measured-window',
 } as const;

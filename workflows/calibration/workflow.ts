@@ -170,7 +170,9 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
       if (changed.outcome === 'applied') restoreReserveMs = Math.max(restoreReserveMs, nowMs() - changeStarted);
       kpus = kpusFor(target.parallelism, perKpu);
       status.state = 'measuring';
-      const search = scaledRamps ? newSearch(probe, phaseRates(request, target.parallelism / firstParallelism)) : newSearch(probe);
+      const search = scaledRamps
+        ? newSearch(probe, phaseRates(request, target.parallelism / firstParallelism), { ceilingBound: measuredWindow })
+        : newSearch(probe);
       const phaseSteps = await runPhase(index, target, search, checkBudget, facts.periodSeconds, measuredWindow);
       const result = phaseResult(search, target.parallelism, perKpu, phaseSteps);
       phases.push(result);

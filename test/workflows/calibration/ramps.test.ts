@@ -41,6 +41,43 @@ describe('phase ramps', () => {
   });
 });
 
+describe('the search with the measured ceiling as its bound (calibration-measured-window)', () => {
+  const confirmTwice = (): ResolvedCalibrationRequest => ({ ...resolved([1300, 4000]), confirmSteps: 2 });
+  const run = (outcomes: (rate: number, tried: number[]) => StepEvidence) => {
+    const request = confirmTwice();
+    const s = newSearch(null, request.rates, { ceilingBound: true });
+    const tried: number[] = [];
+    for (let step = nextStep(s, request); step !== null; step = nextStep(s, request)) {
+      tried.push(step.rate);
+      recordStep(s, step, outcomes(step.rate, tried));
+    }
+    return { s, tried };
+  };
+
+  it('stops once a rate within 6 % of the ceiling it measured is sustainable: no confirmation above the ceiling', () => {
+    const { s, tried } = run((rate) => (rate >= 4000 ? evidence('saturated', 4000, 2600) : evidence('sustainable', rate, rate)));
+    expect(tried).toEqual([1300, 4000, Math.round(0.97 * 2600)]);
+    expect(s.highestFlat).toBe(2522);
+  });
+
+  it('after a confirmation just under the ceiling saturated, tries 5 % below it rather than halving the bracket', () => {
+    const { s, tried } = run((rate) => (rate >= 4000 ? evidence('saturated', 4000, 2600) : rate === 2522 ? evidence('saturated', 2522, 2330) : evidence('sustainable', rate, rate)));
+    expect(tried).toEqual([1300, 4000, 2522, Math.round(0.95 * 2522)]);
+    expect(s.highestFlat).toBe(2396);
+  });
+
+  it('without the bound (calibrations started before it) bisects as it did', () => {
+    const request = confirmTwice();
+    const s = newSearch(null, request.rates);
+    const tried: number[] = [];
+    for (let step = nextStep(s, request); step !== null; step = nextStep(s, request)) {
+      tried.push(step.rate);
+      recordStep(s, step, step.rate >= 4000 ? evidence('saturated', 4000, 2600) : step.rate === 2522 ? evidence('saturated', 2522, 2330) : evidence('sustainable', step.rate, step.rate));
+    }
+    expect(tried).toEqual([1300, 4000, 2522, Math.round((1300 + 2522) / 2)]);
+  });
+});
+
 describe('the plan\'s write limit', () => {
   it('allows 2,500 aggregated trips/s per shard, and checks the scaled top of the ParallelismPerKPU 2 phase', () => {
     expect(SHARD_WRITE_TRIPS_PER_SECOND_AGGREGATED).toBe(2500);
