@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * `npm run test:calibration`: the KPU-calibration e2e files (test/e2e/calibration-*.test.ts),
- * one at a time, with the same dev server set-up as `npm test`. Kept out of `npm test` while
- * a heavily loaded 2-core machine starves its load generator and emulated job (README, Calibrate).
+ * `npm run test:calibration`: only the KPU-calibration e2e files (test/e2e/calibration-*.test.ts),
+ * one at a time, with the same dev server set-up as `npm test` (which runs them too): for
+ * re-measuring them alone, e.g. after changing the calibration or the emulated job.
  */
 export default defineConfig({
   test: {
