@@ -1,10 +1,18 @@
 /** Issue 13: cancelling mid-calibration restores the previous capacity, the replay and autoscaling. */
+import { DescribeApplicationCommand } from '@aws-sdk/client-kinesis-analytics-v2';
 import { describe, expect, it } from 'vitest';
 import { runWorker } from '../support/temporal.js';
 import { finished, pipelineId, until, useCalibrationHarness } from './calibration-harness.js';
 
 describe('cancelling a KPU calibration', () => {
   const h = useCalibrationHarness('cancel');
+
+  /** The Flink application's configured capacity, as AWS describes it. */
+  const configured = async (id: string) => {
+    const app = await h.flink().send(new DescribeApplicationCommand({ ApplicationName: `${id}-hotspots` }));
+    const p = app.ApplicationDetail?.ApplicationConfigurationDescription?.FlinkApplicationConfigurationDescription?.ParallelismConfigurationDescription;
+    return { parallelism: p?.Parallelism, parallelismPerKpu: p?.ParallelismPerKPU };
+  };
 
   it('restores the previous capacity, the replay and autoscaling', { timeout: 180_000 }, async () => {
     const id = pipelineId('cancel');
@@ -20,10 +28,10 @@ describe('cancelling a KPU calibration', () => {
       const again = await api.app.inject({ method: 'POST', url: `/pipelines/${id}/calibrate`, payload: { maxRecordsPerSecond: 6000 } });
       expect(again.statusCode).toBe(409);
       await until('measuring at ParallelismPerKPU 2', () => h.calibration(id), (c) => c.state === 'measuring', 60_000);
-      // The pipeline's status may show the capacity its metrics tick read just before the action
-      // for one interval (1 s here); it must settle on the calibration's.
-      const during = await until('the pipeline at ParallelismPerKPU 2', () => h.pipeline(id), (s) => s.capacity?.parallelismPerKpu === 2, 10_000);
-      expect(during.capacity).toMatchObject({ parallelism: 2, parallelismPerKpu: 2 });
+      // The application itself (the pipeline's status can show a capacity its control loop read
+      // while the action ran: /work/notes/s4/calibration-to-ctlplane.md).
+      expect(await configured(id)).toEqual({ parallelism: 2, parallelismPerKpu: 2 });
+      const during = await h.pipeline(id);
       expect(during.autoscaling.paused).toBe(true);
       // The replay child reports its state on its own schedule.
       await until('the replay paused', () => h.pipeline(id), (s) => s.replay?.state === 'paused', 15_000);
@@ -33,8 +41,9 @@ describe('cancelling a KPU calibration', () => {
       const done = await until('cancelled and restored', () => h.calibration(id), finished, 60_000);
       expect(done.state).toBe('cancelled');
       expect(done.restore).toMatchObject({ restored: true, problems: [], replayPaused: true });
+      expect(await configured(id)).toEqual({ parallelism: 2, parallelismPerKpu: 1 });
       const after = await h.pipeline(id);
-      expect(after.capacity).toMatchObject({ shards: 6, parallelism: 2, parallelismPerKpu: 1 });
+      expect(after.capacity?.shards).toBe(6);
       expect(after.autoscaling.paused).toBe(false);
       await until('the replay running again', () => h.pipeline(id), (s) => s.replay?.state === 'running', 15_000);
     });
