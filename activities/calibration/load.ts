@@ -44,6 +44,8 @@ export interface DriveLoadResult {
   endedEpochMs: number;
   /** Records acknowledged per second of the step. */
   sentPerSecond: number;
+  /** Records of the schedule skipped after stalls rather than sent in a burst (MAX_CATCH_UP_MS). */
+  skipped?: number;
   /** With `bucketSeconds`: records acknowledged per bucket, in time order (buckets with none omitted). */
   acceptedByBucket?: AcceptedBucket[];
 }
@@ -57,6 +59,13 @@ export interface DriveLoadResult {
  */
 const TICK_MS = 200;
 const HEARTBEAT_MS = 1000;
+/**
+ * After a stall (a busy machine, a pause) the load makes up at most this much of the schedule
+ * and skips the rest: a constant rate must not arrive as a burst, which would build a backlog a
+ * job near its ceiling takes seconds to drain and make it look saturated. What is skipped shows
+ * as a lower accepted rate, and the step is held again.
+ */
+const MAX_CATCH_UP_MS = 300;
 const CALLS_IN_FLIGHT = 4;
 
 let trips: Promise<Buffer[]> | null = null;
@@ -113,8 +122,14 @@ export async function driveLoad(deps: LoadDeps, input: DriveLoadInput, signal: A
     const start = (Math.floor(now() / bucketMs) * bucketMs) / 1000;
     buckets.set(start, (buckets.get(start) ?? 0) + records);
   };
+  const maxOwed = Math.max(1, Math.round((input.recordsPerSecond * MAX_CATCH_UP_MS) / 1000));
+  let skipped = 0;
   while (!signal.aborted && now() < endMs) {
-    const due = Math.floor(((now() - startedEpochMs) / 1000) * input.recordsPerSecond);
+    let due = Math.floor(((now() - startedEpochMs) / 1000) * input.recordsPerSecond) - skipped;
+    if (due - next > maxOwed) {
+      skipped += due - next - maxOwed;
+      due = next + maxOwed;
+    }
     while (next < due && !signal.aborted) {
       // Several calls in flight: one call's round trip must not cap the rate.
       const batches: OutgoingRecord[][] = [];
@@ -146,7 +161,7 @@ export async function driveLoad(deps: LoadDeps, input: DriveLoadInput, signal: A
   const endedEpochMs = now();
   const seconds = Math.max(0.001, (endedEpochMs - startedEpochMs) / 1000);
   const acceptedByBucket = bucketMs === null ? {} : { acceptedByBucket: [...buckets].map(([start, records]) => ({ start, records })).sort((a, b) => a.start - b.start) };
-  return { sent, throttled, startedEpochMs, endedEpochMs, sentPerSecond: sent / seconds, ...acceptedByBucket };
+  return { sent, throttled, startedEpochMs, endedEpochMs, sentPerSecond: sent / seconds, ...acceptedByBucket, ...(skipped > 0 ? { skipped } : {}) };
 }
 
 export function activityLoadDeps(kinesis: Parameters<typeof kinesisSink>[0]): LoadDeps {

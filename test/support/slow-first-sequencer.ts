@@ -13,10 +13,6 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 export const SLOWEST_FIRST = [
   'test/e2e/teardown-bound.test.ts',
-  // The KPU-calibration e2e measure rates (about 70 s each): they start beside teardown-bound,
-  // which mostly waits, so their load and emulated job get the CPU they measure with.
-  'test/e2e/calibration-io.test.ts',
-  'test/e2e/calibration-cpu.test.ts',
   // About 2 minutes (3 kills, a Temporal restart, AWS faults side by side; added after that run).
   'test/e2e/faults-quick.test.ts',
   'test/e2e/scaling-replay.test.ts',

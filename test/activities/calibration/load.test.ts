@@ -42,6 +42,14 @@ describe('calibration load, counted per period', () => {
     }
   });
 
+  it('after a stall makes up at most 300 ms of the schedule and skips the rest, rather than sending a burst', { timeout: 20_000 }, async () => {
+    const out = await driveLoad({ sink: () => stallingSink(1200) }, { streamName: 'fake-trips', recordsPerSecond: 1000, durationSeconds: 2, keySuffix: 't' },
+      new AbortController().signal, () => undefined);
+    // The first call took 1.2 s: of the ~1,200 records due by then, at most 300 are made up.
+    expect(out.skipped).toBeGreaterThan(500);
+    expect(out.sent).toBeLessThan(1600);
+  });
+
   it('reports no buckets unless asked', { timeout: 20_000 }, async () => {
     const out = await driveLoad({ sink: () => stallingSink(0) }, { streamName: 'fake-trips', recordsPerSecond: 500, durationSeconds: 0.3, keySuffix: 't' },
       new AbortController().signal, () => undefined);
