@@ -31,8 +31,8 @@ describe('cancelling a KPU calibration', () => {
       // The application itself (the pipeline's status can show a capacity its control loop read
       // while the action ran: /work/notes/s4/calibration-to-ctlplane.md).
       expect(await configured(id)).toEqual({ parallelism: 2, parallelismPerKpu: 2 });
-      const during = await h.pipeline(id);
-      expect(during.autoscaling.paused).toBe(true);
+      // The status is published by the pipeline on its own schedule (its memo): wait for it.
+      await until('the status showing autoscaling paused', () => h.pipeline(id), (p) => p.autoscaling.paused, 15_000);
       // The replay child reports its state on its own schedule.
       await until('the replay paused', () => h.pipeline(id), (s) => s.replay?.state === 'paused', 15_000);
 
@@ -42,9 +42,8 @@ describe('cancelling a KPU calibration', () => {
       expect(done.state).toBe('cancelled');
       expect(done.restore).toMatchObject({ restored: true, problems: [], replayPaused: true });
       expect(await configured(id)).toEqual({ parallelism: 2, parallelismPerKpu: 1 });
-      const after = await h.pipeline(id);
+      const after = await until('the status showing autoscaling resumed', () => h.pipeline(id), (p) => !p.autoscaling.paused, 15_000);
       expect(after.capacity?.shards).toBe(6);
-      expect(after.autoscaling.paused).toBe(false);
       await until('the replay running again', () => h.pipeline(id), (s) => s.replay?.state === 'running', 15_000);
     });
   });
