@@ -276,6 +276,9 @@ async function main(): Promise<void> {
         meanCpuPercentOfOneCore: mean(workerCpu.samples.map((s) => s.cpuPercentOfOneCore)),
         rssMb: distribution(workerCpu.samples.map((s) => s.rssMb)),
         slowTaskWarnings: stack.workerLines.filter((l) => /exceeded|timed out|TimedOut/i.test(l)).length,
+        // What the worker warned about (first and last few, cut short), so a run says why, not only how often.
+        warningSample: sampleLines(stack.workerLines.filter((l) => /WARN|ERROR/.test(l))),
+        cpuSamples: workerCpu.samples.map((s) => ({ atMs: s.atMs, cpu: s.cpuPercentOfOneCore })),
       },
       api: { cpuPercentOfOneCore: distribution(apiCpu.samples.map((s) => s.cpuPercentOfOneCore)) },
       temporalServer: {
@@ -287,6 +290,7 @@ async function main(): Promise<void> {
         over1s: histories.reduce((n, h) => n + h.taskRunMs.filter((d) => d > 1000).length, 0),
         steadyRunMs: distribution(histories.flatMap((h) => h.taskRunMs.filter((_, i) => inWindow(h.taskStartedAtMs[i], steadyStart, steadyEnd)))),
         steadyOver1s: histories.reduce((n, h) => n + h.taskRunMs.filter((d, i) => d > 1000 && inWindow(h.taskStartedAtMs[i], steadyStart, steadyEnd)).length, 0),
+        byMinute: byMinute(histories, createStarted),
         waitMs: distribution(histories.flatMap((h) => h.taskWaitMs)),
         timeouts: histories.reduce((n, h) => n + h.taskTimeouts, 0),
         failures: histories.reduce((n, h) => n + h.taskFailures, 0),
@@ -317,6 +321,28 @@ async function main(): Promise<void> {
     await connection.close();
     await stack.stop();
   }
+}
+
+/** Workflow-task run times per minute of the run (from the creation): shows whether slow tasks come in bursts, and when. */
+function byMinute(histories: HistoryFacts[], fromMs: number) {
+  const minutes = new Map<number, number[]>();
+  for (const h of histories) {
+    h.taskRunMs.forEach((d, i) => {
+      const minute = Math.floor(((h.taskStartedAtMs[i] ?? fromMs) - fromMs) / 60_000);
+      const runs = minutes.get(minute) ?? [];
+      runs.push(d);
+      minutes.set(minute, runs);
+    });
+  }
+  return [...minutes.entries()].sort(([a], [b]) => a - b).map(([minute, runs]) => {
+    const d = distribution(runs);
+    return { minute, tasks: d.count, p50: d.p50, p99: d.p99, max: d.max, over1s: runs.filter((r) => r > 1000).length };
+  });
+}
+
+function sampleLines(lines: string[]): string[] {
+  const cut = (l: string) => l.slice(0, 400);
+  return lines.length <= 20 ? lines.map(cut) : [...lines.slice(0, 10), `… ${lines.length - 20} more …`, ...lines.slice(-10)].map(cut);
 }
 
 function inWindow(atMs: number | undefined, fromMs: number, toMs: number): boolean {

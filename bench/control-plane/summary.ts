@@ -12,13 +12,17 @@ export interface ControlPlaneResult {
   };
   create: { statuses: Record<string, number>; postsAnsweredMs: number; allRunningMs: number; phases: Record<string, number>; waitedMinutes: number };
   delete: { statuses: Record<string, number>; allClosedMs: number; inPhaseDeleted: number; phases: Record<string, number>; error?: string };
-  worker: { cpuPercentOfOneCore: Distribution; meanCpuPercentOfOneCore: number; rssMb: Distribution; slowTaskWarnings: number };
+  worker: {
+    cpuPercentOfOneCore: Distribution; meanCpuPercentOfOneCore: number; rssMb: Distribution; slowTaskWarnings: number;
+    warningSample?: string[]; cpuSamples?: Array<{ atMs: number; cpu: number }>;
+  };
   api: { cpuPercentOfOneCore: Distribution };
   temporalServer?: { cpuPercentOfOneCore: Distribution; rssMb: Distribution };
   workflowTasks: {
     runMs: Distribution; over1s: number; waitMs: Distribution; timeouts: number; failures: number;
     /** Tasks that started inside the steady window (the ticks), apart from create/delete at once. */
     steadyRunMs?: Distribution; steadyOver1s?: number;
+    byMinute?: Array<{ minute: number; tasks: number; p50: number; p99: number; max: number; over1s: number }>;
   };
   ticks: { latenessMs: Distribution };
   histories: { runs: number; largestEvents: number; meanEvents: number; continuedAsNew: number; eventsPerTick: number };
