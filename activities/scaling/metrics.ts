@@ -49,25 +49,8 @@ export const SERIES: readonly SeriesSpec[] = [
   { field: 'fullRestarts', namespace: 'AWS/KinesisAnalytics', metricName: 'numRestarts', stat: 'Maximum', dimensions: appDims },
 ];
 
-export interface PeriodRange {
-  /** Epoch seconds, inclusive, a multiple of the period. */
-  start: number;
-  /** Epoch seconds, exclusive, a multiple of the period. */
-  end: number;
-  periodSeconds: number;
-}
-
-/**
- * The complete periods to read: CloudWatch needs a moment to aggregate, so the period
- * that is still open and the one just closed are left for the next read.
- */
-export function periodsToRead(nowEpochMs: number, periodSeconds: number, afterTimestamp: number | null, maxPeriods: number): PeriodRange {
-  const nowSeconds = Math.floor(nowEpochMs / 1000);
-  const end = Math.floor(nowSeconds / periodSeconds) * periodSeconds - periodSeconds;
-  const earliest = end - maxPeriods * periodSeconds;
-  const start = afterTimestamp === null ? earliest : Math.max(earliest, afterTimestamp + periodSeconds);
-  return { start, end: Math.max(start, end), periodSeconds };
-}
+export { periodsToRead, type PeriodRange } from '../../scaling/periods.js';
+import type { PeriodRange } from '../../scaling/periods.js';
 
 function queries(resources: ScalingResources, periodSeconds: number): MetricDataQuery[] {
   return SERIES.map((s, i) => ({

@@ -7,8 +7,6 @@ import type { Client } from '@temporalio/client';
 import proto, { type temporal } from '@temporalio/proto';
 
 const { EventType } = proto.temporal.api.enums.v1;
-/** The marker the SDK records a local activity's result in. */
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 function ms(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
@@ -31,38 +29,28 @@ export interface HistoryFacts {
   taskWaitMs: number[];
   taskTimeouts: number;
   taskFailures: number;
-  /**
-   * Each control-loop tick: when its metrics read was scheduled (a local activity's: when the workflow task
-   * the timer woke started) minus when its timer was due, ms.
-   */
+  /** Each control-loop tick: when the workflow task its timer woke started, minus when the timer was due, ms. */
   tickLatenessMs: number[];
   continuedAsNew: boolean;
 }
 
-export function analyseHistory(workflowId: string, events: HistoryEvent[], metricsActivity = 'readMetrics'): HistoryFacts {
+export function analyseHistory(workflowId: string, events: HistoryEvent[]): HistoryFacts {
   const byId = new Map<number, HistoryEvent>();
   for (const e of events) byId.set(Number(e.eventId), e);
   const facts: HistoryFacts = {
     workflowId, events: events.length, taskRunMs: [], taskStartedAtMs: [], taskWaitMs: [], taskTimeouts: 0, taskFailures: 0, tickLatenessMs: [], continuedAsNew: false,
   };
+  // A tick starts with the workflow task its timer wakes (it may call no activity at all: PATCHES.tickReadsWhenDue).
   let dueAt: number | undefined;
-  // A tick that reads in a local activity (PATCHES.tickLocalActivity) starts with the workflow task the timer woke.
-  let wokenAt: number | undefined;
   for (const e of events) {
     switch (e.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
         const scheduled = byId.get(Number(e.workflowTaskStartedEventAttributes?.scheduledEventId));
         if (scheduled) facts.taskWaitMs.push(ms(e.eventTime) - ms(scheduled.eventTime));
-        if (dueAt !== undefined && wokenAt === undefined) wokenAt = ms(e.eventTime);
+        if (dueAt !== undefined) facts.tickLatenessMs.push(ms(e.eventTime) - dueAt);
+        dueAt = undefined;
         break;
       }
-      case EventType.EVENT_TYPE_MARKER_RECORDED:
-        if (dueAt !== undefined && wokenAt !== undefined && e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER) {
-          facts.tickLatenessMs.push(wokenAt - dueAt);
-          dueAt = undefined;
-          wokenAt = undefined;
-        }
-        break;
       case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED: {
         const started = byId.get(Number(e.workflowTaskCompletedEventAttributes?.startedEventId));
         if (started) {
@@ -80,16 +68,8 @@ export function analyseHistory(workflowId: string, events: HistoryEvent[], metri
       case EventType.EVENT_TYPE_TIMER_FIRED: {
         const started = byId.get(Number(e.timerFiredEventAttributes?.startedEventId));
         if (started) dueAt = ms(started.eventTime) + durationMs(started.timerStartedEventAttributes?.startToFireTimeout);
-        wokenAt = undefined;
         break;
       }
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-        if (dueAt !== undefined && e.activityTaskScheduledEventAttributes?.activityType?.name === metricsActivity) {
-          facts.tickLatenessMs.push(ms(e.eventTime) - dueAt);
-        }
-        dueAt = undefined;
-        wokenAt = undefined;
-        break;
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
         facts.continuedAsNew = true;
         break;

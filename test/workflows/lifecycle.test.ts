@@ -181,8 +181,9 @@ describe('pipeline workflow life cycle against the emulator (real Temporal serve
   it('continues as new once history passes the configured size, carrying state, and still tears down', async () => {
     const spec = testSpec('life-can');
     await runWorker({ activities }, async ({ taskQueue }) => {
-      // Above the ~12 events of a quiet second run (start, the patch markers, one metrics read), far below provisioning's.
-      const handle = await startPipeline(client, taskQueue, spec, { continueAsNewAfterHistoryEvents: 14 }, { specHash: 'abc' });
+      // Above the ~16 events of a quiet second run (start, the patch markers, the published status, one metrics read),
+      // far below provisioning's.
+      const handle = await startPipeline(client, taskQueue, spec, { continueAsNewAfterHistoryEvents: 24 }, { specHash: 'abc' });
       const firstRunId = handle.firstExecutionRunId;
       let status = await waitForPhase(handle, ['RUNNING', 'FAILED']);
       for (let i = 0; i < 50 && status.continuedAsNewCount === 0; i++) {

@@ -60,6 +60,13 @@ export const PATCHES = {
    * CAPACITY_REFRESH_SECONDS or showed them changing. Runs recorded before read with a regular activity every tick.
    */
   tickLocalActivity: 'scaling-tick-local-activity',
+  /**
+   * Supersedes tickLocalActivity (runs that carry its marker keep it): a tick calls readMetrics — a regular
+   * activity again, so AWS's latency never lengthens a workflow task — only when CloudWatch may have a new
+   * complete period or the capacity snapshot is due (CAPACITY_REFRESH_SECONDS); otherwise the tick is one
+   * workflow task and no call. Ticks keep the per-pipeline slot grid.
+   */
+  tickReadsWhenDue: 'scaling-tick-reads-when-due',
   /** The status is published in the memo on every change (lifecycle/publish.ts), so the API reads it without a query. */
   publishStatus: 'lifecycle-publish-status',
 } as const;

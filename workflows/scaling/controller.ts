@@ -16,6 +16,7 @@ import { PATCHES } from '../lifecycle/patches.js';
 import type { CapacitySnapshot, ScalingResources } from '../../activities/scaling/types.js';
 import { kpusFor } from '../../model/spec.js';
 import { getPolicy } from '../../scaling/index.js';
+import { periodsToRead } from '../../scaling/periods.js';
 import { adaptiveV1Policy } from '../../scaling/policies/v1/adaptive.js';
 import { adaptiveV2Policy } from '../../scaling/policies/v2/adaptive.js';
 import { adaptiveV3Policy } from '../../scaling/policies/v3/adaptive.js';
@@ -104,7 +105,7 @@ export class ScalingController {
   private actionScope: CancellationScope | null = null;
   /** Set by settings changes so a new interval takes effect now, not after the old one. */
   private wake = false;
-  /** The last tick read in a local activity (PATCHES.tickLocalActivity); its wait then aims at the pipeline's tick slot. */
+  /** The last tick ran under PATCHES.tickReadsWhenDue (or tickLocalActivity): its wait then aims at the pipeline's tick slot. */
   private localTicks = false;
   /** The newest Describe* result of this run and when it was read (epoch seconds); ticks reuse it while recent. */
   private described: { snapshot: CapacitySnapshot; atSeconds: number } | null = null;
@@ -409,6 +410,19 @@ export class ScalingController {
     const input = {
       ...this.resources, periodSeconds: state.settings.periodSeconds, afterTimestamp: state.lastSampleTimestamp, maxPeriods: WINDOW_LIMIT,
     };
+    if (patched(PATCHES.tickReadsWhenDue)) {
+      this.localTicks = true;
+      const reuse = this.reusableSnapshot();
+      const range = periodsToRead(Date.parse(this.ctx.nowIso()), input.periodSeconds, input.afterTimestamp, input.maxPeriods);
+      // Nothing CloudWatch could add yet and a recent snapshot: the policy decides on no new period, as it
+      // would on an empty read, without a call (with 60 s periods and 10 s ticks, five ticks in six).
+      if (range.end <= range.start && reuse !== null) return { samples: [], capacity: reuse, described: false };
+      const result = await this.calls.readMetrics({ ...input, describeCapacity: reuse === null });
+      const capacity = result.capacity ?? reuse;
+      if (capacity === null) throw new Error('readMetrics answered without the capacity it was asked for');
+      return { samples: result.samples, capacity, described: result.capacity !== undefined };
+    }
+    // Runs that ticked with a local activity (between the two patches) keep doing so, so they replay.
     this.localTicks = patched(PATCHES.tickLocalActivity);
     if (!this.localTicks) {
       const result = await this.calls.readMetrics(input);
