@@ -42,7 +42,8 @@ export class ScalingCalls {
       heartbeatTimeout: '10s',
       retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 20 },
     };
-    // The tick's read as a local activity (PATCHES.tickLocalActivity): it runs inside the workflow task
+    // Only for runs that carry PATCHES.tickLocalActivity (tickReadsWhenDue superseded it: AWS's latency then
+    // lengthened every workflow task). The tick's read as a local activity: it runs inside the workflow task
     // that the timer woke, so a tick is one workflow task and one marker instead of two tasks and an
     // activity task (about half the history events and server writes per tick with hundreds of pipelines).
     // Its attempts are short: throttling is retried by the SDK inside an attempt, and a tick whose read

@@ -37,7 +37,8 @@ import {
 type Mode = 'held' | 'waiting' | 'observing' | 'acting' | 'stopped';
 
 /**
- * How old the last Describe* snapshot may be before a tick describes again (PATCHES.tickLocalActivity).
+ * How old the last Describe* snapshot may be before a tick describes again (PATCHES.tickReadsWhenDue, and
+ * tickLocalActivity before it).
  * Describing every tick would take 200 pipelines at 10 s ticks to 20 DescribeStreamSummary and 20
  * DescribeApplication calls a second — both APIs' whole account rate. An action always describes
  * before it changes anything, so a policy deciding on a snapshot this old cannot apply a stale step.
