@@ -277,7 +277,7 @@ async function main(): Promise<void> {
         rssMb: distribution(workerCpu.samples.map((s) => s.rssMb)),
         slowTaskWarnings: stack.workerLines.filter((l) => /exceeded|timed out|TimedOut/i.test(l)).length,
         // What the worker warned about (first and last few, cut short), so a run says why, not only how often.
-        warningSample: sampleLines(stack.workerLines.filter((l) => /WARN|ERROR/.test(l))),
+        warningSample: sampleLines(stack.workerLines.filter((l) => /warn|error|exceeded|timed out/i.test(l))),
         cpuSamples: workerCpu.samples.map((s) => ({ atMs: s.atMs, cpu: s.cpuPercentOfOneCore })),
       },
       api: { cpuPercentOfOneCore: distribution(apiCpu.samples.map((s) => s.cpuPercentOfOneCore)) },
