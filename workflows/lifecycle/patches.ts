@@ -67,6 +67,8 @@ export const PATCHES = {
    * workflow task and no call. Ticks keep the per-pipeline slot grid.
    */
   tickReadsWhenDue: 'scaling-tick-reads-when-due',
+  /** The tick after a scaling action describes the capacity again instead of reusing the action's last snapshot. */
+  describeAfterAction: 'scaling-describe-after-action',
   /** The status is published in the memo on every change (lifecycle/publish.ts), so the API reads it without a query. */
   publishStatus: 'lifecycle-publish-status',
 } as const;

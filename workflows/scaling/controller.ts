@@ -402,6 +402,9 @@ export class ScalingController {
       this.actionScope = null;
       // Teardown may have stopped the loop meanwhile; that stays.
       if (this.mode === 'acting') this.mode = previous;
+      // The next tick describes again: what the action saw last (e.g. a Flink update still settling) must not
+      // stand for CAPACITY_REFRESH_SECONDS — the policy would decide, and the status show, the pre-action capacity.
+      if (patched(PATCHES.describeAfterAction)) this.described = null;
     }
   }
 

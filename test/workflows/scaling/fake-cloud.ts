@@ -31,6 +31,8 @@ export interface FakePipeline {
   spikeDuringActions?: number;
   /** Epoch seconds [from, to) of each action in flight; `to` null while it runs. */
   actions: Array<{ from: number; to: number | null }>;
+  /** Every readMetrics call: when, and whether it asked for the capacity too. */
+  reads: Array<{ atMs: number; described: boolean }>;
 }
 
 export class FakeCloud {
@@ -46,6 +48,7 @@ export class FakeCloud {
       unhealthy: false,
       settleMs: init.settleMs ?? 300,
       actions: [],
+      reads: [],
     };
     this.pipelines.set(streamName, p);
     return p;
@@ -92,11 +95,12 @@ export class FakeCloud {
     return {
       readMetrics: async (input) => {
         const p = this.get(input.streamName);
+        p.reads.push({ atMs: Date.now(), described: input.describeCapacity !== false });
         const end = Math.floor(Date.now() / 1000 / input.periodSeconds) * input.periodSeconds - input.periodSeconds;
         const start = Math.max(end - input.maxPeriods * input.periodSeconds, (input.afterTimestamp ?? -Infinity) + input.periodSeconds);
         const samples: MetricsSample[] = [];
         for (let t = start; t < end; t += input.periodSeconds) samples.push(this.sample(p, t, input.periodSeconds));
-        return { samples, capacity: this.snapshot(p) };
+        return input.describeCapacity === false ? { samples } : { samples, capacity: this.snapshot(p) };
       },
       describeCapacity: async (r) => describe(r),
       applyShardCount: async ({ streamName, targetShards }) => {

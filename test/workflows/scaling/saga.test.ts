@@ -30,6 +30,19 @@ describe('scaling action saga (real Temporal server, fake cloud)', () => {
     await finish(handle);
   });
 
+  it('describes the capacity again on the tick after an action, not reusing what the action saw last', async () => {
+    const fake = cloud.add('redesc-trips', { shards: 8, parallelism: 1 });
+    const handle = await startHost(h, 'redesc');
+    await handle.executeUpdate(scaleOverrideUpdate, { args: [{ parallelism: 2, reason: 'test' }] });
+    const { history } = await waitFor(handle, (s, hist) => s.activeAction === null && hist.some((r) => r.kind === 'verification'), 'the action');
+    const verifiedAt = Date.parse(history.find((r) => r.kind === 'verification')?.at ?? '');
+    // 1 s ticks with 1 s periods read every tick; within the 60 s the snapshot could be reused, the first read after
+    // the action must describe again.
+    await waitFor(handle, () => fake.reads.filter((r) => r.atMs > verifiedAt).length >= 2, 'two reads after the action');
+    expect(fake.reads.find((r) => r.atMs > verifiedAt)).toMatchObject({ described: true });
+    await finish(handle);
+  });
+
   it('rejects an override to 20 shards on 8 open shards, saying it is more than 2×, and records nothing', async () => {
     const fake = cloud.add('ovr20-trips', { shards: 8, parallelism: 1 });
     const handle = await startHost(h, 'ovr20');
