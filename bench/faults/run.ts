@@ -10,7 +10,7 @@
  *   npm run bench:faults -- --report-only   # the doc section again from the last JSON
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { getPriority, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { devServerArgs, freePort, waitForTemporal } from '../../scripts/dev-server.js';
@@ -40,6 +40,8 @@ const { values: args } = parseArgs({
     only: { type: 'string', default: 'kills,two,restart,aws' },
     /** Rewrites the doc section from the last bench/out/faults.json (after editing the known limits), without a run. */
     'report-only': { type: 'boolean', default: false },
+    /** With --report-only: the niceness of a run whose JSON predates the field (runs record their own). */
+    niceness: { type: 'string' },
   },
 });
 
@@ -158,7 +160,7 @@ async function main(): Promise<void> {
   const run = {
     command: `npm run bench:faults -- --seed ${seed} --kills ${kills} --pipelines ${pipelines} --cycles ${cycles} --two-worker-kills ${twoWorkerKills} --restarts ${restarts} --rate ${rate}${only.size < 4 ? ` --only ${[...only].join(',')}` : ''}`,
     seed, startedAt: startedAt.toISOString(), durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
-    loadBefore, loadAfter, problems, knownLimits: KNOWN_LIMITS, foundAndFixed: FOUND_AND_FIXED, ...results,
+    loadBefore, loadAfter, niceness: getPriority(), problems, knownLimits: KNOWN_LIMITS, foundAndFixed: FOUND_AND_FIXED, ...results,
   };
   const json = await writeJson('bench/out/faults.json', run);
   await writeDocSection('faults', faultsSection(run));
@@ -172,7 +174,10 @@ async function main(): Promise<void> {
 async function reportOnly(): Promise<void> {
   const path = resolve(import.meta.dirname, '../../bench/out/faults.json');
   const run = JSON.parse(await readFile(path, 'utf8')) as FaultsRun;
-  const next = { ...run, knownLimits: KNOWN_LIMITS, foundAndFixed: FOUND_AND_FIXED };
+  const next = {
+    ...run, knownLimits: KNOWN_LIMITS, foundAndFixed: FOUND_AND_FIXED,
+    ...(run.niceness === undefined && args.niceness !== undefined ? { niceness: int('niceness', args.niceness, -20, 19) } : {}),
+  };
   await writeJson('bench/out/faults.json', next);
   await writeDocSection('faults', faultsSection(next));
   log(`rewrote the faults section of docs/reliability.md from ${path}`);
