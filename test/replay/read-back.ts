@@ -3,9 +3,31 @@
  * the way a consumer would: the tests' ground truth for "delivered exactly as often
  * as in the source".
  */
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, ProvisionedThroughputExceededException, type GetRecordsCommandOutput,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import { hashKeyOf } from '../../activities/replay/kpl-sink.js';
 import { kplExpander } from '../../emulator/job/deaggregate.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One GetRecords call as a polite consumer makes it: a shard allows 5 reads a second, shared with the
+ * emulated Flink job reading the same shard, so calls are spaced 200 ms apart and a throttled read waits
+ * and tries again (the SDK's own three attempts ran out on a busy machine).
+ */
+async function getRecords(kinesis: KinesisClient, iterator: string): Promise<GetRecordsCommandOutput> {
+  for (let attempt = 1; ; attempt++) {
+    await sleep(200);
+    try {
+      return await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+    } catch (err) {
+      if (!(err instanceof ProvisionedThroughputExceededException) || attempt >= 20) throw err;
+      await sleep(Math.min(2_000, 100 * 2 ** attempt));
+    }
+  }
+}
 
 export async function readWholeStream(kinesis: KinesisClient, streamName: string): Promise<string[]> {
   const shards = (await kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
@@ -15,7 +37,7 @@ export async function readWholeStream(kinesis: KinesisClient, streamName: string
       await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))
     ).ShardIterator;
     while (iterator) {
-      const out = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+      const out = await getRecords(kinesis, iterator);
       for (const r of out.Records ?? []) keys.push(r.PartitionKey!);
       if ((out.Records ?? []).length === 0 && (out.MillisBehindLatest ?? 0) === 0) break;
       iterator = out.NextShardIterator;
@@ -41,7 +63,7 @@ export async function readUserRecords(kinesis: KinesisClient, stream: string): P
     const [start, end] = [BigInt(shard.HashKeyRange!.StartingHashKey!), BigInt(shard.HashKeyRange!.EndingHashKey!)];
     let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: stream, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
     while (iterator) {
-      const out = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+      const out = await getRecords(kinesis, iterator);
       for (const r of out.Records ?? []) {
         kinesisRecords += 1;
         const users = kplExpander({ sequenceNumber: r.SequenceNumber!, partitionKey: r.PartitionKey!, data: Buffer.from(r.Data!), arrivalMs: 0 });
