@@ -13,13 +13,12 @@ import { kplExpander } from '../../emulator/job/deaggregate.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * One GetRecords call as a polite consumer makes it: a shard allows 5 reads a second, shared with the
- * emulated Flink job reading the same shard, so calls are spaced 200 ms apart and a throttled read waits
- * and tries again (the SDK's own three attempts ran out on a busy machine).
+ * One GetRecords call that waits out throttling: a shard allows 5 reads a second, shared with the emulated
+ * Flink job reading the same shard, and the SDK's own three attempts ran out on a busy machine. Calls are
+ * not spaced otherwise: a read-back while the replay still writes must catch up with the stream's tip.
  */
 async function getRecords(kinesis: KinesisClient, iterator: string): Promise<GetRecordsCommandOutput> {
   for (let attempt = 1; ; attempt++) {
-    await sleep(200);
     try {
       return await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
     } catch (err) {

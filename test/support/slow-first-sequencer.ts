@@ -14,7 +14,6 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export const SLOWEST_FIRST = [
   'test/e2e/teardown-bound.test.ts',
   // About 2 minutes (3 kills, a Temporal restart, AWS faults side by side; added after that run).
-  'test/e2e/faults-quick.test.ts',
   'test/e2e/scaling-replay.test.ts',
   'test/foundation/stack.test.ts',
   'test/dashboard/browser.test.ts',
