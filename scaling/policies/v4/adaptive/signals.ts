@@ -1,9 +1,7 @@
 /**
  * FROZEN with ../adaptive.ts (the v4 rules, patch scaling-adaptive-v4): do not change.
  *
- * What adaptive reads from CloudWatch samples (demand, trend, backlog, true rate). Today's rules read them exactly as the
- * frozen v2 rules do, so this re-exports that module rather than keeping a second copy.
- * The v2 file stays frozen (patch scaling-adaptive-v3): when today's signals need to
- * change, copy it back here and change the copy, never the v2 file.
+ * The v4 rules left this part exactly as v3 had it, so this re-exports the frozen v3 module instead of
+ * keeping a second copy. Both stay frozen: v4 never needs a rule here that v3 does not have.
  */
-export * from '../../v2/adaptive-signals.js';
+export * from '../../v3/adaptive/signals.js';
