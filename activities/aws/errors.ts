@@ -145,6 +145,18 @@ function isShardCountLimit(err: unknown): boolean {
   return !/concurrent|rate exceeded/i.test(message);
 }
 
+/**
+ * UpdateShardCount refused for its rolling 24-hour quota ("Scale more than ten times per rolling
+ * 24-hour period per stream"), as opposed to a request rate, the 2×/½ rule or the account's shard
+ * limit: the one refusal SplitShard and MergeShards can work around (they have no daily quota).
+ * Recognised on AWS's raw error and on the failure toShardCountFailure made of it.
+ */
+export function isDailyShardCountQuota(err: unknown): boolean {
+  const mapped = err instanceof ApplicationFailure && err.type === AWS_FAILURE_TYPES.quotaExhausted;
+  if (!mapped && awsErrorName(err) !== 'LimitExceededException') return false;
+  return /24-hour|24 hours/i.test(messageOf(err));
+}
+
 interface MiddlewareStackLike {
   addRelativeTo(middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>,
     options: { relation: 'after'; toMiddleware: string; name: string }): void;

@@ -16,6 +16,8 @@ export interface ProgressDetails {
   step: string;
   message: string;
   attempt?: number;
+  /** Resharding by hand (SplitShard/MergeShards): the target and the calls made so far, read back by a retried attempt. */
+  reshardByHand?: { fromShards: number; because: string; target: number; splits: number; merges: number };
 }
 
 export function reportProgress(details: ProgressDetails): void {
@@ -25,4 +27,15 @@ export function reportProgress(details: ProgressDetails): void {
 /** Aborts when Temporal cancels the activity (or its heartbeat times out); undefined outside an activity. */
 export function activityAbortSignal(): AbortSignal | undefined {
   return currentContext()?.cancellationSignal;
+}
+
+/** What the last attempt of this activity reported in its heartbeats; undefined on a first attempt or outside an activity. */
+export function previousHeartbeat(): unknown {
+  return currentContext()?.info.heartbeatDetails;
+}
+
+/** This attempt's start-to-close timeout in ms; undefined outside an activity. */
+export function attemptTimeoutMs(): number | undefined {
+  const ms = currentContext()?.info.startToCloseTimeoutMs;
+  return ms === undefined || ms <= 0 ? undefined : ms;
 }

@@ -6,13 +6,44 @@
 import { UpdateShardCountCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { RollbackApplicationCommand, UpdateApplicationCommand, type KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
 import { ApplicationFailure } from '@temporalio/common';
-import { callAws, toShardCountFailure, withoutSdkResend } from '../aws/errors.js';
+import type { ProgressDetails } from '../aws/progress.js';
+import { callAws, isDailyShardCountQuota, toShardCountFailure, withoutSdkResend } from '../aws/errors.js';
 import { describeApplication, describeStream } from './describe.js';
+import { byHandSummary, reshardByHand, resumedProgress, type ReshardByHandProgress } from './reshard-by-hand.js';
 import type { ApplyParallelismInput, ApplyResult, ApplyShardCountInput, RevertApplicationInput } from './types.js';
 
-export async function applyShardCount(kinesis: KinesisClient, input: ApplyShardCountInput): Promise<ApplyResult> {
+export interface ShardCountOptions {
+  /** How often to poll the stream while resharding by hand. */
+  pollIntervalMs: number;
+  /** Epoch ms by which this attempt must hand over (its start-to-close timeout, less a margin); none outside Temporal. */
+  deadlineEpochMs?: number;
+  signal?: AbortSignal;
+  /** What the previous attempt reported in its heartbeats (Temporal's heartbeat details). */
+  previousHeartbeat?: unknown;
+  /** Where this attempt's progress goes; Temporal's heartbeat by default. */
+  heartbeat?: (details: ProgressDetails) => void;
+}
+
+/**
+ * UpdateShardCount, or — when its rolling 24-hour quota is spent — SplitShard/MergeShards
+ * calls to the same even shards (reshard-by-hand.ts). A retried attempt that finds a
+ * reshard by hand under way (its previous attempt's heartbeat says so) continues it.
+ */
+export async function applyShardCount(
+  kinesis: KinesisClient, input: ApplyShardCountInput, options: ShardCountOptions = { pollIntervalMs: 1000 },
+): Promise<ApplyResult> {
   const { streamName, targetShards } = input;
+  const resumed = resumedProgress(options.previousHeartbeat, targetShards);
+  const byHand = async (progress: ReshardByHandProgress): Promise<ApplyResult> => {
+    const done = await reshardByHand(kinesis, streamName, progress, {
+      pollIntervalMs: options.pollIntervalMs, deadlineEpochMs: options.deadlineEpochMs ?? Infinity,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.heartbeat === undefined ? {} : { heartbeat: options.heartbeat }),
+    });
+    return { called: done.splits + done.merges > progress.splits + progress.merges, message: byHandSummary(streamName, done), method: 'SplitShard/MergeShards' };
+  };
   const stream = await describeStream(kinesis, streamName);
+  if (resumed !== null && (stream.status === 'ACTIVE' || stream.status === 'UPDATING')) return byHand(resumed);
   if (stream.status === 'ACTIVE' && stream.openShards === targetShards) {
     return { called: false, message: `stream ${streamName} already has ${targetShards} open shards` };
   }
@@ -31,9 +62,19 @@ export async function applyShardCount(kinesis: KinesisClient, input: ApplyShardC
       new UpdateShardCountCommand({ StreamName: streamName, TargetShardCount: targetShards, ScalingType: 'UNIFORM_SCALING' }), doing, toShardCountFailure,
     ));
   } catch (err) {
+    if (isDailyShardCountQuota(err)) {
+      return byHand({ fromShards: stream.openShards, because: quotaWords(err), target: targetShards, splits: 0, merges: 0 });
+    }
     throw toShardCountFailure(err, doing);
   }
-  return { called: true, message: `UpdateShardCount ${stream.openShards} → ${targetShards} shards on ${streamName}` };
+  return { called: true, message: `UpdateShardCount ${stream.openShards} → ${targetShards} shards on ${streamName}`, method: 'UpdateShardCount' };
+}
+
+/** AWS's words for the refusal, without the "resharding … failed: LimitExceededException:" our failure put around them. */
+function quotaWords(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const words = message.replace(/^.*?LimitExceededException: /, '').replace(/ \(a per-stream UpdateShardCount limit; retrying does not lift it\)$/, '');
+  return words.trim();
 }
 
 export async function applyParallelism(flink: KinesisAnalyticsV2Client, input: ApplyParallelismInput): Promise<ApplyResult> {

@@ -3,6 +3,7 @@
  * clients they use, so tests pass the emulator's clients without module mocking.
  */
 import type { AwsClients } from '../aws/clients.js';
+import { activityAbortSignal, attemptTimeoutMs, previousHeartbeat } from '../aws/progress.js';
 import { applyParallelism, applyShardCount, revertApplication } from './apply.js';
 import { describeCapacity } from './describe.js';
 import { periodsToRead, readSamples } from './metrics.js';
@@ -36,7 +37,15 @@ export function createScalingActivities(deps: ScalingActivityDeps) {
       return describeCapacity(deps, input);
     },
     async applyShardCount(input: ApplyShardCountInput): Promise<ApplyResult> {
-      return applyShardCount(deps.kinesis, input);
+      // Hand over to the next attempt before Temporal times this one out (a reshard by hand can outlast one attempt).
+      const timeoutMs = attemptTimeoutMs();
+      const signal = activityAbortSignal();
+      return applyShardCount(deps.kinesis, input, {
+        pollIntervalMs: settleDeps.pollIntervalMs,
+        previousHeartbeat: previousHeartbeat(),
+        ...(timeoutMs === undefined ? {} : { deadlineEpochMs: Date.now() + timeoutMs * 0.8 }),
+        ...(signal === undefined ? {} : { signal }),
+      });
     },
     async applyParallelism(input: ApplyParallelismInput): Promise<ApplyResult> {
       return applyParallelism(deps.flink, input);

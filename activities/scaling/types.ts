@@ -67,6 +67,8 @@ export interface ApplyResult {
   /** True when this attempt called the AWS API; false when the change was already in place or under way. */
   called: boolean;
   message: string;
+  /** How a shard count was reached: UpdateShardCount, or SplitShard/MergeShards when its 24-hour quota was spent. Absent for other changes. */
+  method?: 'UpdateShardCount' | 'SplitShard/MergeShards';
 }
 
 export interface SettleInput extends ScalingResources {

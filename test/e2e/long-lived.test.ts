@@ -38,7 +38,7 @@ async function emulatorFault(path: string, body: object): Promise<void> {
 
 /** The emulator's log of capacity changes and application stops for one pipeline, in arrival order. */
 function lifecycleCalls(id: string): string[] {
-  const watched = ['UpdateShardCount', 'UpdateApplication', 'RollbackApplication', 'StopApplication', 'DeleteApplication'];
+  const watched = ['UpdateShardCount', 'SplitShard', 'MergeShards', 'UpdateApplication', 'RollbackApplication', 'StopApplication', 'DeleteApplication'];
   return e2e.cloud.emulator.admin.calls()
     .filter((c) => watched.includes(c.operation) && JSON.stringify(c.params).includes(`"${id}-`))
     .map((c) => `${c.operation}:${c.outcome}`);
@@ -83,17 +83,37 @@ describe('a long-lived pipeline ends in order', () => {
 });
 
 describe('AWS quotas over a long life', () => {
-  it('does not retry an UpdateShardCount refused for the 10-per-24-hours quota; the action fails once and says why', { timeout: 120_000 }, async () => {
+  it('reshards with SplitShard/MergeShards when the 10-per-24-hours UpdateShardCount quota is spent, forward and in the rollback', { timeout: 120_000 }, async () => {
     const handle = await startScalingPipeline(e2e, 'll-quota', { shards: 2, parallelism: 1, scaling: {} });
+    // Spent by someone else (another tool, the console): the workflow's own count is still 0.
     await emulatorFault('/_emulator/faults', {
-      kind: 'fail', operation: 'UpdateShardCount', count: 10, errorName: 'LimitExceededException',
+      kind: 'fail', operation: 'UpdateShardCount', resource: 'll-quota-trips', count: 10, errorName: 'LimitExceededException',
       message: 'Rate exceeded for stream ll-quota-trips under account 000000000000. UpdateShardCount can be called 10 times per rolling 24-hour period.',
     });
     await handle.executeUpdate(scaleOverrideUpdate, { args: [{ shards: 3 }] });
-    const { history } = await waitForScaling(e2e.client, handle.workflowId, (s, h) => settledIn(['RUNNING'])(s) && h.some((r) => r.kind === 'rollback'), 'the failed action');
-    expect(kinds(history)).toEqual(['override:ok', 'action:failed', 'rollback:ok']);
-    expect(history.find((r) => r.kind === 'action')?.reasons.join('; ')).toMatch(/24-hour period.*retrying does not lift it/);
-    expect(lifecycleCalls('ll-quota').filter((c) => c.startsWith('UpdateShardCount'))).toEqual(['UpdateShardCount:error']);
+    const first = await waitForScaling(e2e.client, handle.workflowId, (s, h) => settledIn(['RUNNING'])(s) && h.some((r) => r.kind === 'verification'), 'the verified action');
+    expect(kinds(first.history)).toEqual(['override:ok', 'action:ok', 'verification:ok']);
+    expect(first.history.find((r) => r.kind === 'action')?.reasons.join('; '))
+      .toMatch(/resharded ll-quota-trips 2 → 3 shards by 2 SplitShard and 1 MergeShards calls \(UpdateShardCount quota spent: .*24-hour period\.\)/);
+    expect(first.history.find((r) => r.kind === 'verification')?.reasons.join('; ')).toMatch(/stream ACTIVE with 3 open shards/);
+    expect(first.status.capacity?.shards).toBe(3);
+    expect(lifecycleCalls('ll-quota')).toEqual(['UpdateShardCount:error', 'SplitShard:ok', 'SplitShard:ok', 'MergeShards:ok']);
+
+    // More shards and parallelism; the Flink update fails, so the rollback takes the shards back to 3, by hand too.
+    await emulatorFault('/_emulator/faults', {
+      kind: 'fail', operation: 'UpdateApplication', resource: 'll-quota-hotspots', count: 1, errorName: 'InvalidApplicationConfigurationException',
+      message: 'Injected: invalid.',
+    });
+    await handle.executeUpdate(scaleOverrideUpdate, { args: [{ shards: 6, parallelism: 2 }] });
+    const second = await waitForScaling(e2e.client, handle.workflowId, (s, h) => settledIn(['RUNNING', 'DEGRADED'])(s) && h.some((r) => r.kind === 'rollback'), 'the rollback');
+    expect(kinds(second.history)).toEqual(['override:ok', 'action:ok', 'verification:ok', 'override:ok', 'action:failed', 'rollback:ok']);
+    const rollback = second.history.find((r) => r.kind === 'rollback')?.reasons.join('; ');
+    expect(rollback).toMatch(/resharded ll-quota-trips 6 → 3 shards by 0 SplitShard and 3 MergeShards calls \(UpdateShardCount quota spent/);
+    expect(second.status).toMatchObject({ phase: 'RUNNING', capacity: { shards: 3, parallelism: 1 } });
+    expect(lifecycleCalls('ll-quota').slice(4)).toEqual([
+      'UpdateShardCount:error', 'SplitShard:ok', 'SplitShard:ok', 'SplitShard:ok', 'UpdateApplication:error',
+      'UpdateShardCount:error', 'MergeShards:ok', 'MergeShards:ok', 'MergeShards:ok',
+    ]);
     await handle.signal(teardownSignal, {});
     await handle.result();
   });

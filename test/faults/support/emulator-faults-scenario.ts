@@ -1,7 +1,7 @@
 /**
  * AWS misbehaving at a rate while pipelines provision, replay and scale: throttling, 500s
  * (before and after the change took effect), slow answers — plus the answers AWS means as
- * final (a spent UpdateShardCount quota, an invalid argument), a stream stuck UPDATING and
+ * final (a spent UpdateShardCount quota — worked around with SplitShard —, an invalid argument), a stream stuck UPDATING and
  * an application stuck UPDATING. Outcomes: retried where AWS says retry (every change still
  * one accepted call), stopped where it says not to (one refused call, no retries, action
  * rolled back), and no pipeline left half-changed.
@@ -153,7 +153,7 @@ export async function runEmulatorFaultScenario(o: EmulatorFaultOptions): Promise
         },
       };
     }),
-    runCase('quota-refused', 'UpdateShardCount answers the 10-a-day quota: one call, no retry, Flink untouched, capacity kept', {}, async (id, wf) => {
+    runCase('quota-refused', 'UpdateShardCount answers the 10-a-day quota: one call, no retry; SplitShard reaches the shards, then Flink', {}, async (id, wf) => {
       rig.emulator.admin.injectFault({
         kind: 'fail', operation: 'UpdateShardCount', resource: `${id}-trips`, count: 1, errorName: 'LimitExceededException',
         message: `UpdateShardCount cannot be performed on stream ${id}-trips because it has exceeded the limit of 10 scaling operations in a rolling 24-hour period.`,
@@ -163,12 +163,14 @@ export async function runEmulatorFaultScenario(o: EmulatorFaultOptions): Promise
         observed,
         check: (calls) => {
           const found: string[] = [];
-          if (JSON.stringify(kindsOf(observed)) !== JSON.stringify(['override:ok', 'action:failed', 'rollback:ok'])) found.push(`history ${JSON.stringify(kindsOf(observed))}`);
+          if (JSON.stringify(kindsOf(observed)) !== JSON.stringify(['override:ok', 'action:ok', 'verification:ok'])) found.push(`history ${JSON.stringify(kindsOf(observed))}`);
           const refused = rig.calls('UpdateShardCount', `${id}-trips`).filter((c) => c.error === 'LimitExceededException').length;
           if (refused !== 1) found.push(`${refused} UpdateShardCount calls answered LimitExceededException, expected exactly 1 (no retry)`);
-          if (calls.UpdateShardCount !== 0 || calls.UpdateApplication !== 0) found.push(`calls ${JSON.stringify(calls)}: nothing should have changed`);
-          if (observed.status.phase !== 'RUNNING' || observed.status.capacity?.shards !== 2 || observed.status.capacity.parallelism !== 1) {
-            found.push(`${observed.status.phase} at ${capacityOf(observed)}, expected RUNNING at 2 shards / parallelism 1`);
+          const splits = rig.calls('SplitShard', `${id}-trips`).filter((c) => c.outcome === 'ok' || c.appliedThenFailed === true).length;
+          if (splits !== 2) found.push(`${splits} SplitShard calls took effect, expected 2 (each of the 2 shards split at its midpoint)`);
+          if (calls.UpdateShardCount !== 0 || calls.UpdateApplication !== 1) found.push(`calls ${JSON.stringify(calls)}: expected no UpdateShardCount and one UpdateApplication accepted`);
+          if (observed.status.phase !== 'RUNNING' || observed.status.capacity?.shards !== 4 || observed.status.capacity.parallelism !== 2) {
+            found.push(`${observed.status.phase} at ${capacityOf(observed)}, expected RUNNING at 4 shards / parallelism 2`);
           }
           return found;
         },

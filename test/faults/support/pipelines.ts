@@ -118,6 +118,8 @@ interface CapacityChange {
   parallelism: number | null;
   /** The parallelism came back through RollbackApplication (an update stuck UPDATING), not UpdateApplication. */
   viaRollbackApplication: boolean;
+  /** The shards were reached with SplitShard/MergeShards (UpdateShardCount's daily quota spent), not UpdateShardCount. */
+  viaSplitMerge: boolean;
 }
 
 /**
@@ -142,6 +144,7 @@ export function changesInHistory(history: ScalingRecord[]): { changes: CapacityC
       shards: r.after.shards !== r.before.shards ? r.after.shards : null,
       parallelism: r.after.parallelism !== r.before.parallelism ? r.after.parallelism : null,
       viaRollbackApplication: r.reasons.some((reason) => reason.startsWith('RollbackApplication of')),
+      viaSplitMerge: r.reasons.some((reason) => /^resharded \S+ \d+ → \d+ shards by \d+ SplitShard and \d+ MergeShards calls/.test(reason)),
     });
   }
   return { changes, partial };
@@ -178,7 +181,7 @@ export function accountCalls(rig: FaultRig, id: string, history: ScalingRecord[]
   const appLog = rig.calls('UpdateApplication', app);
   const rollbackLog = rig.calls('RollbackApplication', app);
   const account: CallAccount = {
-    expectedShardTargets: changes.flatMap((c) => (c.shards === null ? [] : [c.shards])),
+    expectedShardTargets: changes.flatMap((c) => (c.shards === null || c.viaSplitMerge ? [] : [c.shards])),
     shardCalls: shardLog.filter(applied).map((c) => target(c.params) ?? -1),
     expectedParallelismTargets: changes.flatMap((c) => (c.parallelism === null || c.viaRollbackApplication ? [] : [c.parallelism])),
     expectedRollbackApplications: changes.filter((c) => c.viaRollbackApplication).length,
