@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import proto, { type temporal } from '@temporalio/proto';
 
-const { EventType } = proto.temporal.api.enums.v1;
+const { EventType, TimeoutType } = proto.temporal.api.enums.v1;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 function ms(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
@@ -28,6 +28,10 @@ export interface HistoryFacts {
   /** Workflow task scheduled → started (queueing for a worker), ms. */
   taskWaitMs: number[];
   taskTimeouts: number;
+  /** The timeouts by kind: SCHEDULE_TO_START (a sticky task no worker took in time) or START_TO_CLOSE (taken, not completed in time). */
+  taskTimeoutTypes: Record<string, number>;
+  /** When each timeout was recorded (epoch ms), to tell create, steady and delete apart. */
+  taskTimeoutAtMs: number[];
   taskFailures: number;
   /** Each control-loop tick: when the workflow task its timer woke started, minus when the timer was due, ms. */
   tickLatenessMs: number[];
@@ -38,7 +42,7 @@ export function analyseHistory(workflowId: string, events: HistoryEvent[]): Hist
   const byId = new Map<number, HistoryEvent>();
   for (const e of events) byId.set(Number(e.eventId), e);
   const facts: HistoryFacts = {
-    workflowId, events: events.length, taskRunMs: [], taskStartedAtMs: [], taskWaitMs: [], taskTimeouts: 0, taskFailures: 0, tickLatenessMs: [], continuedAsNew: false,
+    workflowId, events: events.length, taskRunMs: [], taskStartedAtMs: [], taskWaitMs: [], taskTimeouts: 0, taskTimeoutTypes: {}, taskTimeoutAtMs: [], taskFailures: 0, tickLatenessMs: [], continuedAsNew: false,
   };
   // A tick starts with the workflow task its timer wakes (it may call no activity at all: PATCHES.tickReadsWhenDue).
   let dueAt: number | undefined;
@@ -59,9 +63,13 @@ export function analyseHistory(workflowId: string, events: HistoryEvent[]): Hist
         }
         break;
       }
-      case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT: {
         facts.taskTimeouts++;
+        const type = (TimeoutType[e.workflowTaskTimedOutEventAttributes?.timeoutType ?? 0] ?? 'UNSPECIFIED').replace('TIMEOUT_TYPE_', '');
+        facts.taskTimeoutTypes[type] = (facts.taskTimeoutTypes[type] ?? 0) + 1;
+        facts.taskTimeoutAtMs.push(ms(e.eventTime));
         break;
+      }
       case EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
         facts.taskFailures++;
         break;

@@ -13,7 +13,7 @@ interface Raw {
   rssBytes: number;
 }
 
-async function readRaw(pid: number): Promise<Raw | undefined> {
+async function readOne(pid: number): Promise<Raw | undefined> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may contain spaces) start past the last ')'.
@@ -25,6 +25,34 @@ async function readRaw(pid: number): Promise<Raw | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** Every process under these roots, the roots included (PostgreSQL's backends are its postmaster's children). */
+async function withDescendants(roots: number[]): Promise<number[]> {
+  const parents = new Map<number, number[]>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    if (stat === '') continue;
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+  }
+  const all: number[] = [];
+  const pending = [...roots];
+  while (pending.length > 0) {
+    const pid = pending.pop() as number;
+    all.push(pid);
+    pending.push(...(parents.get(pid) ?? []));
+  }
+  return all;
+}
+
+/** One process, or (given several roots) the sum over them and their descendants: a cluster's services and database. */
+async function readRaw(target: number | number[]): Promise<Raw | undefined> {
+  if (typeof target === 'number') return readOne(target);
+  const raws = (await Promise.all((await withDescendants(target)).map(readOne))).filter((r): r is Raw => r !== undefined);
+  if (raws.length === 0) return undefined;
+  return raws.reduce((a, b) => ({ cpuSeconds: a.cpuSeconds + b.cpuSeconds, rssBytes: a.rssBytes + b.rssBytes }));
 }
 
 /** The node process under the with-parent wrapper: the wrapper's child whose command is node. */
@@ -56,7 +84,7 @@ export class ProcSampler {
   private timer: NodeJS.Timeout | undefined;
   private last: { at: number; raw: Raw } | undefined;
 
-  constructor(private readonly pid: number, private readonly intervalMs = 5_000) {}
+  constructor(private readonly pid: number | number[], private readonly intervalMs = 5_000) {}
 
   async start(): Promise<void> {
     const raw = await readRaw(this.pid);

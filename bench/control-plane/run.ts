@@ -4,20 +4,24 @@
  * in production — separate worker, API and Temporal processes. Measures:
  * create N at once (time to all RUNNING), the steady state (worker CPU/RSS, workflow-task
  * durations, tick lateness, AWS calls/s per API), the read path under load (autocannon),
- * delete N at once (time to all DELETED), task timeouts and history sizes. Writes
- * bench/out/control-plane.json and its section of docs/reliability.md.
+ * delete N at once (time to all DELETED), task timeouts and history sizes, and per phase
+ * where workflow-task time went (worker or Temporal server, from both sides' metrics).
+ * `--temporal cluster` runs Temporal in the production topology (PostgreSQL) instead of
+ * the dev server (SQLite). Writes bench/out/control-plane.json and its section of
+ * docs/reliability.md.
  */
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { analyseHistory, distribution, type HistoryFacts } from './history.js';
-import { childOf, nodeChildOf, ProcSampler } from './proc-stats.js';
+import { nodeChildOf, ProcSampler } from './proc-stats.js';
+import { scrape, scrapeAll, taskTimeSplit, type Scrape, type TaskTimeSplit } from './prom.js';
 import { readLoadInChild, type ReadRun } from './reads.js';
 import { markdown, type ControlPlaneResult } from './summary.js';
 import { writeDocSection, writeJson } from './report.js';
 import { AWS_API_RATES } from '../../emulator/core/apiRates.js';
-import { startBenchStack, TASK_QUEUE, type BenchStack } from './stack.js';
+import { startBenchStack, TASK_QUEUE, type BenchStack, type TemporalTopology } from './stack.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,8 +36,15 @@ const { values: args } = parseArgs({
     // A re-run for one finding can write its own section (and JSON) instead of replacing the main run's.
     section: { type: 'string', default: 'control-plane' },
     title: { type: 'string', default: 'Control plane at scale' },
+    // `dev`: the dev server on SQLite; `cluster`: the production topology on PostgreSQL (bash scripts/setup-cluster.sh once).
+    temporal: { type: 'string', default: 'dev' },
   },
 });
+if (args.temporal !== 'dev' && args.temporal !== 'cluster') {
+  process.stderr.write(`--temporal must be dev or cluster, not "${args.temporal}"\n`);
+  process.exit(2);
+}
+const TOPOLOGY = args.temporal as TemporalTopology;
 const PIPELINES = Number(args.pipelines);
 const MINUTES = Number(args.minutes);
 const INTERVAL = Number(args.interval);
@@ -175,17 +186,21 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   const uptimes: Record<string, string> = { start: uptime() };
   log(`control-plane benchmark: ${PIPELINES} pipelines, ${MINUTES} min steady, ${INTERVAL} s ticks; ${uptimes.start}`);
-  const stack = await startBenchStack({ emulatorProfile: 'test', apiRates: API_RATES, log });
+  const stack = await startBenchStack({ emulatorProfile: 'test', apiRates: API_RATES, temporal: TOPOLOGY, log });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection, namespace: stack.namespace });
   const workerPid = await nodeChildOf(stack.worker.pid as number);
   const apiPid = await nodeChildOf(stack.api.pid as number);
   // The dev server (history, matching, SQLite) serves every workflow task: its CPU says whether it is the bottleneck.
-  const temporalPid = await childOf(stack.temporal.pid as number, 'temporal');
+  const temporalPid = await stack.serverProcesses();
+  // Both sides' metrics at each phase boundary: the difference says where the phase's task time went.
+  const metricsNow = async (): Promise<[Scrape, Scrape]> => [await scrape(stack.workerMetricsUrl), await scrapeAll(stack.serverMetricsUrls)];
+  const split = (from: [Scrape, Scrape], to: [Scrape, Scrape]): TaskTimeSplit => taskTimeSplit([from[0], to[0]], [from[1], to[1]]);
   try {
     const ids = Array.from({ length: PIPELINES }, (_, i) => `bench-${String(i).padStart(3, '0')}`);
 
     log(`creating ${PIPELINES} pipelines at once…`);
+    const atCreate = await metricsNow();
     const createStarted = Date.now();
     uptimes.create = uptime();
     const createStatuses = await createAll(stack, ids);
@@ -202,6 +217,8 @@ async function main(): Promise<void> {
     const phasesAfterCreate = await phaseCounts(client);
     log(`phases after create: ${JSON.stringify(phasesAfterCreate)}`);
     const createCalls = callsPerApi(stack, createStarted, Date.now());
+    const createEnded = Date.now();
+    const atSteady = await metricsNow();
 
     const workerCpu = new ProcSampler(workerPid);
     const apiCpu = new ProcSampler(apiPid);
@@ -214,6 +231,7 @@ async function main(): Promise<void> {
 
     // The read benchmarks run inside the steady window, after a minute of it (or a sixth of a short run).
     await sleep(Math.min(60_000, (MINUTES * 60_000) / 6));
+    const atReads = await metricsNow();
     log(`read path: GET /pipelines/:id at 200/s from 20 connections for ${READ_SECONDS} s (after reading each pipeline once)…`);
     uptimes.statusReads = uptime();
     const statusReads: ReadRun = await readLoadInChild({ kind: 'status', apiUrl: stack.apiUrl, ids, rate: 200, connections: 20, seconds: READ_SECONDS });
@@ -222,6 +240,7 @@ async function main(): Promise<void> {
     uptimes.listReads = uptime();
     const listReads: ReadRun = await readLoadInChild({ kind: 'list', apiUrl: stack.apiUrl, ids: [], rate: 50, connections: 10, seconds: READ_SECONDS });
     log(`  p50 ${listReads.latencyMs.p50} ms, p99 ${listReads.latencyMs.p99} ms, 5xx ${listReads.errors5xx}`);
+    const afterReads = await metricsNow();
 
     while (Date.now() < steadyEnd) {
       await sleep(Math.min(30_000, steadyEnd - Date.now()));
@@ -234,6 +253,7 @@ async function main(): Promise<void> {
     const loadDuring = loadavg();
     uptimes.endOfSteady = uptime();
     const awsCalls = callsPerApi(stack, steadyStart, steadyEnd);
+    const atDelete = await metricsNow();
     const phasesAfterSteady = await phaseCounts(client);
     log(`phases after the steady window: ${JSON.stringify(phasesAfterSteady)}`);
 
@@ -251,6 +271,8 @@ async function main(): Promise<void> {
       log(`delete phase failed: ${deletion.error}`);
     }
     const deleteCalls = callsPerApi(stack, deleteStarted, Date.now());
+    const afterDelete = await metricsNow();
+    const deleteEnded = Date.now();
     const failed = await failureReasons(stack, client).catch((err: unknown) => ({ [`unreadable: ${String(err)}`]: 1 }));
     log(`FAILED pipelines by reason: ${JSON.stringify(failed)}`);
     uptimes.end = uptime();
@@ -268,7 +290,10 @@ async function main(): Promise<void> {
         uptime: uptimes,
         note: 'shared 2-core machine; four other engineers were running their own tests and benchmarks on it at the same time',
       },
-      parameters: { pipelines: PIPELINES, steadyMinutes: MINUTES, intervalSeconds: INTERVAL, emulatorProfile: 'test', awsApiRatesEnforced: API_RATES, replay: false },
+      parameters: {
+        pipelines: PIPELINES, steadyMinutes: MINUTES, intervalSeconds: INTERVAL, emulatorProfile: 'test', awsApiRatesEnforced: API_RATES, replay: false,
+        temporal: TOPOLOGY,
+      },
       create: { statuses: createStatuses, postsAnsweredMs: createAnsweredMs, allRunningMs: toRunningMs, phases: phasesAfterCreate, waitedMinutes: CREATE_WAIT_MS / 60_000 },
       delete: deletion,
       worker: {
@@ -293,6 +318,8 @@ async function main(): Promise<void> {
         byMinute: byMinute(histories, createStarted),
         waitMs: distribution(histories.flatMap((h) => h.taskWaitMs)),
         timeouts: histories.reduce((n, h) => n + h.taskTimeouts, 0),
+        timeoutsByType: countBy(histories.flatMap((h) => Object.entries(h.taskTimeoutTypes).flatMap(([type, n]) => Array<string>(n).fill(type)))),
+        timeoutsByPhase: countBy(histories.flatMap((h) => h.taskTimeoutAtMs.map((at) => phaseAt(at, { createStarted, steadyStart, steadyEnd: deleteStarted })))),
         failures: histories.reduce((n, h) => n + h.taskFailures, 0),
       },
       ticks: { latenessMs: distribution(histories.flatMap((h) => h.tickLatenessMs)) },
@@ -308,15 +335,26 @@ async function main(): Promise<void> {
       awsCallsDuringDelete: deleteCalls,
       phasesAfterSteady,
       failedByReason: failed,
-      temporalServerErrors: stack.temporalLines.filter((l) => /error/i.test(l)).slice(-20),
+      temporalServerErrors: stack.serverErrors().slice(-20),
+      temporalServerErrorCount: stack.serverErrors().length,
       reads: { status: statusReads, list: listReads },
+      taskTime: {
+        create: split(atCreate, atSteady),
+        // The steady window without the read load (the ticks alone), and the read load's minute on its own.
+        steadyTicks: split(afterReads, atDelete),
+        duringReads: split(atReads, afterReads),
+        delete: split(atDelete, afterDelete),
+        windowsMs: { create: [createStarted, createEnded], steadyTicks: [steadyStart, steadyEnd], delete: [deleteStarted, deleteEnded] },
+      },
     };
     if (!args['no-write']) {
       const path = await writeJson(`bench/out/${args.section}.json`, result);
-      await writeDocSection(args.section, markdown(result, args.title, args.section === 'control-plane' ? '' : ` --section ${args.section} --title '${args.title}'`));
+      const extraArgs = (TOPOLOGY === 'cluster' ? ' --temporal cluster' : '')
+        + (args.section === 'control-plane' ? '' : ` --section ${args.section} --title '${args.title}'`);
+      await writeDocSection(args.section, markdown(result, args.title, extraArgs));
       log(`wrote ${path} and the ${args.section} section of docs/reliability.md`);
     }
-    log(JSON.stringify({ workflowTasks: result.workflowTasks, ticks: result.ticks, worker: result.worker }, null, 2));
+    log(JSON.stringify({ workflowTasks: result.workflowTasks, ticks: result.ticks, worker: result.worker, taskTime: result.taskTime }, null, 2));
   } finally {
     await connection.close();
     await stack.stop();
@@ -338,6 +376,18 @@ function byMinute(histories: HistoryFacts[], fromMs: number) {
     const d = distribution(runs);
     return { minute, tasks: d.count, p50: d.p50, p99: d.p99, max: d.max, over1s: runs.filter((r) => r > 1000).length };
   });
+}
+
+function countBy(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+}
+
+/** Create until the steady window; steady until the delete began; delete after. */
+function phaseAt(atMs: number, t: { createStarted: number; steadyStart: number; steadyEnd: number }): string {
+  if (atMs < t.steadyStart) return 'create';
+  return atMs < t.steadyEnd ? 'steady' : 'delete';
 }
 
 function sampleLines(lines: string[]): string[] {

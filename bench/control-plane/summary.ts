@@ -1,4 +1,5 @@
 /** The control-plane benchmark's result, and its section of docs/reliability.md. */
+import type { HistogramDelta, TaskTimeSplit } from './prom.js';
 import type { ReadRun } from './reads.js';
 import { fmt, table } from './report.js';
 
@@ -9,6 +10,8 @@ export interface ControlPlaneResult {
   machine: { loadAverageBefore: number[]; loadAverageEndOfSteady: number[]; uptime: Record<string, string>; note: string };
   parameters: {
     pipelines: number; steadyMinutes: number; intervalSeconds: number; emulatorProfile: string; awsApiRatesEnforced: boolean; replay: boolean;
+    /** Absent in runs before the option existed: the dev server. */
+    temporal?: 'dev' | 'cluster';
   };
   create: { statuses: Record<string, number>; postsAnsweredMs: number; allRunningMs: number; phases: Record<string, number>; waitedMinutes: number };
   delete: { statuses: Record<string, number>; allClosedMs: number; inPhaseDeleted: number; phases: Record<string, number>; error?: string };
@@ -20,6 +23,7 @@ export interface ControlPlaneResult {
   temporalServer?: { cpuPercentOfOneCore: Distribution; rssMb: Distribution };
   workflowTasks: {
     runMs: Distribution; over1s: number; waitMs: Distribution; timeouts: number; failures: number;
+    timeoutsByType?: Record<string, number>; timeoutsByPhase?: Record<string, number>;
     /** Tasks that started inside the steady window (the ticks), apart from create/delete at once. */
     steadyRunMs?: Distribution; steadyOver1s?: number;
     byMinute?: Array<{ minute: number; tasks: number; p50: number; p99: number; max: number; over1s: number }>;
@@ -32,7 +36,42 @@ export interface ControlPlaneResult {
   phasesAfterSteady: Record<string, number>;
   failedByReason: Record<string, number>;
   temporalServerErrors: string[];
+  temporalServerErrorCount?: number;
   reads: { status: ReadRun; list: ReadRun };
+  /** Where workflow-task time went, per phase, from the worker's and the server's metrics. */
+  taskTime?: {
+    create: TaskTimeSplit; steadyTicks: TaskTimeSplit; duringReads: TaskTimeSplit; delete: TaskTimeSplit;
+    windowsMs: Record<string, number[]>;
+  };
+}
+
+const TOPOLOGY_TEXT = {
+  dev: 'the Temporal dev server on SQLite',
+  cluster: 'Temporal in the production topology (frontend, history, matching and worker services on PostgreSQL, scripts/cluster/)',
+} as const;
+
+/** A histogram from bucket bounds: "n tasks, p50 ≤ x / p99 ≤ y ms, k over 1 s". */
+function hist(h: HistogramDelta): string {
+  if (h.count === 0) return 'not measured';
+  const over = h.overMs === 1000 ? 'over 1 s' : `over ${fmt(h.overMs)} ms`;
+  return `${fmt(h.count)}, mean ${fmt(h.meanMs, 1)} ms, p50 ≤ ${fmt(h.p50AtMostMs)} / p99 ≤ ${fmt(h.p99AtMostMs)} ms, ${fmt(h.over1s)} ${over}`;
+}
+
+/** Each phase: the worker's share and the server's share of workflow-task time, side by side. */
+function taskTimeTable(t: NonNullable<ControlPlaneResult['taskTime']>): string {
+  const phases: Array<[string, TaskTimeSplit]> = [
+    ['create at once', t.create], ['steady: ticks', t.steadyTicks], ['steady: during the read load', t.duringReads], ['delete at once', t.delete],
+  ];
+  const rows: Array<[string, (s: TaskTimeSplit) => string]> = [
+    ['worker: task execution (SDK, activation in → completion out)', (s) => hist(s.workerExecution)],
+    ['worker: full-history replays (cache misses)', (s) => `${hist(s.replays)}; sticky-cache misses ${fmt(s.stickyCacheMisses)}, forced evictions ${fmt(s.stickyCacheForcedEvictions)}`],
+    ['worker: schedule-to-start', (s) => hist(s.workerScheduleToStart)],
+    ['worker → server: RespondWorkflowTaskCompleted round trip', (s) => hist(s.respondCompletedRpc)],
+    ['server: RespondWorkflowTaskCompleted (history service)', (s) => hist(s.serverRespondCompleted)],
+    ['server: RecordWorkflowTaskStarted (a poll taking a task)', (s) => hist(s.serverRecordTaskStarted)],
+    ['server: persistence UpdateWorkflowExecution', (s) => hist(s.serverUpdateWorkflowExecution)],
+  ];
+  return table(['', ...phases.map(([name]) => name)], rows.map(([label, cell]) => [label, ...phases.map(([, s]) => cell(s))]));
 }
 
 export interface ApiCalls {
@@ -61,8 +100,15 @@ function callsTable(r: ControlPlaneResult): string {
 const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 const dist = (d: Distribution, unit = 'ms') => `p50 ${fmt(d.p50)} / p90 ${fmt(d.p90)} / p99 ${fmt(d.p99)} / max ${fmt(d.max)} ${unit}`;
 
+function timeoutDetail(r: ControlPlaneResult): string {
+  const { timeoutsByType, timeoutsByPhase } = r.workflowTasks;
+  if (r.workflowTasks.timeouts === 0 || !timeoutsByType || !timeoutsByPhase) return '';
+  return ` (by kind ${JSON.stringify(timeoutsByType)}, by phase ${JSON.stringify(timeoutsByPhase)})`;
+}
+
 export function markdown(r: ControlPlaneResult, title = 'Control plane at scale', extraArgs = ''): string {
   const p = r.parameters;
+  const serverName = p.temporal === 'cluster' ? 'Temporal cluster (four services and PostgreSQL)' : 'Temporal dev server (SQLite)';
   const ticksPerHour = 3600 / p.intervalSeconds;
   const hoursToSuggestedCan = Number.isFinite(r.histories.eventsPerTick) ? 4096 / (r.histories.eventsPerTick * ticksPerHour) : NaN;
   const s = r.reads.status;
@@ -71,7 +117,7 @@ export function markdown(r: ControlPlaneResult, title = 'Control plane at scale'
     `## ${title}`,
     '',
     `Generated by \`npm run bench:control-plane -- --pipelines ${p.pipelines} --minutes ${p.steadyMinutes} --interval ${p.intervalSeconds}${extraArgs}\` `
-      + `on ${r.generatedAt.slice(0, 16).replace('T', ' ')} UTC. One worker process, one API process, the Temporal dev server on SQLite, `
+      + `on ${r.generatedAt.slice(0, 16).replace('T', ' ')} UTC. One worker process, one API process, ${TOPOLOGY_TEXT[p.temporal ?? 'dev']}, `
       + `the emulator (profile \`${p.emulatorProfile}\`, no replay). Load average before the run ${r.machine.loadAverageBefore.map((x) => x.toFixed(1)).join(' ')}, `
       + `at the end of the steady phase ${r.machine.loadAverageEndOfSteady.map((x) => x.toFixed(1)).join(' ')} (${r.machine.note}). `
       + `The emulator ${p.awsApiRatesEnforced ? 'enforced' : 'did not enforce'} AWS's per-API request rates.`,
@@ -84,7 +130,7 @@ export function markdown(r: ControlPlaneResult, title = 'Control plane at scale'
       ['worker CPU < 50 % of one core', `mean ${fmt(r.worker.meanCpuPercentOfOneCore, 1)} %, ${dist(r.worker.cpuPercentOfOneCore, '%')}`, verdict(r.worker.meanCpuPercentOfOneCore < 50)],
       ['worker RSS < 1 GB', `max ${fmt(r.worker.rssMb.max)} MB`, verdict(r.worker.rssMb.max < 1024)],
       ['no workflow task over 1 s', `${r.workflowTasks.over1s} over 1 s; ${dist(r.workflowTasks.runMs)}`, verdict(r.workflowTasks.over1s === 0)],
-      ['no workflow-task timeouts (create/delete all at once)', `${r.workflowTasks.timeouts} timeouts, ${r.workflowTasks.failures} failures`, verdict(r.workflowTasks.timeouts === 0)],
+      ['no workflow-task timeouts (create/delete all at once)', `${r.workflowTasks.timeouts} timeouts${timeoutDetail(r)}, ${r.workflowTasks.failures} failures`, verdict(r.workflowTasks.timeouts === 0)],
       ['ticks on time', `lateness ${dist(r.ticks.latenessMs)} over ${r.ticks.latenessMs.count} ticks`, 'reported'],
       ['`GET /pipelines/:id` 200/s from 20 clients: p99 < 100 ms, no 5xx',
         `${fmt(s.achievedRatePerSecond)}/s, p50 ${fmt(s.latencyMs.p50)} / p99 ${fmt(s.latencyMs.p99)} ms, ${s.errors5xx} 5xx`,
@@ -114,8 +160,17 @@ export function markdown(r: ControlPlaneResult, title = 'Control plane at scale'
       + `${r.histories.continuedAsNew} continued as new during the run. About ${fmt(r.histories.eventsPerTick, 1)} events per tick, so at `
       + `${p.intervalSeconds} s ticks a pipeline reaches Temporal's continue-as-new suggestion (4,096 events by default) about every ${fmt(hoursToSuggestedCan, 1)} h and continues as new then.`,
     `- API process CPU: ${dist(r.api.cpuPercentOfOneCore, '%')}.`,
-    ...(r.temporalServer ? [`- Temporal dev server (SQLite) during the steady window: CPU ${dist(r.temporalServer.cpuPercentOfOneCore, '%')}, RSS max ${r.temporalServer.rssMb.max} MB.`] : []),
-    `- Temporal dev server error lines: ${r.temporalServerErrors.length}${r.temporalServerErrors.length > 0 ? ` (last: \`${r.temporalServerErrors.at(-1)?.slice(0, 200)}\`)` : ''}.`,
+    ...(r.temporalServer ? [`- ${serverName} during the steady window: CPU ${dist(r.temporalServer.cpuPercentOfOneCore, '%')}, RSS max ${r.temporalServer.rssMb.max} MB.`] : []),
+    `- ${serverName} error lines: ${r.temporalServerErrorCount ?? r.temporalServerErrors.length}${r.temporalServerErrors.length > 0 ? ` (last: \`${r.temporalServerErrors.at(-1)?.slice(0, 200)}\`)` : ''}.`,
+    ...(r.taskTime ? [
+      '',
+      'Where workflow-task time went, per phase (the worker\'s SDK metrics and the Temporal server\'s, both Prometheus histograms scraped '
+        + 'at each phase\'s start and end; quantiles are bucket bounds, so "p99 ≤ 500 ms" means the 99th percentile fell in the bucket ending at 500 ms). '
+        + 'A history\'s task "run" time (above) runs from the server recording the task started to it recording the completion, so it contains '
+        + 'the worker\'s execution and the RespondWorkflowTaskCompleted round trip; the rows below tell those apart.',
+      '',
+      taskTimeTable(r.taskTime),
+    ] : []),
     '',
     `AWS calls per API (${p.pipelines} pipelines), by phase: create at once, the ${p.steadyMinutes}-minute steady window, delete at once. `
       + 'Throttled calls were answered with the service\'s throttling error and retried with backoff.',
