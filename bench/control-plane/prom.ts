@@ -56,9 +56,11 @@ export interface HistogramSelector {
 
 export interface HistogramDelta {
   count: number;
-  /** Upper bucket bound (ms) below which half / 99 % of the observations fell; NaN without observations. */
-  p50AtMostMs: number;
-  p99AtMostMs: number;
+  /** Upper bucket bound (ms) below which half / 99 % of the observations fell; NaN without observations, null past the largest bound. */
+  p50AtMostMs: number | null;
+  p99AtMostMs: number | null;
+  /** The histogram's largest finite bucket bound, ms (a quantile past it is null). */
+  largestBoundMs: number;
   /** Observations above 1 s (the bucket bound at or below 1 s the histogram has; see overMs). */
   over1s: number;
   /** The bound `over1s` counts from, ms (1000 when the histogram has a 1 s bucket). */
@@ -93,13 +95,18 @@ export function histogramDelta(before: Scrape, after: Scrape, selector: Histogra
   const bounds = [...b.keys()].sort((x, y) => x - y);
   const cumulative = bounds.map((bound) => ({ bound, n: (b.get(bound) ?? 0) - (a.get(bound) ?? 0) }));
   const count = cumulative.at(-1)?.n ?? 0;
-  const quantile = (q: number) => (count === 0 ? NaN : (cumulative.find((c) => c.n >= q * count)?.bound ?? NaN));
+  const quantile = (q: number) => {
+    if (count === 0) return NaN;
+    const bound = cumulative.find((c) => c.n >= q * count)?.bound ?? Infinity;
+    return Number.isFinite(bound) ? bound : null;
+  };
   const at1s = [...cumulative].reverse().find((c) => c.bound <= 1000);
   const sumMs = (total(after, selector, '_sum') - total(before, selector, '_sum')) * selector.toMs;
   return {
     count,
     p50AtMostMs: quantile(0.5),
     p99AtMostMs: quantile(0.99),
+    largestBoundMs: bounds.filter((b) => Number.isFinite(b)).at(-1) ?? NaN,
     over1s: at1s === undefined ? count : count - at1s.n,
     overMs: at1s?.bound ?? 0,
     meanMs: count === 0 ? NaN : Math.round((sumMs / count) * 10) / 10,
@@ -120,8 +127,6 @@ export interface TaskTimeSplit {
   workerScheduleToStart: HistogramDelta;
   /** The worker's RespondWorkflowTaskCompleted round trip: the server persisting the task's outcome. */
   respondCompletedRpc: HistogramDelta;
-  /** Full-history replays (a task for a workflow the worker did not have cached). */
-  replays: HistogramDelta;
   stickyCacheMisses: number;
   stickyCacheForcedEvictions: number;
   /** The server's persistence writes of workflow state. */
@@ -134,16 +139,16 @@ export interface TaskTimeSplit {
 
 export function taskTimeSplit(worker: [Scrape, Scrape], server: [Scrape, Scrape]): TaskTimeSplit {
   const w = (name: string, labels?: Record<string, string>) => histogramDelta(worker[0], worker[1], { name, labels, toMs: 1 });
+  // The dev server reports every service at one endpoint: the history service's own figures, not the frontend's pass-through.
   const s = (name: string, labels?: Record<string, string>) => histogramDelta(server[0], server[1], { name, labels, toMs: 1000 });
   return {
     workerExecution: w('temporal_workflow_task_execution_latency'),
     workerScheduleToStart: w('temporal_workflow_task_schedule_to_start_latency'),
     respondCompletedRpc: w('temporal_request_latency', { operation: 'RespondWorkflowTaskCompleted' }),
-    replays: w('temporal_workflow_task_replay_latency'),
     stickyCacheMisses: counterDelta(worker[0], worker[1], 'temporal_sticky_cache_miss'),
     stickyCacheForcedEvictions: counterDelta(worker[0], worker[1], 'temporal_sticky_cache_total_forced_eviction'),
-    serverUpdateWorkflowExecution: s('persistence_latency', { operation: 'UpdateWorkflowExecution' }),
-    serverRespondCompleted: s('service_latency', { operation: 'RespondWorkflowTaskCompleted' }),
-    serverRecordTaskStarted: s('service_latency', { operation: 'RecordWorkflowTaskStarted' }),
+    serverUpdateWorkflowExecution: s('persistence_latency', { operation: 'UpdateWorkflowExecution', service_name: 'history' }),
+    serverRespondCompleted: s('service_latency', { operation: 'RespondWorkflowTaskCompleted', service_name: 'history' }),
+    serverRecordTaskStarted: s('service_latency', { operation: 'RecordWorkflowTaskStarted', service_name: 'history' }),
   };
 }

@@ -54,7 +54,8 @@ const TOPOLOGY_TEXT = {
 function hist(h: HistogramDelta): string {
   if (h.count === 0) return 'not measured';
   const over = h.overMs === 1000 ? 'over 1 s' : `over ${fmt(h.overMs)} ms`;
-  return `${fmt(h.count)}, mean ${fmt(h.meanMs, 1)} ms, p50 ≤ ${fmt(h.p50AtMostMs)} / p99 ≤ ${fmt(h.p99AtMostMs)} ms, ${fmt(h.over1s)} ${over}`;
+  const q = (v: number | null) => (v === null ? `> ${fmt(h.largestBoundMs)}` : `≤ ${fmt(v)}`);
+  return `${fmt(h.count)}, mean ${fmt(h.meanMs, 1)} ms, p50 ${q(h.p50AtMostMs)} / p99 ${q(h.p99AtMostMs)} ms, ${fmt(h.over1s)} ${over}`;
 }
 
 /** Each phase: the worker's share and the server's share of workflow-task time, side by side. */
@@ -64,7 +65,7 @@ function taskTimeTable(t: NonNullable<ControlPlaneResult['taskTime']>): string {
   ];
   const rows: Array<[string, (s: TaskTimeSplit) => string]> = [
     ['worker: task execution (SDK, activation in → completion out)', (s) => hist(s.workerExecution)],
-    ['worker: full-history replays (cache misses)', (s) => `${hist(s.replays)}; sticky-cache misses ${fmt(s.stickyCacheMisses)}, forced evictions ${fmt(s.stickyCacheForcedEvictions)}`],
+    ['worker: sticky-cache misses (full-history replays) / forced evictions', (s) => `${fmt(s.stickyCacheMisses)} / ${fmt(s.stickyCacheForcedEvictions)}`],
     ['worker: schedule-to-start', (s) => hist(s.workerScheduleToStart)],
     ['worker → server: RespondWorkflowTaskCompleted round trip', (s) => hist(s.respondCompletedRpc)],
     ['server: RespondWorkflowTaskCompleted (history service)', (s) => hist(s.serverRespondCompleted)],
