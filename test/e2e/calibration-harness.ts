@@ -147,11 +147,13 @@ export function recordRun(profile: Profile, done: CalibrationStatus): void {
       return 'uptime unavailable';
     }
   })();
+  // Seconds since the calibration started: where its wall time goes (capacity changes, holds, drains).
+  const at = (iso: string): number => Math.round((Date.parse(iso) - Date.parse(done.startedAt)) / 1000);
   const lines = [
     `### ${profile}, ${new Date().toISOString()} (${load})`, '',
-    '| ParallelismPerKPU | offered → accepted rec/s | processed rec/s | lag trend ms/s | CPU % | held | verdict |', '|---|---|---|---|---|---|---|',
-    ...done.steps.map((s) => `| ${s.parallelismPerKpu} | ${s.offeredRecordsPerSecond} → ${Math.round(s.sentRecordsPerSecond)} | ${Math.round(s.processedRecordsPerSecond ?? 0)} | ${s.lagSlopeMsPerSecond?.toFixed(1) ?? '–'} | ${Math.round(s.containerCpuUtilization ?? 0)} | ${s.attempts ?? 1} | ${s.verdict}${s.kind === 'confirm' ? ' (confirm)' : ''} |`),
-    '', `Result: ${Math.round(r.recordsPerSecondPerParallelism)} records/s per parallelism unit, workload ${r.workload}, ` +
+    '| ParallelismPerKPU | offered → accepted rec/s | processed rec/s | lag trend ms/s | CPU % | held | verdict | s |', '|---|---|---|---|---|---|---|---|',
+    ...done.steps.map((s) => `| ${s.parallelismPerKpu} | ${s.offeredRecordsPerSecond} → ${Math.round(s.sentRecordsPerSecond)} | ${Math.round(s.processedRecordsPerSecond ?? 0)} | ${s.lagSlopeMsPerSecond?.toFixed(1) ?? '–'} | ${Math.round(s.containerCpuUtilization ?? 0)} | ${s.attempts ?? 1} | ${s.verdict}${s.kind === 'confirm' ? ' (confirm)' : ''} | ${at(s.startedAt)}–${at(s.endedAt)} |`),
+    '', `Calibration: ${at(done.finishedAt ?? done.startedAt)} s from start to restored.`, '', `Result: ${Math.round(r.recordsPerSecondPerParallelism)} records/s per parallelism unit, workload ${r.workload}, ` +
       `per-KPU gain ×${r.comparison?.perKpuGain.toFixed(2)} against a margin of ${Math.round((r.comparison?.margin ?? 0) * 100)} % (noise ${((r.comparison?.noise ?? 0) * 100).toFixed(1)} %); ` +
       `recommended parallelism ${r.recommendation.parallelism} at ParallelismPerKPU ${r.recommendation.parallelismPerKpu}.`, '',
   ];
