@@ -13,6 +13,14 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 export const SLOWEST_FIRST = [
   'test/e2e/teardown-bound.test.ts',
+  // The KPU-calibration e2e measure rates with the machine's CPU (about 0.3-0.5 of a core for
+  // the test process, the emulated job and the load together). Started right after
+  // teardown-bound, they run one after another on the other lane while it mostly waits out its
+  // bound (128 s): together about as long, so they neither share the CPU with a busy file
+  // nor leave a lane idle.
+  'test/e2e/calibration-io.test.ts',
+  'test/e2e/calibration-cpu.test.ts',
+  'test/e2e/calibration-cancel.test.ts',
   // About 2 minutes (3 kills, a Temporal restart, AWS faults side by side; added after that run).
   'test/e2e/scaling-replay.test.ts',
   'test/foundation/stack.test.ts',
