@@ -81,7 +81,10 @@ describe('no secrets in logs, histories or query results', () => {
     };
     await runWorker({ taskQueue, activities }, async () => {
       const created = await call('POST', '/pipelines', {
-        id, stream: { shardCount: 2 }, application: { parallelism: 1 }, scaling: { policy: 'none', enabled: false, intervalSeconds: 3600 },
+        id, stream: { shardCount: 2 }, application: { parallelism: 1 },
+        // 1 s periods (the emulator allows them) and short bounds: the override below is verified in
+        // seconds, so the teardown after it runs to DELETED inside the test and its logs are checked too.
+        scaling: { policy: 'none', enabled: false, intervalSeconds: 3600, periodSeconds: 1, settleTimeoutSeconds: 10, verifyTimeoutSeconds: 2 },
       });
       expect(created.statusCode, created.body).toBe(201);
       for (let i = 0; i < 300; i++) {
@@ -95,11 +98,12 @@ describe('no secrets in logs, histories or query results', () => {
       for (const path of ['', '/events', '/scaling', '/metrics']) expect((await call('GET', `/pipelines/${id}${path}`)).statusCode).toBe(200);
       expect((await call('GET', '/pipelines?pageSize=5')).statusCode).toBe(200);
       expect((await call('DELETE', `/pipelines/${id}`)).statusCode).toBe(202);
-      for (let i = 0; i < 300; i++) {
-        const status = await call('GET', `/pipelines/${id}`);
-        if (status.json().phase === 'DELETED') break;
-        await new Promise((r) => setTimeout(r, 100));
+      let phase: unknown;
+      for (let i = 0; i < 600 && phase !== 'DELETED'; i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 100));
+        phase = (await call('GET', `/pipelines/${id}`)).json().phase;
       }
+      expect(phase, 'the teardown after the override to reach DELETED').toBe('DELETED');
     });
     const history = await client.workflow.getHandle(`pipeline-${id}`).fetchHistory();
     const description = await client.workflow.getHandle(`pipeline-${id}`).describe();
