@@ -39,7 +39,7 @@ describe('cancelling a KPU calibration', () => {
       const cancelled = await api.app.inject({ method: 'DELETE', url: `/pipelines/${id}/calibration` });
       expect(cancelled.statusCode, cancelled.body).toBe(202);
       const done = await until('cancelled and restored', () => h.calibration(id), finished, 60_000);
-      expect(done.state).toBe('cancelled');
+      expect(done.state, JSON.stringify({ error: done.error, message: done.message, restore: done.restore })).toBe('cancelled');
       expect(done.restore).toMatchObject({ restored: true, problems: [], replayPaused: true });
       expect(await configured(id)).toEqual({ parallelism: 2, parallelismPerKpu: 1 });
       const after = await until('the status showing autoscaling resumed', () => h.pipeline(id), (p) => !p.autoscaling.paused, 15_000);

@@ -113,10 +113,10 @@ describe('scaling action saga (real Temporal server, fake cloud)', () => {
     fake.spikeDuringActions = 20_000;
     const handle = await startHost(h, 'stale', { scaling: { policy: 'article-step', cooldownSeconds: 0 } });
     await handle.executeUpdate(scaleOverrideUpdate, { args: [{ shards: 3 }] });
-    await waitFor(handle, (_s, hist) => hist.some((r) => r.kind === 'verification'), 'the override verified');
-    // Several ticks (1 s) after the action: its stale periods never reached the policy.
-    await new Promise((r) => setTimeout(r, 5000));
-    const { history } = await waitFor(handle, () => true, 'the history');
+    const verified = await waitFor(handle, (_s, hist) => hist.some((r) => r.kind === 'verification'), 'the override verified');
+    const verifiedAt = Date.parse(verified.history.find((r) => r.kind === 'verification')?.at ?? '');
+    // Three ticks (1 s) read the metrics after the action — counted, not slept for: its stale periods never reached the policy.
+    const { history } = await waitFor(handle, () => fake.reads.filter((r) => r.atMs > verifiedAt).length >= 3, 'three metric reads after the action');
     expect(history.filter((r) => r.kind === 'decision' && r.outcome === 'ok')).toEqual([]);
     expect(fake.calls).toEqual([{ op: 'UpdateShardCount', target: 3 }]);
     await finish(handle);
