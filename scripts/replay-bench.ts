@@ -3,7 +3,7 @@
  * possible into a stream of N shards (each accepting 1,000 records/s and 1 MiB/s) and
  * prints the sustained rate as a share of N × 1,000. The target is at least 90 %.
  *
- *   npm run bench:replay -- [--shards 2] [--file sample|PATH] [--endpoint URL] [--aggregate]
+ *   npm run bench:replay -- [--shards 2] [--file sample|PATH] [--endpoint URL] [--aggregate] [--format json|csv]
  *                           [--record-bytes N --seconds 12] [--out FILE]
  *
  * With --aggregate it replays twice into fresh streams of the same shards — plain, then
@@ -16,7 +16,8 @@
  * --record-bytes N sends user records of N data bytes (keys like trip ids) instead of the
  * trips, for --seconds each run, through the same sinks and retries as the replay: it shows
  * what aggregation gives for records of another size (a trip as a TLC CSV line is ~128 B;
- * the replay sends trips as the article's ~339 B JSON).
+ * the replay sends trips as the article's ~339 B JSON). --format csv replays the real trips
+ * as compact CSV lines (~125 B; data/trip-encoding.ts), in both runs.
  *
  * Without --endpoint an emulator with AWS's write limits is started in a process of its
  * own (scripts/lib/bench-emulator.ts), as the real stream is not in the producer's process.
@@ -35,6 +36,7 @@ import { kplAggregatingSink } from '../activities/replay/kpl-sink.js';
 import { kinesisSink, sendBatch, type RecordSink } from '../activities/replay/put-records.js';
 import { EMPTY_CHECKPOINT } from '../activities/replay/types.js';
 import { SAMPLE_FILE, SAMPLE_SOURCE } from '../data/sample.js';
+import { TRIP_FORMATS, type TripFormat } from '../data/trip-encoding.js';
 
 const { values } = parseArgs({
   options: {
@@ -42,6 +44,7 @@ const { values } = parseArgs({
     file: { type: 'string', default: SAMPLE_SOURCE },
     endpoint: { type: 'string' },
     aggregate: { type: 'boolean', default: false },
+    format: { type: 'string', default: 'json' },
     'record-bytes': { type: 'string' },
     seconds: { type: 'string', default: '12' },
     out: { type: 'string', default: 'bench/results/replay-bench.json' },
@@ -56,6 +59,8 @@ if (recordBytes !== null && (!Number.isInteger(recordBytes) || recordBytes < 1 |
 const seconds = Number(values.seconds);
 if (!(seconds >= 3)) throw new Error(`--seconds must be at least 3, got ${values.seconds}`);
 const file = values.file === SAMPLE_SOURCE ? SAMPLE_FILE : resolve(values.file);
+if (!(TRIP_FORMATS as readonly string[]).includes(values.format)) throw new Error(`--format must be one of ${TRIP_FORMATS.join(', ')}, got ${values.format}`);
+const format = values.format as TripFormat;
 const MiB = 1024 * 1024;
 
 const emulator = values.endpoint ? null : fork(resolve(import.meta.dirname, 'lib/bench-emulator.ts'), [], { execArgv: ['--import', 'tsx'] });
@@ -134,7 +139,7 @@ async function run(mode: RunFigures['mode']): Promise<RunFigures> {
   const onSent = (sent: number) => samples.push({ atMs: Date.now(), sent });
   const result =
     recordBytes === null
-      ? await runReplay({ file, sink, speedup: 'max', from: EMPTY_CHECKPOINT, anchor: null, onProgress: (t) => onSent(t.checkpoint.eventsSent) }).then((r) => ({
+      ? await runReplay({ file, sink, speedup: 'max', from: EMPTY_CHECKPOINT, anchor: null, format, onProgress: (t) => onSent(t.checkpoint.eventsSent) }).then((r) => ({
           sent: r.checkpoint.eventsSent,
           throttledRetries: r.checkpoint.throttledRetries,
         }))
@@ -186,7 +191,7 @@ try {
   process.stdout.write(`load average at start: ${load}; at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
   const out = resolve(values.out);
   await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), loadAverageAtStart: load, loadAverageAtEnd: loadavg().map((l) => l.toFixed(2)).join(' '), shards, ...(recordBytes === null ? { file: values.file } : { recordBytes, secondsPerRun: seconds }), runs }, null, 2)}\n`);
+  await writeFile(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), loadAverageAtStart: load, loadAverageAtEnd: loadavg().map((l) => l.toFixed(2)).join(' '), shards, ...(recordBytes === null ? { file: values.file, format } : { recordBytes, secondsPerRun: seconds }), runs }, null, 2)}\n`);
   process.stdout.write(`figures written to ${out}\n`);
 } finally {
   kinesis.destroy();

@@ -8,6 +8,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { readTrips } from '../../data/readers/source.js';
+import { encodeTrip, type TripFormat } from '../../data/trip-encoding.js';
 import { eventTimeMs } from '../../data/trip.js';
 import { RecordBatch, MAX_BYTES_PER_RECORD, recordBytes, type OutgoingRecord } from './batch.js';
 import { sendBatch, type RecordSink, type RetryOptions } from './put-records.js';
@@ -53,6 +54,8 @@ export interface ReplayRunOptions {
   maxBatchDelayMs?: number;
   onProgress?: (tick: ReplayProgressTick) => void;
   onMalformed?: (malformed: MalformedLine) => void;
+  /** How each trip is encoded (data/trip-encoding.ts); JSON when absent. */
+  format?: TripFormat;
 }
 
 export interface ReplayRunResult extends ReplayProgressTick {
@@ -150,7 +153,7 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
       pending.position = item.end;
       continue;
     }
-    const record: OutgoingRecord = { partitionKey: item.trip.trip_id, data: Buffer.from(JSON.stringify(item.trip)) };
+    const record: OutgoingRecord = { partitionKey: item.trip.trip_id, data: encodeTrip(item.trip, options.format ?? 'json') };
     if (recordBytes(record) > MAX_BYTES_PER_RECORD || item.trip.trip_id.length > 256) {
       options.onMalformed?.({ line: item.line, reason: 'record too large for Kinesis (1 MiB) or trip_id longer than 256 characters' });
       pending.malformed++;

@@ -1,5 +1,6 @@
 /**
- * The taxi job's input: JSON trip events with snake_case fields, and the article's
+ * The taxi job's input: JSON trip events with snake_case fields (or the replay's compact
+ * CSV line of the same fields), and the article's
  * geographic filters (New York's bounding box and the two airports).
  */
 
@@ -53,16 +54,33 @@ function instant(value: unknown): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-/** Parses one record; null when it is not a usable trip event (the job counts it as malformed). */
-export function parseTrip(data: Buffer): Trip | null {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(data.toString('utf8'));
-  } catch {
-    return null;
+/**
+ * The columns of the replay's compact CSV trip line (data/trip-encoding.ts, `--format csv`),
+ * by position; the job needs these five. A line carries no header and no quoting.
+ */
+const CSV_COLUMNS = { trip_id: 0, pickup_datetime: 2, dropoff_datetime: 3, pickup_latitude: 4, pickup_longitude: 5, dropoff_latitude: 6, dropoff_longitude: 7 } as const;
+const CSV_COLUMN_COUNT = 12;
+
+function fieldsOf(data: Buffer): Record<string, unknown> | null {
+  const text = data.toString('utf8');
+  // JSON objects start with `{`; anything else is read as the compact CSV line.
+  if (text.startsWith('{')) {
+    try {
+      const raw: unknown = JSON.parse(text);
+      return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : null;
+    } catch {
+      return null;
+    }
   }
-  if (typeof raw !== 'object' || raw === null) return null;
-  const r = raw as Record<string, unknown>;
+  const cells = text.split(',');
+  if (cells.length !== CSV_COLUMN_COUNT) return null;
+  return Object.fromEntries(Object.entries(CSV_COLUMNS).map(([name, i]) => [name, cells[i]]));
+}
+
+/** Parses one record (JSON or the compact CSV line); null when it is not a usable trip event (the job counts it as malformed). */
+export function parseTrip(data: Buffer): Trip | null {
+  const r = fieldsOf(data);
+  if (r === null) return null;
   const pickupMs = instant(r.pickup_datetime);
   const dropoffMs = instant(r.dropoff_datetime);
   const coords = [r.pickup_latitude, r.pickup_longitude, r.dropoff_latitude, r.dropoff_longitude].map(finiteNumber);
