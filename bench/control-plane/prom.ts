@@ -18,10 +18,15 @@ export type Scrape = Sample[];
 const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 
-export function parsePrometheus(text: string): Scrape {
+/**
+ * `keep`: name prefixes to keep (the server's page is megabytes with hundreds of workflows;
+ * the bench keeps a dozen scrapes, so it parses only the metrics it reports).
+ */
+export function parsePrometheus(text: string, keep?: readonly string[]): Scrape {
   const samples: Sample[] = [];
   for (const line of text.split('\n')) {
     if (line.startsWith('#') || line.trim() === '') continue;
+    if (keep !== undefined && !keep.some((prefix) => line.startsWith(prefix))) continue;
     const match = SAMPLE_LINE.exec(line);
     if (!match) continue;
     const labels: Record<string, string> = {};
@@ -31,12 +36,18 @@ export function parsePrometheus(text: string): Scrape {
   return samples;
 }
 
+/** The metrics taskTimeSplit reads. */
+export const SPLIT_METRICS = [
+  'temporal_workflow_task_execution_latency', 'temporal_workflow_task_schedule_to_start_latency', 'temporal_request_latency',
+  'temporal_sticky_cache_miss', 'temporal_sticky_cache_total_forced_eviction', 'persistence_latency', 'service_latency',
+] as const;
+
 /** A scrape, or an empty one when the endpoint does not answer (the report then says "not measured"). */
 export async function scrape(url: string | undefined): Promise<Scrape> {
   if (url === undefined) return [];
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-    return response.ok ? parsePrometheus(await response.text()) : [];
+    return response.ok ? parsePrometheus(await response.text(), SPLIT_METRICS) : [];
   } catch {
     return [];
   }

@@ -51,3 +51,10 @@ describe('bench task-time split from Prometheus scrapes', () => {
     expect(histogramDelta(before, after, { name: 'persistence_latency', toMs: 1000 }).count).toBe(0);
   });
 });
+
+describe('bench scrapes keep only what they report', () => {
+  it('drops metrics outside the kept prefixes', () => {
+    const text = 'persistence_latency_bucket{operation="UpdateWorkflowExecution",le="+Inf"} 4\nsome_other_metric{a="b"} 9\n# HELP x y';
+    expect(parsePrometheus(text, ['persistence_latency']).map((s) => s.name)).toEqual(['persistence_latency_bucket']);
+  });
+});
