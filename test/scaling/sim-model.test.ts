@@ -125,3 +125,29 @@ describe('simulator stream model: Kinesis on-demand mode', () => {
     expect(stats.readBytes).toBe(1000 * 350);
   });
 });
+
+describe('simulator source: one subtask per shard, parent shards drained before children', () => {
+  it('keeps subtasks beyond the shard count idle', () => {
+    const model = new PlatformModel({ shards: 2, parallelism: 4, parallelismPerKpu: 1 }, { reshardSeconds: 180, restartSeconds: 45 });
+    model.streamBacklog = 100_000;
+    const stats = model.step(0, input(0, 1000));
+    expect(stats.processed).toBe(2000); // 2 shards → 2 busy subtasks of 1,000 records/s
+    expect(stats.busy).toBe(0.5);
+  });
+
+  it('after a reshard under backlog, drains the old shards first with as many subtasks as they were', () => {
+    const model = new PlatformModel({ shards: 2, parallelism: 2, parallelismPerKpu: 1 }, { reshardSeconds: 10, restartSeconds: 1 });
+    model.startReshard(0, 4);
+    model.startRestart(0, 4);
+    // 2,000 records/s arrive, the job is down 1 s, then 2 busy subtasks of 500 records/s: the 2 parents fill.
+    run(model, 10, input(2000, 500));
+    const parents = model.streamBacklog;
+    expect(parents).toBe(2000 * 10 - 9 * 1000);
+    // The stream now has 4 shards and the job 4 subtasks, but only the 2 parents are readable until they are drained.
+    const after = run(model, 3, input(1000, 500), 10);
+    expect(after.map((s) => s.processed)).toEqual([1000, 1000, 1000]);
+    // Once the parents' 11,000 records are gone (11 s at 1,000/s), all 4 subtasks read the children.
+    const later = run(model, 12, input(1000, 500), 13);
+    expect(later[later.length - 1]!.processed).toBe(2000);
+  });
+});

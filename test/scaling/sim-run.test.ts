@@ -84,6 +84,22 @@ describe('oracle: cheapest plan with perfect foresight', () => {
     expect(result.throttledRecords).toBe(0);
   });
 
+  it('drains a stalled job\'s backlog without a reshard that would strand it in parent shards', () => {
+    // 5,000 records/s; the job stalls (true rate 0) from minute 10 to 20. The backlog must drain through one subtask
+    // per shard, so the shards it will be read from must be there before it builds, and stay until it is gone.
+    const rows = Array.from({ length: 40 }, (_, m) => `${m * 60},5000,350,${m >= 10 && m < 20 ? 0 : 4400}`);
+    const trace = parseTrace('stall', `t_seconds,records_per_second,avg_record_bytes,true_records_per_second_per_parallelism\n${rows.join('\n')}\n`);
+    const plan = planOracle(trace, options);
+    const during = plan.shards.slice(10, 22); // the stall and the two minutes of its drain
+    expect(new Set(during).size).toBe(1);
+    expect(during[0]).toBe(16);
+    expect(plan.parallelism.slice(0, 10).every((p, m) => p <= plan.shards[m]!)).toBe(true);
+    const result = simulate(trace, oracleController(plan, options), options);
+    // 10 minutes stalled, then 3,000,000 records drained at 16 × 4,400 − 5,000 after a 20 s restart: under a minute.
+    expect(result.sloMinutes).toBeLessThanOrEqual(12);
+    expect(result.rejected).toBe(0);
+  });
+
   it('uses the true processing rate of the trace, not the configured one', () => {
     expect(planOracle(constantTrace(10, 7000), options).parallelism[9]).toBe(2); // 7,000 ÷ 4,400 → 2
     expect(planOracle(constantTrace(10, 7000, 3080), options).parallelism[9]).toBe(3); // 7,000 ÷ 3,080 → 3

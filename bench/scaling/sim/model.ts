@@ -5,6 +5,14 @@
  * parallelism may differ from the configured one, that stops for a restart on every
  * parallelism change, and reads its backlog at most 2 MB/s per shard.
  *
+ * The job's source reads each open shard with one subtask (the Flink Kinesis connector's
+ * assignment), so at most min(parallelism, shards) subtasks are busy, as in the emulator
+ * (`emulator/job/taxiJob.ts`). After a reshard the closed parent shards are read first: a
+ * child shard is read only once its parents are drained (`emulator/job/source.ts`, as the
+ * connector keeps a partition key in order), so the backlog left in the parents drains
+ * with at most min(parallelism, parent shards) subtasks and the parents' 2 MB/s each,
+ * whatever the new capacity. On-demand streams are not capped (their shards are AWS's).
+ *
  * Lag is exact for FIFO queues: the age of the oldest record not yet processed, from
  * cumulative curves of records generated, accepted and processed.
  */
@@ -103,6 +111,12 @@ export class PlatformModel {
   parallelism: number;
   readonly parallelismPerKpu: number;
   private reshard: { until: number; from: number; to: number } | null = null;
+  /**
+   * Backlog still in closed parent shards, oldest lineage first: `records` of the stream
+   * backlog that only `shards` parents (and as many subtasks) can serve. FIFO holds: every
+   * parent record is older than any record in its children.
+   */
+  private readonly lineage: Array<{ records: number; shards: number }> = [];
   private restart: { until: number; from: number; startedAt: number } | null = null;
   producerBacklog = 0;
   streamBacklog = 0;
@@ -155,9 +169,37 @@ export class PlatformModel {
     return Math.min(records, byteRate / bytes);
   }
 
+  /**
+   * Records processed in one running second: the parent lineages first (each by at most
+   * min(parallelism, its shards) subtasks at 2 MB/s per shard), then the open shards with
+   * what is left of the second.
+   */
+  private process(input: SecondInput, writeLimit: number): number {
+    const { trueRatePerParallelism: unit, bytesPerRecord: bytes } = input;
+    const rateOver = (shards: number) => Math.min(Math.min(this.parallelism, shards) * unit, (shards * SHARD_READ_BYTES) / bytes);
+    let time = 1;
+    let processed = 0;
+    while (time > 1e-9 && this.lineage.length > 0) {
+      const parents = this.lineage[0]!;
+      const rate = rateOver(parents.shards);
+      if (rate <= 0) return processed;
+      const taken = Math.min(parents.records, rate * time);
+      processed += taken;
+      time -= taken / rate;
+      parents.records -= taken;
+      if (parents.records <= 1e-6) this.lineage.shift();
+    }
+    if (time <= 1e-9) return processed;
+    // On-demand reads get twice the write capacity (8 MB/s by default), like 2 MB/s per shard.
+    const rate = this.options.streamMode === 'on-demand' ? Math.min(this.parallelism * unit, 2 * writeLimit) : rateOver(this.shards);
+    return processed + Math.min(this.streamBacklog - processed, rate * time);
+  }
+
   /** Advances second `second` → `second + 1`. */
   step(second: number, input: SecondInput): SecondStats {
     if (this.reshard && second >= this.reshard.until) {
+      const inParents = this.streamBacklog - this.lineage.reduce((sum, l) => sum + l.records, 0);
+      if (inParents > 0.5 && this.options.streamMode !== 'on-demand') this.lineage.push({ records: inParents, shards: this.reshard.from });
       this.shards = this.reshard.to;
       this.reshard = null;
     }
@@ -179,9 +221,7 @@ export class PlatformModel {
 
     const running = this.restart === null;
     const capacity = this.parallelism * input.trueRatePerParallelism;
-    // On-demand reads get twice the write capacity (8 MB/s by default), like 2 MB/s per shard.
-    const readLimit = onDemand ? 2 * writeLimit : (this.shards * SHARD_READ_BYTES) / bytes;
-    const processed = running ? Math.min(this.streamBacklog, capacity, readLimit) : 0;
+    const processed = running ? this.process(input, writeLimit) : 0;
     this.streamBacklog -= processed;
     this.processedTotal += processed;
 

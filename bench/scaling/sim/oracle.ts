@@ -47,17 +47,30 @@ function perMinute(trace: Trace, configuredUnitRate: number): MinuteDemand[] {
 /**
  * Minimum capacity per minute (in units of `perUnit` records/s), forcing `max` while a
  * backlog drains; `ceiling` bounds the drain rate (records/s) whatever the capacity.
+ * The change of capacity that starts a drain costs `restartSeconds` without processing
+ * (Flink's restart), so the drain is planned to last as long as it really does.
+ * `queued[m]` tells the minutes that start or end with a backlog (building or draining).
  */
-function needs(demand: number[], perUnit: number[], min: number, max: number, ceiling: number[] = []): number[] {
+function needs(demand: number[], perUnit: number[], min: number, max: number, ceiling: number[] = [], queued: boolean[] = [], restartSeconds = 0): number[] {
   let backlog = 0;
+  let previous = -1;
+  let down = 0;
   return demand.map((d, m) => {
     const unit = perUnit[m]!;
     if (unit <= 0) {
       backlog += d * 60;
+      queued[m] = backlog > 0;
       return min;
     }
     const need = backlog > 0 ? max : Math.min(max, Math.max(min, Math.ceil(d / unit - 1e-9)));
-    backlog = Math.max(0, backlog + (d - Math.min(need * unit, ceiling[m] ?? Infinity)) * 60);
+    // Only the restart into a drain is counted: other changes are planned ahead, and their downtime is absorbed.
+    if (backlog > 0 && previous >= 0 && previous !== max) down = restartSeconds;
+    previous = need;
+    const seconds = Math.max(0, 60 - down);
+    down = Math.max(0, down - 60);
+    const start = backlog;
+    backlog = Math.max(0, backlog + d * 60 - Math.min(need * unit, ceiling[m] ?? Infinity) * seconds);
+    queued[m] = start > 0 || backlog > 0;
     return need;
   });
 }
@@ -219,13 +232,17 @@ export function planOracle(trace: Trace, options: SimOptions): OraclePlan {
   const shardUnit = minutes.map((x) => Math.min(SHARD_WRITE_RECORDS, SHARD_WRITE_BYTES / x.bytes));
   const demand = minutes.map((x) => x.demand);
   const shardNeed = needs(demand, shardUnit, limits.minShards, limits.maxShards);
-  const readCeiling = minutes.map((x) => (limits.maxShards * SHARD_READ_BYTES) / x.bytes);
-  const pNeed = needs(demand, minutes.map((x) => x.unitRate), limits.minParallelism, maxP, readCeiling);
-  // While the job drains a backlog at full parallelism, the stream must let it read that fast (2 MB/s per shard).
+  // A backlog drains through at most maxShards subtasks (one per shard) at 2 MB/s per shard (model.ts).
+  const drainCeiling = minutes.map((x) => Math.min((limits.maxShards * SHARD_READ_BYTES) / x.bytes, limits.maxShards * x.unitRate));
+  const queued: boolean[] = [];
+  const pNeed = needs(demand, minutes.map((x) => x.unitRate), limits.minParallelism, maxP, drainCeiling, queued, options.restartSeconds);
+  // The source reads a shard with one subtask, so a minute's parallelism is busy only with as many shards; and
+  // while a backlog builds or drains the stream must already have the shards to drain it (2 MB/s and one subtask
+  // each): a reshard under backlog would leave it in the closed parent shards, which fewer subtasks read first.
   pNeed.forEach((p, m) => {
-    if (p < maxP || m === 0 || pNeed[m - 1]! < maxP) return;
-    const readShards = Math.ceil((maxP * minutes[m]!.unitRate * minutes[m]!.bytes) / SHARD_READ_BYTES - 1e-9);
-    shardNeed[m] = Math.min(limits.maxShards, Math.max(shardNeed[m]!, readShards));
+    let want = p;
+    if (queued[m]) want = Math.max(maxP, Math.ceil((maxP * minutes[m]!.unitRate * minutes[m]!.bytes) / SHARD_READ_BYTES - 1e-9));
+    shardNeed[m] = Math.min(limits.maxShards, Math.max(shardNeed[m]!, want));
   });
   const quota = SHARD_UPDATES_PER_DAY * Math.ceil(trace.durationSeconds / DAY_SECONDS);
   return {
@@ -253,7 +270,12 @@ export function oracleController(plan: OraclePlan, options: SimOptions): Control
       if (shards !== undefined) waiting.push(shards);
       if (waiting.length > 0 && !model.streamUpdating) {
         const to = waiting.shift()!;
-        if (to !== model.shards) {
+        // AWS's rules hold for the oracle too: a call beyond 2×/½ or over the rolling 24 h quota is refused (the
+        // plan keeps both within a day; a trace longer than a day could otherwise spend two days' quota at once).
+        const used = model.shardUpdateTimes.filter((t) => t > second - DAY_SECONDS).length;
+        const legal = to <= 2 * model.shards && 2 * to >= model.shards && used < SHARD_UPDATES_PER_DAY;
+        if (!legal) tally.rejected++;
+        else if (to !== model.shards) {
           model.startReshard(second, to);
           tally.actions++;
           decisions.push({ kind: 'scale', target: { shards: to }, reasons: ['oracle plan'] });
