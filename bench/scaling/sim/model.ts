@@ -176,12 +176,11 @@ export class PlatformModel {
    */
   private process(input: SecondInput, writeLimit: number): number {
     const { trueRatePerParallelism: unit, bytesPerRecord: bytes } = input;
-    const rateOver = (shards: number) => Math.min(Math.min(this.parallelism, shards) * unit, (shards * SHARD_READ_BYTES) / bytes);
     let time = 1;
     let processed = 0;
     while (time > 1e-9 && this.lineage.length > 0) {
       const parents = this.lineage[0]!;
-      const rate = rateOver(parents.shards);
+      const rate = this.sourceRate(parents.shards, unit, bytes);
       if (rate <= 0) return processed;
       const taken = Math.min(parents.records, rate * time);
       processed += taken;
@@ -191,8 +190,13 @@ export class PlatformModel {
     }
     if (time <= 1e-9) return processed;
     // On-demand reads get twice the write capacity (8 MB/s by default), like 2 MB/s per shard.
-    const rate = this.options.streamMode === 'on-demand' ? Math.min(this.parallelism * unit, 2 * writeLimit) : rateOver(this.shards);
+    const rate = this.options.streamMode === 'on-demand' ? Math.min(this.parallelism * unit, 2 * writeLimit) : this.sourceRate(this.shards, unit, bytes);
     return processed + Math.min(this.streamBacklog - processed, rate * time);
+  }
+
+  /** Records/s the job reads from `shards` shards: one busy subtask per shard, at most 2 MB/s per shard. */
+  private sourceRate(shards: number, unit: number, bytes: number): number {
+    return Math.min(Math.min(this.parallelism, shards) * unit, (shards * SHARD_READ_BYTES) / bytes);
   }
 
   /** Advances second `second` → `second + 1`. */
