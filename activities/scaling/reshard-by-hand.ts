@@ -22,6 +22,11 @@ export interface ReshardByHandProgress {
   target: number;
   splits: number;
   merges: number;
+  /**
+   * Continued from an earlier attempt's heartbeat. Temporal throttles heartbeats (the last
+   * may not have reached the server), so its counts are a lower bound and say so.
+   */
+  resumed?: boolean;
 }
 
 export interface ReshardByHandOptions {
@@ -58,7 +63,8 @@ async function openShards(kinesis: KinesisClient, streamName: string): Promise<O
 }
 
 function calls(p: ReshardByHandProgress): string {
-  return `${p.splits} SplitShard and ${p.merges} MergeShards call${p.splits + p.merges === 1 ? '' : 's'}`;
+  const atLeast = p.resumed === true ? 'at least ' : '';
+  return `${atLeast}${p.splits} SplitShard and ${atLeast}${p.merges} MergeShards call${p.splits + p.merges === 1 ? '' : 's'}`;
 }
 
 function continuesLater(streamName: string, p: ReshardByHandProgress, why: string): ApplicationFailure {
@@ -143,5 +149,5 @@ export function resumedProgress(details: unknown, target: number): ReshardByHand
   if (p === undefined || p.target !== target) return null;
   const { fromShards, because, splits, merges } = p;
   if (typeof fromShards !== 'number' || typeof because !== 'string' || typeof splits !== 'number' || typeof merges !== 'number') return null;
-  return { fromShards, because, target, splits, merges };
+  return { fromShards, because, target, splits, merges, resumed: true };
 }

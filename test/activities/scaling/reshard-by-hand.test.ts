@@ -114,7 +114,7 @@ describe('applyShardCount with the UpdateShardCount quota spent', () => {
 
     const second = await applyShardCount(cloud.kinesis, { streamName, targetShards: 7 }, { ...QUIET, previousHeartbeat: beats.at(-1) });
     expect(second).toMatchObject({ called: true, method: 'SplitShard/MergeShards' });
-    expect(second.message).toMatch(/^resharded rbh-retry-trips 4 → 7 shards by \d+ SplitShard and \d+ MergeShards calls/);
+    expect(second.message).toMatch(/^resharded rbh-retry-trips 4 → 7 shards by at least \d+ SplitShard and at least \d+ MergeShards calls/);
     expectEven(await openRanges(streamName), 7);
     const byHand = reshardCalls(streamName).filter((c) => !c.startsWith('UpdateShardCount'));
     expect(byHand).toHaveLength(planned);

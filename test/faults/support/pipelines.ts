@@ -144,7 +144,7 @@ export function changesInHistory(history: ScalingRecord[]): { changes: CapacityC
       shards: r.after.shards !== r.before.shards ? r.after.shards : null,
       parallelism: r.after.parallelism !== r.before.parallelism ? r.after.parallelism : null,
       viaRollbackApplication: r.reasons.some((reason) => reason.startsWith('RollbackApplication of')),
-      viaSplitMerge: r.reasons.some((reason) => /^resharded \S+ \d+ → \d+ shards by \d+ SplitShard and \d+ MergeShards calls/.test(reason)),
+      viaSplitMerge: r.reasons.some((reason) => /^resharded \S+ \d+ → \d+ shards by (at least )?\d+ SplitShard and (at least )?\d+ MergeShards calls/.test(reason)),
     });
   }
   return { changes, partial };
