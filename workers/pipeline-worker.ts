@@ -61,15 +61,20 @@ export interface PipelineWorker {
 
 /**
  * Sized for hundreds of pipelines on one worker (bench:control-plane, issue 11). A worker takes a
- * task per open poll, and every poll waits for the server to record the task as started, so with
- * the SDK's default of at most 10 workflow-task polls the server's latency capped throughput: at
- * 200 pipelines tasks queued for seconds and sticky tasks timed out (125 "workflow task timed out"
- * in one 10-minute run). As many polls as task slots; slots stay at the SDK's default (40), since
- * one thread runs every activation anyway. Activities: 200 pipelines created or deleted at once.
+ * task per open poll, and every poll waits for the server to record the task as started, so polls
+ * match slots (the SDK's default of 10 polls under 40 slots capped throughput at the server's
+ * latency). But every workflow activation runs on the worker's one workflow thread, so a task
+ * taken is a task held: with 40 slots, a create or delete burst held 40 tasks that the thread
+ * worked through in turn, and on a busy machine many outlived their 10 s start-to-close timeout.
+ * The bench's split of task time put it on the worker (30 pipelines created and deleted at once,
+ * niced, load 9–15): 40 slots — 339 tasks over 1 s, 24 timeouts (23 START_TO_CLOSE), the SDK's
+ * own execution time mean 1.2 s in the burst while the server's persistence p99 stayed ≤ 500 ms,
+ * all RUNNING after 127 s; 8 slots — 6 over 1 s, 0 timeouts, execution mean 180 ms, all RUNNING
+ * after 15 s. Tasks not taken wait on the server, where any worker can take them.
  */
 export const WORKER_TUNING = {
-  maxConcurrentWorkflowTaskExecutions: 40,
-  workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 40 },
+  maxConcurrentWorkflowTaskExecutions: 8,
+  workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 8 },
   activityTaskPollerBehavior: { type: 'simple-maximum', maximum: 20 },
 } as const;
 
