@@ -193,7 +193,8 @@ export async function runKillScenario(o: KillScenarioOptions): Promise<KillScena
     try {
       outcomes.push(await drive(o, run, problems));
     } catch (err) {
-      problems.push(`${run.id}: ${err instanceof Error ? err.message : String(err)}`);
+      // The workers' own logs say whether their workflow tasks failed (nondeterminism, a deadlock) or timed out.
+      problems.push(`${run.id}: ${err instanceof Error ? err.message : String(err)}\n--- worker logs ---\n${o.rig.workerTails()}`);
     } finally {
       running.delete(run.id);
     }
@@ -230,6 +231,8 @@ export async function runKillScenario(o: KillScenarioOptions): Promise<KillScena
     await launch();
   });
   await Promise.all([chaos(), ...drivers]);
+  // First: with no worker polling, every other problem follows from it.
+  problems.unshift(...rig.unexpectedExits);
   return {
     workers: o.workers,
     kills: rig.kills,

@@ -17,6 +17,7 @@ import {
 } from '../../../workflows/contract.js';
 import { readWholeStream } from '../../replay/read-back.js';
 import { testSpec } from '../../workflows/lifecycle-harness.js';
+import { describeStuck } from './diagnose.js';
 import type { FaultRig } from './rig.js';
 
 export interface PipelineShape {
@@ -58,21 +59,31 @@ export async function waitFor(
 ): Promise<Observed> {
   const deadline = Date.now() + timeoutMs;
   let last: Observed | undefined;
+  let lastReadAt: number | undefined;
   let lastError: unknown;
+  let failedReads = 0;
   while (Date.now() < deadline) {
     try {
       const handle = client.workflow.getHandle(workflowId);
       last = { status: await handle.query(statusQuery), history: await handle.query(scalingHistoryQuery) };
+      lastReadAt = Date.now();
+      failedReads = 0;
       if (done(last)) return last;
     } catch (err) {
       lastError = err;
+      failedReads += 1;
     }
     await pause(500);
   }
+  // The status below is the last one a query read, which may be long before the deadline (queries fail while no
+  // workflow task completes): say when, and what the workflow is waiting on now.
+  const readAgo = lastReadAt === undefined ? 'never read' : `read ${((Date.now() - lastReadAt) / 1000).toFixed(0)} s ago`;
+  const cause = lastError instanceof Error && lastError.cause instanceof Error ? `: ${lastError.cause.message}` : '';
   throw new Error(
-    `${workflowId}: timed out after ${timeoutMs} ms waiting for ${what}; phase ${last?.status.phase}, capacity ${JSON.stringify(last?.status.capacity)}, ` +
+    `${workflowId}: timed out after ${timeoutMs} ms waiting for ${what}; last status (${readAgo}, ${failedReads} reads failed since): ` +
+    `phase ${last?.status.phase}, capacity ${JSON.stringify(last?.status.capacity)}, ` +
     `active ${JSON.stringify(last?.status.activeAction)}, replay ${last?.status.replay?.state}, history ${JSON.stringify(last?.history.slice(-4))}, ` +
-    `last error ${String(lastError)}`,
+    `last error ${String(lastError)}${cause}\n${await describeStuck(client, workflowId)}`,
   );
 }
 

@@ -49,6 +49,14 @@ export class FaultRig {
   /** SIGKILLs so far, and the seconds each replacement took to poll. */
   kills = 0;
   readonly restartSeconds: number[] = [];
+  /** The last lines of workers already killed (a failure message shows them: a worker logs its failing workflow tasks). */
+  private readonly retired: { pid: number; lines: string[] }[] = [];
+  /**
+   * Workers that exited although nobody stopped them (a crash: e.g. an unhandled rejection ends a Node process).
+   * Nothing polls the task queue then, and every workflow and query waits: a scenario reports these first.
+   */
+  readonly unexpectedExits: string[] = [];
+  private readonly stopping = new Set<number>();
   private readonly log: (line: string) => void;
 
   private constructor(readonly options: RigOptions, readonly emulator: RunningEmulator, readonly client: Client) {
@@ -108,6 +116,13 @@ export class FaultRig {
     }
     const worker = { child, pid, lines };
     this.workers.push(worker);
+    const workerPid = pid;
+    void child.exited.then((exit) => {
+      if (this.stopping.has(workerPid)) return;
+      const what = `worker pid ${workerPid} exited on its own (${JSON.stringify(exit)}); its last lines:\n  ${lines.slice(-20).join('\n  ')}`;
+      this.unexpectedExits.push(what);
+      this.log(what);
+    });
     this.restartSeconds.push((Date.now() - started) / 1000);
     this.log(`worker pid ${pid} polling (${((Date.now() - started) / 1000).toFixed(1)} s to start)`);
     return worker;
@@ -115,11 +130,20 @@ export class FaultRig {
 
   /** SIGKILL, like a host that vanished: no draining, no goodbye to the server. */
   async kill(worker: WorkerProcess, why: string): Promise<void> {
+    this.stopping.add(worker.pid);
     worker.child.killNow();
     await worker.child.exited;
     this.workers.splice(this.workers.indexOf(worker), 1);
+    this.retired.push({ pid: worker.pid, lines: worker.lines.slice(-20) });
     this.kills += 1;
     this.log(`SIGKILL #${this.kills} worker pid ${worker.pid} (${why})`);
+  }
+
+  /** The last `count` log lines of every worker process so far (killed ones first), for a failure message. */
+  workerTails(count = 20): string {
+    const all = [...this.retired, ...this.workers.map((w) => ({ pid: w.pid, lines: w.lines }))];
+    return all.map((w) => `worker ${w.pid}${this.workers.some((l) => l.pid === w.pid) ? ' (alive)' : ' (killed)'}: ` +
+      (w.lines.length === 0 ? 'no output' : `\n  ${w.lines.slice(-count).join('\n  ')}`)).join('\n');
   }
 
   /** The emulator's call log for one operation, optionally only calls naming `resource`. */
@@ -129,7 +153,10 @@ export class FaultRig {
   }
 
   async close(): Promise<void> {
-    for (const w of this.workers.splice(0)) await w.child.stop(5_000);
+    for (const w of this.workers.splice(0)) {
+      this.stopping.add(w.pid);
+      await w.child.stop(5_000);
+    }
     this.kinesis.destroy();
     this.reader.destroy();
     this.flink.destroy();
