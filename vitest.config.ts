@@ -8,7 +8,7 @@ export default defineConfig({
     // The calibration e2e (test/e2e/calibration-*.test.ts) runs here: the sequencer starts it
     // beside teardown-bound, which mostly waits (README, Tests).
     // The fault suite is its own command (npm run test:faults), its quick variant too until the
-    // stuck action a fresh-clone run found (README, Faults) is explained: see README, Tests. The aws-profile
+    // stalled workflow task a fresh-clone run found (README, Faults) is explained: see README, Tests. The aws-profile
     // conformance run takes minutes by nature (npm run test:aws-profile).
     exclude: [...configDefaults.exclude, 'test/cluster/**', 'test/faults/**', 'test/e2e/faults-quick.test.ts', 'test/conformance/**'],
     globalSetup: ['test/support/global-setup.ts'],
