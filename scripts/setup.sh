@@ -23,6 +23,12 @@ check_node() {
 
 install_npm_dependencies() {
   local marker=node_modules/.package-lock.json
+  # A worktree that shares another checkout's node_modules through a symlink must not run
+  # npm ci: it would empty the shared directory for everyone using it.
+  if [[ -L node_modules ]]; then
+    say "node_modules is a symlink to $(readlink node_modules): using it as it is (no npm ci)"
+    return 0
+  fi
   if [[ -d node_modules && -f ${marker} && ! package-lock.json -nt ${marker} ]]; then
     return 0
   fi

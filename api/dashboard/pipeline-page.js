@@ -82,7 +82,7 @@ function renderCalibration(c) {
     + `<div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${pct}"><div style="width:${pct}%"></div></div>`
     + `<div class="stats"><span>Step <b>${fmt(c.progress?.stepsDone)}</b> of ≤ ${fmt(c.progress?.stepsPlanned)}</span>`
     + `<span>Now offering <b>${fmt(c.progress?.currentRecordsPerSecond)}</b> records/s</span>`
-    + `<span>Elapsed <b>${fmt(c.progress?.elapsedSeconds)}</b> s</span><span>Spent <b>$${fmt(c.progress?.spentUsd, 2)}</b></span></div>`;
+    + `<span>Elapsed <b>${fmt(c.progress?.elapsedSeconds)}</b> s</span><span>Spent <b>${usd(c.progress?.spentUsd)}</b></span></div>`;
   const r = c.result;
   if (r) {
     const rec = r.recommendation;
@@ -92,6 +92,35 @@ function renderCalibration(c) {
   }
   if (c.error) html += `<p class="error-text">${esc(c.error)}</p>`;
   $('calibration').innerHTML = html;
+  renderCalibrationSteps(c.steps || []);
+}
+
+/** A cost a person can compare: cents below a dollar are shown, fractions of a cent are not rounded to "$0". */
+function usd(v) {
+  if (v === null || v === undefined) return '—';
+  return v > 0 && v < 0.01 ? '< $0.01' : `$${fmt(v, 2)}`;
+}
+
+const VERDICT_COLOR = { sustainable: '#2b8a3e', saturated: '#c8362e' };
+
+/** Each measured step drawn over time: what was offered against what the job processed; the table gives the verdicts. */
+function renderCalibrationSteps(steps) {
+  $('calibration-steps-table').hidden = steps.length === 0;
+  if (steps.length === 0) {
+    $('calibration-chart').innerHTML = '<p class="muted">No step measured yet: the first one is shown when its CloudWatch periods are in.</p>';
+    $('calibration-steps').innerHTML = '';
+    return;
+  }
+  const at = (iso) => Date.parse(iso) / 1000;
+  const flat = (field) => steps.flatMap((s) => [[at(s.startedAt), s[field]], [at(s.endedAt), s[field]], [at(s.endedAt), null]]);
+  $('calibration-chart').innerHTML = lineChart([
+    { name: 'offered (records/s)', color: '#7b61c9', dashed: true, points: flat('offeredRecordsPerSecond') },
+    { name: 'processed by the job (records/s)', color: '#2f6fde', points: flat('processedRecordsPerSecond') },
+  ], { y: 'records/s', minSpan: 0 }, 'Calibration steps: offered and processed records per second', $('calibration-chart').clientWidth || 1000);
+  $('calibration-steps').innerHTML = steps.map((s, i) => `<tr data-verdict="${esc(s.verdict)}" title="${esc((s.reasons || []).join('\n'))}">`
+    + `<td>${i + 1} · ${esc(s.kind)}</td><td>${fmt(s.parallelismPerKpu)}</td><td class="num">${fmt(s.offeredRecordsPerSecond)}</td>`
+    + `<td class="num">${fmt(s.processedRecordsPerSecond)}</td><td class="num">${fmt(s.lagSlopeMsPerSecond, 1)}</td><td class="num">${fmt(s.cpuUtilization)} %</td>`
+    + `<td><b style="color:${VERDICT_COLOR[s.verdict] ?? 'inherit'}">${esc(s.verdict)}</b></td></tr>`).join('');
 }
 
 function renderCharts(status, samples, history) {
@@ -102,25 +131,27 @@ function renderCharts(status, samples, history) {
   const tEnd = samples.length ? mid(samples[samples.length - 1]) : Date.now() / 1000;
   const steps = capacitySteps(history, cap, tStart);
   const minSpan = 20 * (samples[0]?.periodSeconds ?? 60);
+  // Each chart is drawn at its panel's width (the page redraws every few seconds, so a resized window catches up).
+  const widthOf = (id) => $(id).clientWidth || 1000;
   const stepPoints = (f) => [...steps.map((s) => [s.t, f(s)]), [tEnd, f(steps[steps.length - 1])]];
   $('capacity-chart').innerHTML = lineChart([
     { name: 'IncomingRecords/s (demand)', color: '#2f6fde', points: samples.map((s) => [mid(s), s.incomingRecords === null ? null : s.incomingRecords / s.periodSeconds]) },
     { name: `Stream capacity (shards × ${fmt(RECORDS_PER_SHARD)})`, color: '#2b8a3e', step: true, points: samples.length ? stepPoints((s) => s.shards * RECORDS_PER_SHARD) : [] },
     { name: `Flink capacity (parallelism × ${fmt(perParallelism)})`, color: '#b7791f', step: true, dashed: true, points: samples.length ? stepPoints((s) => s.parallelism * perParallelism) : [] },
-  ], { y: 'records/s', minSpan }, 'Capacity vs demand, records per second');
+  ], { y: 'records/s', minSpan }, 'Capacity vs demand, records per second', widthOf('capacity-chart'));
   $('lag-chart').innerHTML = lineChart([
     { name: 'millisBehindLatest (Flink)', color: '#c8362e', points: samples.map((s) => [mid(s), s.millisBehindLatest === null ? null : s.millisBehindLatest / 1000]) },
     { name: 'IteratorAge (Kinesis)', color: '#7b61c9', dashed: true, points: samples.map((s) => [mid(s), s.iteratorAgeMs === null ? null : s.iteratorAgeMs / 1000]) },
-  ], { y: 'lag, seconds', minSpan, format: (v) => `${fmt(v, v < 10 ? 1 : 0)} s` }, 'Consumer lag in seconds');
+  ], { y: 'lag, seconds', minSpan, format: (v) => `${fmt(v, 2)} s` }, 'Consumer lag in seconds', widthOf('lag-chart'));
   $('cpu-chart').innerHTML = lineChart([
     { name: 'cpuUtilization (Flink)', color: '#2b8a3e', points: samples.map((s) => [mid(s), s.cpuUtilization]) },
-  ], { y: 'CPU, %', minSpan, format: (v) => `${fmt(v)} %` }, 'Flink CPU utilisation in percent');
+  ], { y: 'CPU, %', minSpan, max: 100, format: (v) => `${fmt(v)} %` }, 'Flink CPU utilisation in percent', widthOf('cpu-chart'));
   $('throttle-chart').innerHTML = lineChart([
     {
       name: 'WriteProvisionedThroughputExceeded/s (Kinesis)', color: '#c8362e',
       points: samples.map((s) => [mid(s), s.writeProvisionedThroughputExceeded === null ? null : s.writeProvisionedThroughputExceeded / s.periodSeconds]),
     },
-  ], { y: 'throttled records/s', minSpan }, 'Write throttling in records per second');
+  ], { y: 'throttled records/s', minSpan }, 'Write throttling in records per second', widthOf('throttle-chart'));
 }
 
 function replayHtml(replay) {
@@ -173,7 +204,7 @@ export async function renderPipeline() {
     card('KPUs', cap ? `${fmt(cap.kpus)} <span class="small muted">(${fmt(cap.parallelismPerKpu)} per KPU)</span>` : '—'),
     card('Incoming records/s', fmt(incomingPerSecond(samples))),
     card('Lag (millisBehindLatest)', lag ? duration(lag.value) : '—'),
-    card('Autoscaling', esc(autoscalingText(status)), status.phase === 'DEGRADED' ? ' data-tone="bad"' : ''),
+    card('Autoscaling', esc(autoscalingText(status)), ` data-text${status.phase === 'DEGRADED' ? ' data-tone="bad"' : ''}`),
     budgetCard(status.shardUpdatesLast24h ?? 0),
   ].join('');
   $('toggle-autoscaling').textContent = status.autoscaling?.paused ? 'Resume autoscaling' : 'Pause autoscaling';

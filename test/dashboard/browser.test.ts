@@ -176,10 +176,10 @@ describe('the dashboard in Chromium, against a pipeline that replays and scales 
     expect(await page.locator('#links').innerText()).toContain('pipeline workflow');
     const listed = await e2e.cloud.cloudwatch.send(new ListDashboardsCommand({ DashboardNamePrefix: `shardpilot-${REPLAYING}` }));
     expect(listed.DashboardEntries?.map((d) => d.DashboardName)).toEqual([`shardpilot-${REPLAYING}`]);
-    await shot('dashboard-pipeline', true);
+    await shot('dashboard-pipeline');
     await page.locator('#hotspot-title').scrollIntoViewIfNeeded();
     await page.locator('#hotspot-title').evaluate((el) => el.closest('section')?.scrollIntoView());
-    await page.locator('#hotspot-title').locator('xpath=..').screenshot({ path: `${SHOTS}/dashboard-hotspots.png` });
+    await page.locator('#hotspot-body .hotspots').screenshot({ path: `${SHOTS}/dashboard-hotspots.png` });
   });
 
   it('triggers an override from the page and shows it in the timeline', { timeout: 150_000 }, async () => {
@@ -213,6 +213,13 @@ describe('the dashboard in Chromium, against a pipeline that replays and scales 
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await shot('dashboard-list-narrow');
+    // Charts are drawn at the width they are shown at, so their axis labels stay readable on a phone.
+    await page.goto(`${base}/dashboard/${REPLAYING}`);
+    const tick = page.locator('#capacity-chart svg text').first();
+    await tick.waitFor();
+    const rendered = await tick.evaluate((el) => el.getBoundingClientRect().height);
+    expect(rendered, 'height in px of a capacity chart label at 420 px wide').toBeGreaterThanOrEqual(11);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${base}/dashboard`);
     await page.locator(`tr[data-pipeline="${REPLAYING}"]`).waitFor();
