@@ -80,8 +80,11 @@ function renderCalibration(c) {
   const pct = Math.max(0, Math.min(100, c.progress?.percent ?? 0));
   let html = `<p><b>${esc(c.state)}</b> — ${esc(c.message)}</p>`
     + `<div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${pct}"><div style="width:${pct}%"></div></div>`
-    + `<div class="stats"><span>Step <b>${fmt(c.progress?.stepsDone)}</b> of ≤ ${fmt(c.progress?.stepsPlanned)}</span>`
-    + `<span>Now offering <b>${fmt(c.progress?.currentRecordsPerSecond)}</b> records/s</span>`
+    // Once it has finished, "now offering" and the planned maximum no longer describe anything.
+    + (c.finishedAt
+      ? `<div class="stats"><span>Steps measured <b>${fmt(c.progress?.stepsDone)}</b></span>`
+      : `<div class="stats"><span>Step <b>${fmt(c.progress?.stepsDone)}</b> of ≤ ${fmt(c.progress?.stepsPlanned)}</span>`
+        + `<span>Now offering <b>${fmt(c.progress?.currentRecordsPerSecond)}</b> records/s</span>`)
     + `<span>Elapsed <b>${fmt(c.progress?.elapsedSeconds)}</b> s</span><span>Spent <b>${usd(c.progress?.spentUsd)}</b></span></div>`;
   const r = c.result;
   if (r) {

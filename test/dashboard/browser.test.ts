@@ -183,8 +183,8 @@ describe('the dashboard in Chromium, against a pipeline that replays and scales 
   });
 
   it('triggers an override from the page and shows it in the timeline', { timeout: 150_000 }, async () => {
-    const before = await call('GET', `/pipelines/${REPLAYING}`);
-    await until('no action under way', () => call('GET', `/pipelines/${REPLAYING}`), (r) => r.json?.activeAction === null && r.json?.phase === 'RUNNING', 60_000);
+    // Read the capacity once the policy is idle: an action finishing meanwhile would make "current + 1" a no-op.
+    const before = await until('no action under way', () => call('GET', `/pipelines/${REPLAYING}`), (r) => r.json?.activeAction === null && r.json?.phase === 'RUNNING', 60_000);
     const target = Math.min(8, (before.json?.capacity?.parallelism ?? 1) + 1);
     await page.fill('#scale-parallelism', String(target));
     // The replay keeps the policy busy: an override that meets a policy action is refused (the pipeline is
