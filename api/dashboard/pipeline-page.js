@@ -90,7 +90,7 @@ function renderCalibration(c) {
   if (r) {
     const rec = r.recommendation;
     html += `<div class="stats result"><span>Sustainable <b>${fmt(r.recordsPerSecondPerParallelism)}</b> records/s per parallelism${r.lowerBound ? ' (at least)' : ''}</span>`
-      + `<span><b>${fmt(r.recordsPerSecondPerKpu)}</b> records/s per KPU</span><span>Bottleneck <b>${esc(r.bottleneck)}</b> (${esc(r.workload)})</span>`
+      + `<span><b>${fmt(r.recordsPerSecondPerKpu)}</b> records/s per KPU</span><span>Workload <b>${esc(r.workload)}</b></span><span>Limit when saturated <b>${esc(r.bottleneck)}</b></span>`
       + `<span>Recommended: parallelism <b>${fmt(rec.parallelism)}</b>, ParallelismPerKPU <b>${fmt(rec.parallelismPerKpu)}</b>, <b>${fmt(rec.kpus)}</b> KPU, $${fmt(rec.costPerHourUsd, 2)}/h for ${fmt(rec.targetRecordsPerSecond)} records/s</span></div>`;
   }
   if (c.error) html += `<p class="error-text">${esc(c.error)}</p>`;
