@@ -71,4 +71,10 @@ export const PATCHES = {
   describeAfterAction: 'scaling-describe-after-action',
   /** The status is published in the memo on every change (lifecycle/publish.ts), so the API reads it without a query. */
   publishStatus: 'lifecycle-publish-status',
+  /**
+   * An override or a rollback that needs a reshard after this workflow counted 10 UpdateShardCount calls in 24 h is
+   * no longer refused: the shard-count activity reaches the count with SplitShard/MergeShards when AWS refuses
+   * UpdateShardCount for its quota. Runs recorded before refused it ("the UpdateShardCount quota is used up"), and replay so.
+   */
+  reshardPastQuota: 'scaling-reshard-past-quota',
 } as const;

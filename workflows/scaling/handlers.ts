@@ -12,7 +12,7 @@ import type { Capacity } from '../../scaling/types.js';
 import { PATCHES } from '../lifecycle/patches.js';
 import type { ScalingController } from './controller.js';
 import { applyAutoscalingChange, overrideViolation } from './rules.js';
-import { addRecord, autoscalingStatus, describeTarget, policyConfig, quotaWindow } from './state.js';
+import { addRecord, autoscalingStatus, describeTarget, policyConfig } from './state.js';
 
 export function registerScalingHandlers(controller: ScalingController): void {
   const { ctx, state, resolvePolicy } = controller;
@@ -31,7 +31,6 @@ export function registerScalingHandlers(controller: ScalingController): void {
     phase: ctx.status.phase,
     capacity: knownCapacity(),
     actionInFlight: controller.isBusy(),
-    shardUpdateTimes: quotaWindow(state.shardUpdateTimes, controller.nowSeconds()),
     maxKpus: state.settings.limits.maxKpus,
   });
   setHandler(

@@ -43,7 +43,6 @@ export interface OverrideContext {
   phase: PipelinePhase;
   capacity: Capacity | null;
   actionInFlight: boolean;
-  shardUpdateTimes: number[];
   maxKpus: number;
 }
 
@@ -73,10 +72,10 @@ export function overrideViolation(req: ScaleOverrideRequest, ctx: OverrideContex
       (req.parallelismPerKpu === undefined ? '' : ` with ParallelismPerKPU ${capacity.parallelismPerKpu}`);
   }
   if (shardsChange && req.shards !== undefined) {
+    // Not the 24-hour UpdateShardCount quota: past it the action reshards with SplitShard/MergeShards
+    // (PATCHES.reshardPastQuota); only the policies keep within it.
     const step = shardStepViolation(capacity.shards, req.shards);
     if (step !== null) return step;
-    const quota = quotaViolation(ctx.shardUpdateTimes);
-    if (quota !== null) return quota;
   }
   if (parallelismChange || perKpuChange) {
     const kpus = kpuViolation(req.parallelism ?? capacity.parallelism, req.parallelismPerKpu ?? capacity.parallelismPerKpu, ctx.maxKpus);

@@ -3,11 +3,12 @@
  * order, wait for it to settle, verify health, and on failure roll back to the
  * remembered capacity the same way. A failed rollback leaves the pipeline DEGRADED.
  */
-import { isCancellation } from '@temporalio/workflow';
+import { isCancellation, patched } from '@temporalio/workflow';
 import type { CapacitySnapshot, ScalingResources } from '../../activities/scaling/types.js';
 import type { ScalingRecord } from '../../model/status.js';
 import type { ActionOutcome, ScalingPolicy, ScalingTarget } from '../../scaling/types.js';
 import type { PipelineContext } from '../lifecycle/context.js';
+import { PATCHES } from '../lifecycle/patches.js';
 import type { ScalingCalls } from './activities.js';
 import { quotaViolation, shardStepViolation } from './rules.js';
 import {
@@ -156,7 +157,13 @@ export class ActionSaga {
     if (to.shards === from.shards) return null;
     const { state } = this.host;
     state.shardUpdateTimes = quotaWindow(state.shardUpdateTimes, this.host.nowSeconds());
-    return shardStepViolation(from.shards, to.shards) ?? quotaViolation(state.shardUpdateTimes);
+    const step = shardStepViolation(from.shards, to.shards);
+    if (step !== null) return step;
+    const quota = quotaViolation(state.shardUpdateTimes);
+    // Past the quota the shard-count activity reshards with SplitShard/MergeShards (no daily quota), so an
+    // override or a rollback still goes through; patched() only here, where the two behaviours differ.
+    if (quota === null || patched(PATCHES.reshardPastQuota)) return null;
+    return quota;
   }
 
   private async rollBack(remembered: CapacityPair): Promise<MoveResult> {

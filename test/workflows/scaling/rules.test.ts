@@ -8,7 +8,7 @@ import { stepOrder } from '../../../workflows/scaling/saga.js';
 import { addRecord, HISTORY_LIMIT, quotaWindow, type ScalingState } from '../../../workflows/scaling/state.js';
 
 const running: OverrideContext = {
-  phase: 'RUNNING', capacity: { shards: 8, parallelism: 4, parallelismPerKpu: 1 }, actionInFlight: false, shardUpdateTimes: [], maxKpus: 64,
+  phase: 'RUNNING', capacity: { shards: 8, parallelism: 4, parallelismPerKpu: 1 }, actionInFlight: false, maxKpus: 64,
 };
 
 describe('UpdateShardCount rules in words', () => {
@@ -52,14 +52,10 @@ describe('manual override validation', () => {
     expect(overrideViolation(request, running)).toBe(message);
   });
 
-  it('rejects while not RUNNING, while an action runs, before capacity is known, and when the quota is used up', () => {
+  it('rejects while not RUNNING, while an action runs, and before capacity is known', () => {
     expect(overrideViolation({ shards: 12 }, { ...running, phase: 'SCALING' })).toMatch(/is SCALING; scaling overrides are accepted only while it is RUNNING/);
     expect(overrideViolation({ shards: 12 }, { ...running, actionInFlight: true })).toMatch(/already under way/);
     expect(overrideViolation({ shards: 12 }, { ...running, capacity: null })).toMatch(/not known yet/);
-    const used = Array.from({ length: 10 }, (_, i) => i);
-    expect(overrideViolation({ shards: 12 }, { ...running, shardUpdateTimes: used })).toMatch(/quota is used up/);
-    // A parallelism change needs no UpdateShardCount, so the quota does not block it.
-    expect(overrideViolation({ parallelism: 5 }, { ...running, shardUpdateTimes: used })).toBeNull();
   });
 });
 

@@ -75,6 +75,27 @@ describe('scaling action saga (real Temporal server, fake cloud)', () => {
     await finish(handle);
   });
 
+  it('past the 10-a-day UpdateShardCount quota, an override and its rollback still reshard (the activity goes by hand when AWS refuses)', async () => {
+    const fake = cloud.add('pq-trips', { shards: 8, parallelism: 1 });
+    const handle = await startHost(h, 'pq');
+    for (let i = 1; i <= 10; i++) {
+      const shards = i % 2 === 1 ? 9 : 8;
+      await handle.executeUpdate(scaleOverrideUpdate, { args: [{ shards, reason: `reshard ${i} of the day` }] });
+      await waitFor(handle, (s) => s.phase === 'RUNNING' && s.activeAction === null && s.capacity?.shards === shards, `reshard ${i}`);
+    }
+    // The 11th and 12th reshard of the day: refused before PATCHES.reshardPastQuota ("quota is used up").
+    fake.faults.failUpdateApplication = 1;
+    const result = await handle.executeUpdate(scaleOverrideUpdate, { args: [{ shards: 10, parallelism: 2, reason: 'planned event' }] });
+    expect(result).toMatchObject({ accepted: true, target: { shards: 10, parallelism: 2 } });
+    const { history } = await waitFor(handle, (_s, hist) => hist.some((r) => r.kind === 'rollback'), 'rollback');
+    expect(history.find((r) => r.kind === 'rollback')).toMatchObject({ outcome: 'ok', after: { shards: 8, parallelism: 1 } });
+    expect(fake.calls.filter((c) => c.op === 'UpdateShardCount').map((c) => c.target)).toEqual([9, 8, 9, 8, 9, 8, 9, 8, 9, 8, 10, 8]);
+    const { status } = await waitFor(handle, (s) => s.phase === 'RUNNING' && s.activeAction === null, 'RUNNING again');
+    expect(status.capacity).toMatchObject({ shards: 8, parallelism: 1 });
+    expect(status.shardUpdatesLast24h).toBe(12);
+    await finish(handle);
+  });
+
   it('goes DEGRADED with instructions when the rollback fails too, and a person can resume', async () => {
     const fake = cloud.add('deg-trips', { shards: 8, parallelism: 2 });
     fake.faults.unhealthyUpdates = 2;
