@@ -46,7 +46,7 @@ function budgetCard(used) {
   return `<div class="card" id="shard-budget"><div class="label">UpdateShardCount, last 24 h</div>`
     + `<div class="value">${fmt(used)} of ${SHARD_UPDATES_PER_DAY}</div>`
     + `<div class="meter ${tone}" role="meter" aria-valuemin="0" aria-valuemax="${SHARD_UPDATES_PER_DAY}" aria-valuenow="${used}" aria-label="UpdateShardCount calls in the last 24 h"><div style="width:${share}%"></div></div>`
-    + `<div class="muted small">${used >= SHARD_UPDATES_PER_DAY ? 'none left: the stream cannot reshard until the oldest call is 24 h old' : `${SHARD_UPDATES_PER_DAY - used} reshards left (AWS quota)`}</div></div>`;
+    + `<div class="muted small">${used >= SHARD_UPDATES_PER_DAY ? 'none left: autoscaling holds its reshards until the oldest call is 24 h old; an override or a rollback reshards with SplitShard/MergeShards' : `${SHARD_UPDATES_PER_DAY - used} reshards left (AWS quota)`}</div></div>`;
 }
 
 function renderAttention(status) {

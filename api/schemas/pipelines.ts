@@ -81,7 +81,7 @@ export const PipelineStatusResponse = Type.Unsafe<PipelineStatus & { freshness: 
     replay: described('Replay progress, if the pipeline has a replay.', true),
     lastError: described('The last error: when, in which step, what.', true),
     attention: { type: ['string', 'null'], description: 'What a person must do (DEGRADED or FAILED).' },
-    shardUpdatesLast24h: Type.Integer({ description: 'UpdateShardCount calls in the rolling 24 h (AWS allows 10).' }),
+    shardUpdatesLast24h: Type.Integer({ description: 'Reshards in the rolling 24 h (AWS allows 10 UpdateShardCount calls; past them an override or a rollback reshards with SplitShard/MergeShards, so this can exceed 10).' }),
     createdAt: Type.String(),
     updatedAt: Type.String(),
     continuedAsNewCount: Type.Integer(),
