@@ -16,8 +16,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { ListShardsCommand, PutRecordsCommand, type KinesisClient, type Shard } from '@aws-sdk/client-kinesis';
+import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { awsErrorName, classifyAwsError } from '../aws/errors.js';
+import { listOpenShards } from '../aws/shards.js';
 import { MAX_BYTES_PER_CALL, MAX_RECORDS_PER_CALL, type OutgoingRecord } from './batch.js';
 import { THROTTLED, type RecordResult, type RecordSink } from './put-records.js';
 import { ShardWindow } from './shard-window.js';
@@ -120,16 +121,7 @@ export function kplAggregatingSink(kinesis: KinesisClient, streamName: string, o
 
   async function shardMap(): Promise<ShardRange[]> {
     if (shards.length > 0 && now() - loadedAt < SHARD_MAP_TTL_MS) return shards;
-    const open: Shard[] = [];
-    let token: string | undefined;
-    do {
-      const page = await kinesis.send(
-        new ListShardsCommand(token ? { NextToken: token } : { StreamName: streamName, ShardFilter: { Type: 'AT_LATEST' } }),
-      );
-      open.push(...(page.Shards ?? []));
-      token = page.NextToken;
-    } while (token);
-    shards = open
+    shards = (await listOpenShards(kinesis, streamName))
       .map((s) => ({ startHex: toHex(s.HashKeyRange?.StartingHashKey), endHex: toHex(s.HashKeyRange?.EndingHashKey) }))
       .sort((a, b) => (a.startHex < b.startHex ? -1 : 1));
     loadedAt = now();

@@ -8,10 +8,11 @@
  * before every call (reshard-plan.ts), so a retried attempt continues and never overshoots.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ListShardsCommand, MergeShardsCommand, SplitShardCommand, type KinesisClient, type Shard } from '@aws-sdk/client-kinesis';
+import { MergeShardsCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { ApplicationFailure } from '@temporalio/common';
 import { awsErrorName, callAws, toFailure } from '../aws/errors.js';
 import { reportProgress, type ProgressDetails } from '../aws/progress.js';
+import { listOpenShards } from '../aws/shards.js';
 import { describeStream } from './describe.js';
 import { nextReshardStep, reshardSteps, type OpenShardRange, type ReshardStep } from './reshard-plan.js';
 
@@ -46,15 +47,7 @@ const STALE = new Set(['ResourceInUseException', 'InvalidArgumentException', 'Re
 const MAX_STALE_IN_A_ROW = 3;
 
 async function openShards(kinesis: KinesisClient, streamName: string): Promise<OpenShardRange[]> {
-  const shards: Shard[] = [];
-  let token: string | undefined;
-  do {
-    const page = await callAws(`listing the open shards of ${streamName}`, () => kinesis.send(
-      new ListShardsCommand(token === undefined ? { StreamName: streamName, ShardFilter: { Type: 'AT_LATEST' } } : { NextToken: token }),
-    ));
-    shards.push(...(page.Shards ?? []));
-    token = page.NextToken;
-  } while (token !== undefined);
+  const shards = await callAws(`listing the open shards of ${streamName}`, () => listOpenShards(kinesis, streamName));
   return shards.map((s) => ({
     shardId: s.ShardId ?? '',
     start: BigInt(s.HashKeyRange?.StartingHashKey ?? '0'),
