@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PIPELINE_WORKFLOW_TYPE } from '../../workflows/contract.js';
+import { PATCHES } from '../../workflows/lifecycle/patches.js';
 import { REPLAY_WORKFLOW_TYPE } from '../../workflows/replay/messages.js';
+import { patchIds } from './markers.js';
 import { currentWorkflowCode, replayHistories } from './replayer.js';
 import { historyVersions, loadHistories } from './store.js';
 
@@ -22,6 +24,14 @@ describe('recorded workflow histories replay on the current workflow code', () =
     const moments = new Set(v1.map((h) => h.meta.moment));
     expect(MOMENTS.filter((m) => !moments.has(m))).toEqual([]);
     expect(v1.some((h) => h.meta.partial)).toBe(true);
+  });
+
+  it('has recordings that took newer patches\' branches (v6: reshards past the quota), and only patch ids this code still knows', () => {
+    const recorded = new Set(versions.flatMap((v) => loadHistories(v)).flatMap((h) => patchIds(h.history)));
+    // v6: an override's 11th reshard of the day and its rollback's 12th went through (SplitShard/MergeShards).
+    expect([PATCHES.reshardPastQuota, PATCHES.describeAfterAction, PATCHES.tickReadsWhenDue].filter((p) => !recorded.has(p))).toEqual([]);
+    const known = new Set<string>(Object.values(PATCHES));
+    expect([...recorded].filter((p) => !known.has(p))).toEqual([]);
   });
 
   for (const version of versions) {

@@ -16,7 +16,9 @@ import {
 } from '../e2e/scaling-harness.js';
 import { until } from '../support/worker-process.js';
 import { startPipeline, testSpec } from '../workflows/lifecycle-harness.js';
+import { PATCHES } from '../../workflows/lifecycle/patches.js';
 import { historyToJson } from './history-json.js';
+import { patchIds } from './markers.js';
 import type { RecordedHistory } from './store.js';
 
 export interface Recorder {
@@ -226,7 +228,50 @@ export const SCENARIOS: Scenario[] = [
       await rec.capture('replay-stopped-by-teardown', child, 'teardown', 'the replay child stopped by its pipeline\'s teardown');
     },
   },
+  {
+    name: 'reshard-past-quota',
+    async run(e2e, rec) {
+      // Long ticks and continue-as-new every 40 events keep the captured run small: it starts from the carried
+      // state (ten UpdateShardCount times in the 24 h window) and holds the 11th and 12th reshard.
+      const handle = await startScalingPipeline(e2e, 'hist-pq', {
+        shards: 2, parallelism: 1, scaling: { intervalSeconds: 60 }, continueAsNewAfterHistoryEvents: 40,
+      });
+      for (let i = 1; i <= 10; i++) {
+        const shards = i % 2 === 1 ? 3 : 2;
+        await e2e.client.workflow.getHandle(handle.workflowId).executeUpdate(scaleOverrideUpdate, { args: [{ shards, reason: `reshard ${i} of the day` }] });
+        await waitForScaling(e2e.client, handle.workflowId, (s) => settledIn(['RUNNING'])(s) && s.capacity?.shards === shards, `reshard ${i}`, 60_000);
+      }
+      // The 11th reshard (the emulator refuses UpdateShardCount now: the activity goes by SplitShard/MergeShards), then
+      // Flink's update fails verification and the rollback reshards a 12th time, by hand too.
+      await flinkFault(e2e, 'hist-pq-hotspots', 'unhealthy-after-update');
+      await e2e.client.workflow.getHandle(handle.workflowId).executeUpdate(scaleOverrideUpdate, { args: [{ shards: 3, parallelism: 2, reason: 'past the quota' }] });
+      await waitForScaling(e2e.client, handle.workflowId, (s, h) => settledIn(['RUNNING'])(s) && h.some((r) => r.kind === 'rollback' && r.outcome === 'ok'),
+        'the rollback past the quota', 120_000);
+      const byHand = e2e.cloud.emulator.admin.calls().filter((c) => c.operation === 'SplitShard' || c.operation === 'MergeShards').map((c) => c.operation);
+      if (!byHand.includes('SplitShard') || !byHand.includes('MergeShards')) {
+        throw new Error(`expected the reshards past the quota by SplitShard and MergeShards, the emulator served ${byHand.join() || 'neither'}`);
+      }
+      let carrying: string[] = [];
+      await until('visibility to list the run with the reshard-past-quota marker',
+        async () => (carrying = await runsCarrying(e2e.client, handle.workflowId, PATCHES.reshardPastQuota)).length > 0, 30_000);
+      if (carrying.length !== 1) throw new Error(`expected one run with the ${PATCHES.reshardPastQuota} marker, found ${carrying.length}`);
+      const runId = carrying[0];
+      await rec.capture('pipeline-reshard-past-quota', handle, 'rollback',
+        'ten reshards carried in the state; an 11th by override and a 12th by its rollback went through by SplitShard/MergeShards', runId);
+      await tearDownAndWait(e2e.client.workflow.getHandle(handle.workflowId));
+    },
+  },
 ];
+
+/** The runs of a continue-as-new chain (as visibility lists them so far) whose history carries `patch`'s marker. */
+async function runsCarrying(c: Client, workflowId: string, patch: string): Promise<string[]> {
+  const carrying: string[] = [];
+  for (const runId of await runIds(c, workflowId)) {
+    const history = historyToJson(await c.workflow.getHandle(workflowId, runId).fetchHistory());
+    if (patchIds(history).includes(patch)) carrying.push(runId);
+  }
+  return carrying;
+}
 
 /** Run ids of a workflow id's continue-as-new chain, oldest first. */
 async function runIds(c: Client, workflowId: string): Promise<string[]> {
