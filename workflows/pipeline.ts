@@ -24,7 +24,8 @@ import { PipelineState } from './lifecycle/state.js';
 import { pipelineCurrentDetails } from './lifecycle/summary.js';
 import { tearDown } from './lifecycle/teardown.js';
 import { ReplayController } from './replay/controller.js';
-import { ScalingController, longestActionSeconds } from './scaling/controller.js';
+import { ScalingController } from './scaling/controller.js';
+import { longestActionSeconds } from './scaling/saga.js';
 import { useAwsRole } from './aws-role.js';
 
 export type { PipelineWorkflowInput, PipelineWorkflowResult } from './contract.js';

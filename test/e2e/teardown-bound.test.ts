@@ -9,7 +9,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventsQuery, scaleOverrideUpdate, teardownSignal } from '../../workflows/contract.js';
-import { longestActionSeconds } from '../../workflows/scaling/controller.js';
+import { longestActionSeconds } from '../../workflows/scaling/saga.js';
 import { until } from '../activities/scaling/emulated.js';
 import { startScalingE2E, startScalingPipeline, type ScalingE2E } from './scaling-harness.js';
 

@@ -5,6 +5,7 @@
  */
 import { isCancellation, patched } from '@temporalio/workflow';
 import type { CapacitySnapshot, ScalingResources } from '../../activities/scaling/types.js';
+import type { ScalingSpec } from '../../model/spec.js';
 import type { ScalingRecord } from '../../model/status.js';
 import type { ActionOutcome, ScalingPolicy, ScalingTarget } from '../../scaling/types.js';
 import type { PipelineContext } from '../lifecycle/context.js';
@@ -49,6 +50,16 @@ interface MoveResult {
 const succeeded = (m: MoveResult): boolean => m.applyFailure === null && m.verification?.healthy === true;
 const problemsOf = (m: MoveResult): string[] => (m.applyFailure !== null ? [m.applyFailure] : (m.verification?.reasons ?? []));
 const applyFailed = (applied: string[], why: string): MoveResult => ({ applied, applyFailure: why, verification: null });
+
+/**
+ * The longest one action can take: forward and rollback each settle up to three times (each
+ * step, plus a wait for the stream before a Flink step) and verify once, plus a margin for the
+ * quick calls between (describe/apply with their retries). Teardown waits this long for an
+ * action to finish or roll back before it cancels it.
+ */
+export function longestActionSeconds(scaling: Pick<ScalingSpec, 'settleTimeoutSeconds' | 'verifyTimeoutSeconds'>): number {
+  return 2 * (3 * scaling.settleTimeoutSeconds + scaling.verifyTimeoutSeconds) + 120;
+}
 
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) {

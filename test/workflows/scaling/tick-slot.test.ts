@@ -4,7 +4,7 @@
  * push later ticks back.
  */
 import { describe, expect, it } from 'vitest';
-import { untilNextTickMs } from '../../../workflows/scaling/controller.js';
+import { untilNextTickMs } from '../../../workflows/scaling/tick-slot.js';
 
 describe('untilNextTickMs', () => {
   it('waits for the same slot whenever it is asked within an interval (no drift from slow ticks)', () => {
