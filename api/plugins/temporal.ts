@@ -29,12 +29,16 @@ const temporalPlugin: FastifyPluginAsync<TemporalPluginOptions> = async (app, op
   const owned = typeof options.source === 'function';
   const client = typeof options.source === 'function' ? await options.source() : options.source;
   app.decorate('temporal', client);
-  app.decorate('pipelines', new PipelineGateway(client, {
+  const pipelines = new PipelineGateway(client, {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     callTimeoutMs: options.callTimeoutMs,
     readCache: options.readCache,
-  }));
+  });
+  app.decorate('pipelines', pipelines);
+  app.addHook('onClose', async () => {
+    pipelines.close();
+  });
   if (owned) {
     app.addHook('onClose', async () => {
       await client.connection.close();

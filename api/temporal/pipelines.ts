@@ -267,6 +267,12 @@ export class PipelineGateway {
     }
   }
 
+  /** Stops the read caches' background refreshes (the app is closing). */
+  close(): void {
+    this.reads.close();
+    this.lists.close();
+  }
+
   /** Temporal answers at all (used by /readyz). */
   async ping(timeoutMs: number): Promise<void> {
     await this.client.connection.withDeadline(Date.now() + timeoutMs, () => this.client.workflowService.getSystemInfo({}));

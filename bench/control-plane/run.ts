@@ -22,6 +22,7 @@ import { markdown, type ControlPlaneResult } from './summary.js';
 import { writeDocSection, writeJson } from './report.js';
 import { callsPerApi } from './aws-calls.js';
 import { startBenchStack, TASK_QUEUE, type BenchStack, type TemporalTopology } from './stack.js';
+import { ROOT, type Runtime } from '../../scripts/cluster/shardpilot.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,13 +39,21 @@ const { values: args } = parseArgs({
     title: { type: 'string', default: 'Control plane at scale' },
     // `dev`: the dev server on SQLite; `cluster`: the production topology on PostgreSQL (bash scripts/setup-cluster.sh once).
     temporal: { type: 'string', default: 'dev' },
+    // `compiled`: build first and run the worker and API from dist/, as shipped; `tsx`: from TypeScript (the worker then
+    // runs webpack at start, which leaves it ~300 MB more resident: bench:startup, README).
+    runtime: { type: 'string', default: 'compiled' },
   },
 });
 if (args.temporal !== 'dev' && args.temporal !== 'cluster') {
   process.stderr.write(`--temporal must be dev or cluster, not "${args.temporal}"\n`);
   process.exit(2);
 }
+if (args.runtime !== 'compiled' && args.runtime !== 'tsx') {
+  process.stderr.write(`--runtime must be compiled or tsx, not "${args.runtime}"\n`);
+  process.exit(2);
+}
 const TOPOLOGY = args.temporal as TemporalTopology;
+const RUNTIME = args.runtime as Runtime;
 const PIPELINES = Number(args.pipelines);
 const MINUTES = Number(args.minutes);
 const INTERVAL = Number(args.interval);
@@ -154,7 +163,12 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   const uptimes: Record<string, string> = { start: uptime() };
   log(`control-plane benchmark: ${PIPELINES} pipelines, ${MINUTES} min steady, ${INTERVAL} s ticks; ${uptimes.start}`);
-  const stack = await startBenchStack({ emulatorProfile: 'test', apiRates: API_RATES, temporal: TOPOLOGY, log });
+  if (RUNTIME === 'compiled') {
+    // Always this checkout's code: a dist/ left from another commit would measure that one.
+    log('npm run build…');
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+  const stack = await startBenchStack({ emulatorProfile: 'test', apiRates: API_RATES, temporal: TOPOLOGY, runtime: RUNTIME, log });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection, namespace: stack.namespace });
   const workerPid = await nodeChildOf(stack.worker.pid as number);
@@ -260,7 +274,7 @@ async function main(): Promise<void> {
       },
       parameters: {
         pipelines: PIPELINES, steadyMinutes: MINUTES, intervalSeconds: INTERVAL, emulatorProfile: 'test', awsApiRatesEnforced: API_RATES, replay: false,
-        temporal: TOPOLOGY,
+        temporal: TOPOLOGY, runtime: RUNTIME,
       },
       create: { statuses: createStatuses, postsAnsweredMs: createAnsweredMs, allRunningMs: toRunningMs, phases: phasesAfterCreate, waitedMinutes: CREATE_WAIT_MS / 60_000 },
       delete: deletion,
@@ -317,7 +331,7 @@ async function main(): Promise<void> {
     };
     if (!args['no-write']) {
       const path = await writeJson(`bench/out/${args.section}.json`, result);
-      const extraArgs = (TOPOLOGY === 'cluster' ? ' --temporal cluster' : '')
+      const extraArgs = (TOPOLOGY === 'cluster' ? ' --temporal cluster' : '') + (RUNTIME === 'tsx' ? ' --runtime tsx' : '')
         + (args.section === 'control-plane' ? '' : ` --section ${args.section} --title '${args.title}'`);
       await writeDocSection(args.section, markdown(result, args.title, extraArgs));
       log(`wrote ${path} and the ${args.section} section of docs/reliability.md`);

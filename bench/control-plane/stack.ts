@@ -20,6 +20,7 @@ import { Components } from '../../scripts/cluster/components.js';
 import { LocalCluster, freePorts } from '../../scripts/cluster/local-cluster.js';
 import { TEMPORAL_SERVICES } from '../../scripts/cluster/temporal-config.js';
 import { readClusterTools } from '../../scripts/cluster/tools.js';
+import { entryPoint, type Runtime } from '../../scripts/cluster/shardpilot.js';
 import { childOf } from './proc-stats.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -65,6 +66,8 @@ export interface BenchStackOptions {
   /** Enforce AWS's per-API request rates (emulator/core/apiRates.ts) on top of the profile's fast timings. */
   apiRates: boolean;
   temporal: TemporalTopology;
+  /** `compiled`: the worker and API from `dist/` (`npm run build`), as shipped; `tsx`: from TypeScript. */
+  runtime: Runtime;
   log: (line: string) => void;
 }
 
@@ -173,18 +176,18 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     };
     const workerLines: string[] = [];
     const workerMetricsPort = await freePort();
-    const worker = child('worker', process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+    const worker = child('worker', process.execPath, entryPoint(options.runtime, 'worker'), {
       ...env, METRICS_PORT: String(workerMetricsPort),
     }, workerLines);
     started.push(worker);
     await waitForWorker({ address: temporalAddress }, NAMESPACE, TASK_QUEUE, {
       timeoutMs: 300_000, abandoned: () => (worker.exit ? `worker exited: ${workerLines.slice(-5).join(' | ')}` : undefined),
     });
-    options.log(`worker polling (pid ${worker.pid})`);
+    options.log(`worker polling (pid ${worker.pid}, ${options.runtime})`);
 
     const apiPort = await freePort();
     const apiLines: string[] = [];
-    const api = child('api', process.execPath, ['--import', 'tsx', 'api/server.ts'], {
+    const api = child('api', process.execPath, entryPoint(options.runtime, 'api'), {
       ...env, API_PORT: String(apiPort), API_WRITE_RATE_LIMIT_PER_MINUTE: '100000',
     }, apiLines);
     started.push(api);

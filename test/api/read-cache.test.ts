@@ -31,7 +31,10 @@ class FakeWorkflow {
 }
 
 function cacheWith(overrides: Partial<ReadCacheOptions> = {}): ReadCache {
-  return new ReadCache({ freshMs: 1_000, maxStalenessMs: 10_000, maxConcurrentRefreshes: 2, maxEntries: 100, now: Date.now, ...overrides });
+  return new ReadCache({
+    freshMs: 1_000, maxStalenessMs: 10_000, maxConcurrentRefreshes: 2, maxRefreshesPerSecond: Infinity, maxEntries: 100, now: Date.now,
+    ...overrides,
+  });
 }
 
 /** Whether a promise has settled after the pending microtasks ran. */
@@ -116,6 +119,50 @@ describe('read cache', () => {
     expect(wf.calls).toBe(8);
     expect(cache.refreshing).toBe(0);
     for (const id of ['a', 'b', 'c', 'd']) expect((await cache.read(id, 'status', wf.fetch)).value).toBe(`${id}2`);
+  });
+
+  it('spreads background refreshes over time, serving every read at once meanwhile', async () => {
+    const cache = cacheWith({ maxConcurrentRefreshes: 10, maxRefreshesPerSecond: 2 });
+    const wf = new FakeWorkflow();
+    const ids = ['a', 'b', 'c', 'd'];
+    for (const id of ids) {
+      const first = cache.read(id, 'status', wf.fetch);
+      wf.answer(`${id}1`);
+      await first;
+    }
+    vi.advanceTimersByTime(2_000);
+    for (const id of ids) expect((await cache.read(id, 'status', wf.fetch)).freshness.source).toBe('cache');
+    // One refresh now, then one every 500 ms, however many readers asked.
+    expect(wf.calls).toBe(4 + 1);
+    for (const expected of [6, 7, 8]) {
+      wf.answer('refreshed');
+      await vi.advanceTimersByTimeAsync(499);
+      expect(wf.calls).toBe(expected - 1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(wf.calls).toBe(expected);
+    }
+  });
+
+  it('refreshes a waiting snapshot at once when it reaches half the staleness bound, whatever the pace', async () => {
+    const cache = cacheWith({ maxConcurrentRefreshes: 100, maxRefreshesPerSecond: 1 });
+    const wf = new FakeWorkflow();
+    const ids = Array.from({ length: 40 }, (_, i) => `p${i}`);
+    for (const id of ids) {
+      const first = cache.read(id, 'status', wf.fetch);
+      wf.answer(`${id}-1`);
+      await first;
+    }
+    vi.advanceTimersByTime(2_000);
+    for (const id of ids) await cache.read(id, 'status', wf.fetch);
+    // At one a second, 40 refreshes would take 40 s, past the 10 s bound; by 5 s they have all begun.
+    await vi.advanceTimersByTimeAsync(2_999);
+    expect(wf.calls).toBeLessThan(40 + 40);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(wf.calls).toBe(40 + 40);
+    while (wf.pending.length > 0) wf.answer('fresh');
+    await vi.advanceTimersByTimeAsync(0);
+    // No read had to wait: each was served from its snapshot, now renewed.
+    for (const id of ids) expect(await cache.read(id, 'status', wf.fetch)).toMatchObject({ value: 'fresh', freshness: { source: 'cache' } });
   });
 
   it('never serves a snapshot older than maxStalenessMs: that read waits for the workflow', async () => {
