@@ -8,11 +8,11 @@
  * 200 with 20 in flight at each second's start — harsher than evenly spaced requests, and
  * kept. Its coordinated-omission correction records each response with an expected interval
  * of `Math.ceil(1 / rate)` (run.js), 1 ms for any rate of one a second or more, so a 150 ms
- * response also counted 149 invented ones of 149…1 ms: on an idle machine a 3-pipeline run
- * gave p99 153 ms corrected where the slowest 1 % of real responses took under 100 ms. The
- * requests never wait for a previous one beyond the burst, so there is no omission to
- * correct: `ignoreCoordinatedOmission`. And a warm-up at the same rate, not counted, so the
- * figures are the API's steady state rather than its first second (JIT, new connections).
+ * response also counted 149 invented ones of 149…1 ms, a distribution no client saw (the
+ * load's real interval per connection is 100 ms, its burst aside). So
+ * `ignoreCoordinatedOmission`: every response counted once, as measured. And a warm-up at
+ * the same rate, not counted, so the figures are the API's steady state rather than its
+ * first second (JIT; that second's slowest responses took 100–400 ms in 3-pipeline runs).
  */
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
