@@ -4,7 +4,7 @@
  * and `pipelineId` derived from the workflow id, so a log shipper can follow one
  * pipeline across workers and restarts. Text (LOG_FORMAT=text): for a terminal.
  */
-import type { LogEntry, LogLevel } from '@temporalio/worker';
+import type { LogEntry, LogExporterConfig, LogLevel } from '@temporalio/worker';
 
 /** Workflow ids shardpilot starts: `pipeline-<id>` and its replay child `replay-<id>`. */
 const PIPELINE_WORKFLOW_ID = /^(?:pipeline|replay)-(.+)$/;
@@ -41,4 +41,15 @@ export function sdkLogFunction(format: LogFormat, write: (line: string) => void 
       meta: entry.meta as Record<string, unknown> | undefined,
     }));
   };
+}
+
+/**
+ * The SDK core's own log lines (e.g. "[TMPRL1104] … Workflow task duration exceeded 5 seconds" when a task is
+ * CPU-starved) go straight to the console in the core's text format unless forwarded; forwarded, they reach the
+ * runtime logger (sdkLogFunction) like every other line, with their fields and `sdkComponent: "core"`. The core
+ * logs at WARN, the SDK's default: its INFO and DEBUG are the SDK's internals, far more lines than a worker's log
+ * wants. Native crates other than the core: errors only.
+ */
+export function coreLogForwarding(level: LogLevel): LogExporterConfig {
+  return { filter: { core: level === 'ERROR' ? 'ERROR' : 'WARN', other: 'ERROR' }, forward: {} };
 }

@@ -3,7 +3,8 @@
  * AWS clients → Worker on the task queue. Logs one line "worker ready" once it polls;
  * SIGINT/SIGTERM drain it and exit 0, a second signal exits at once. With METRICS_PORT
  * the Temporal runtime serves Prometheus metrics (its own and shardpilot's counters);
- * with WORKER_HEALTH_PORT a `/healthz` answers 200 while the worker polls.
+ * with WORKER_HEALTH_PORT a `/healthz` answers 200 while the worker polls. Every log line
+ * (ours, the SDK's, its core's, workflows' and activities') is in LOG_FORMAT.
  */
 // First: turns process warnings into log lines before any library can emit one.
 import { setWarningFormat } from './process-warnings.js';
@@ -12,7 +13,7 @@ import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { loadConfigOrExit, type AppConfig, type ObservabilityConfig } from '../config/index.js';
 import { DEPLOYMENT_NAME } from './build-id.js';
 import { startHealthServer } from './health.js';
-import { formatLogLine, sdkLogFunction } from './logging.js';
+import { coreLogForwarding, formatLogLine, sdkLogFunction } from './logging.js';
 import { createPipelineWorker } from './pipeline-worker.js';
 
 const SDK_LOG_LEVEL: Record<AppConfig['logLevel'], LogLevel> = {
@@ -35,9 +36,12 @@ async function main(): Promise<void> {
   Runtime.install({
     logger: new DefaultLogger(SDK_LOG_LEVEL[config.logLevel], sdkLogFunction(observability.logFormat)),
     shutdownSignals: [],
-    ...(observability.metrics === undefined ? {} : {
-      telemetryOptions: { metrics: { prometheus: { bindAddress: `${observability.metrics.host}:${observability.metrics.port}` } } },
-    }),
+    telemetryOptions: {
+      logging: coreLogForwarding(SDK_LOG_LEVEL[config.logLevel]),
+      ...(observability.metrics === undefined ? {} : {
+        metrics: { prometheus: { bindAddress: `${observability.metrics.host}:${observability.metrics.port}` } },
+      }),
+    },
   });
   const t = config.temporal;
   log(`connecting to Temporal at ${t.address} (namespace ${t.namespace}); AWS region ${config.aws.region}${config.aws.local ? ' via the local emulator' : ''}`);

@@ -40,6 +40,9 @@ describe('worker observability', () => {
     healthPort = await freePort();
     worker = await startWorkerProcess(taskQueue, emulator.url, lines, {
       METRICS_PORT: String(metricsPort), WORKER_HEALTH_PORT: String(healthPort), LOG_FORMAT: 'json', LOG_LEVEL: 'debug',
+      // The SDK core warns (TMPRL1104) about every workflow task longer than this: 0 s provokes the warning a
+      // CPU-starved worker prints after 5 s, so its line is checked too.
+      TEMPORAL_WORKFLOW_TASK_DURATION_WARN_SECONDS: '0',
     });
   });
 
@@ -50,7 +53,7 @@ describe('worker observability', () => {
     await emulator?.stop();
   });
 
-  it('serves Temporal and shardpilot metrics, a health check, and JSON logs with pipeline ids', { timeout: 180_000 }, async () => {
+  it('serves Temporal and shardpilot metrics, a health check, and JSON logs (the SDK core\'s too) with pipeline ids', { timeout: 180_000 }, async () => {
     const health = await fetch(`http://127.0.0.1:${healthPort}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ state: 'RUNNING' });
@@ -92,6 +95,9 @@ describe('worker observability', () => {
     const json = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.filter((l) => l.trim() !== '' && !l.startsWith('{')), 'worker log lines that are not JSON (stdout and stderr)').toEqual([]);
     expect(json.some((l) => l.msg !== undefined && typeof l.time === 'string' && typeof l.level === 'string')).toBe(true);
+    // The core's own warnings reach the same JSON logger, with their level and fields.
+    expect(json.find((l) => String(l.msg).includes('[TMPRL1104]')), 'a JSON line with the core\'s TMPRL1104 warning')
+      .toMatchObject({ level: 'warn', sdkComponent: 'core', workflowType: 'pipelineWorkflow' });
     const aboutPipeline = json.filter((l) => l.pipelineId === id);
     expect(aboutPipeline.length).toBeGreaterThan(0);
     expect(aboutPipeline.every((l) => l.workflowId === `pipeline-${id}`)).toBe(true);
