@@ -218,6 +218,10 @@ async function main(): Promise<void> {
     uptimes.statusReads = uptime();
     const statusReads: ReadRun = await readLoadInChild({ kind: 'status', apiUrl: stack.apiUrl, ids, rate: 200, connections: 20, seconds: READ_SECONDS });
     log(`  warm-up ${JSON.stringify(statusReads.warmup)}; p50 ${statusReads.latencyMs.p50} ms, p99 ${statusReads.latencyMs.p99} ms, 5xx ${statusReads.errors5xx}`);
+    log(`the same from 20 independent clients (their seconds 50 ms apart) for ${READ_SECONDS} s…`);
+    uptimes.statusReadsSpread = uptime();
+    const spreadReads: ReadRun = await readLoadInChild({ kind: 'status-spread', apiUrl: stack.apiUrl, ids, rate: 200, connections: 20, seconds: READ_SECONDS });
+    log(`  p50 ${spreadReads.latencyMs.p50} ms, p99 ${spreadReads.latencyMs.p99} ms, 5xx ${spreadReads.errors5xx}`);
     log(`visibility: GET /pipelines at 50/s from 10 connections for ${READ_SECONDS} s…`);
     uptimes.listReads = uptime();
     const listReads: ReadRun = await readLoadInChild({ kind: 'list', apiUrl: stack.apiUrl, ids: [], rate: 50, connections: 10, seconds: READ_SECONDS });
@@ -319,7 +323,7 @@ async function main(): Promise<void> {
       failedByReason: failed,
       temporalServerErrors: stack.serverErrors().slice(-20),
       temporalServerErrorCount: stack.serverErrors().length,
-      reads: { status: statusReads, list: listReads },
+      reads: { status: statusReads, statusSpread: spreadReads, list: listReads },
       taskTime: {
         create: split(atCreate, atSteady),
         // The steady window without the read load (the ticks alone), and the read load's minute on its own.
