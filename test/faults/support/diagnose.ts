@@ -38,7 +38,26 @@ function eventLine(e: temporal.api.history.v1.IHistoryEvent): string {
   return `#${String(e.eventId)} ${iso(e.eventTime)} ${named(enums.EventType, e.eventType, 'EVENT_TYPE_')}${details.length ? ` (${details.join('; ')})` : ''}`;
 }
 
-/** One paragraph: the pending workflow task, pending activities, and the last `tail` history events. */
+/**
+ * What matching holds for the workflow task queue: a task SCHEDULED for minutes while the backlog is 0
+ * was lost between history and matching (or dropped by matching); a backlog of 1 with pollers present
+ * is a task matching does not hand out. Tells the two apart for the stall a fresh-clone CI run found.
+ */
+async function describeQueue(client: Client, name: string): Promise<string> {
+  try {
+    const r = await client.workflowService.describeTaskQueue({
+      namespace: client.options.namespace, taskQueue: { name, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueueType: enums.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, reportStats: true,
+    });
+    const pollers = (r.pollers ?? []).map((p) => `${p.identity ?? '?'} (last ${iso(p.lastAccessTime)})`);
+    return `workflow task queue ${name}: backlog ${String(r.stats?.approximateBacklogCount ?? 0)}` +
+      ` (oldest ${String(r.stats?.approximateBacklogAge?.seconds ?? 0)} s), pollers ${pollers.length ? pollers.join(', ') : 'none'}`;
+  } catch (err) {
+    return `could not describe task queue ${name}: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+/** One paragraph: the pending workflow task (and, if any, what matching holds for its queue), pending activities, and the last `tail` history events. */
 export async function describeStuck(client: Client, workflowId: string, tail = 15): Promise<string> {
   const lines: string[] = [];
   try {
@@ -47,6 +66,8 @@ export async function describeStuck(client: Client, workflowId: string, tail = 1
     lines.push(wft
       ? `pending workflow task: ${named(enums.PendingWorkflowTaskState, wft.state, 'PENDING_WORKFLOW_TASK_STATE_')}, attempt ${wft.attempt}, scheduled ${iso(wft.scheduledTime)} (first ${iso(wft.originalScheduledTime)}), started ${iso(wft.startedTime)}`
       : 'no pending workflow task');
+    const queue = d.executionConfig?.taskQueue?.name;
+    if (wft && queue) lines.push(await describeQueue(client, queue));
     for (const a of d.pendingActivities ?? []) {
       lines.push(`pending activity ${a.activityType?.name}: ${named(enums.PendingActivityState, a.state, 'PENDING_ACTIVITY_STATE_')}, attempt ${a.attempt}, last started ${iso(a.lastStartedTime)}, ` +
         `last heartbeat ${iso(a.lastHeartbeatTime)}, worker ${a.lastWorkerIdentity ?? '-'}${a.lastFailure?.message ? `, last failure ${a.lastFailure.message}` : ''}`);
