@@ -16,6 +16,23 @@ export const SEARCH_ATTRIBUTES = {
   ApplicationName: 'Keyword',
 } as const;
 
+/**
+ * Temporal dynamic config shardpilot sets on every server it runs: the dev server (below) and
+ * the clusters (config/temporal/dynamic-config.yaml, which a test keeps equal to this).
+ *
+ * history.workflowTaskRetryMaxInterval: from a workflow task's 4th attempt on, the history
+ * service lengthens the attempt's start-to-close timeout by 5 s · 2^(attempt − 4), up to this
+ * bound (server 1.29.1, workflow_task_state_machine.go; default 10 minutes). A pipeline whose
+ * worker crashed during ten workflow tasks in a row then waits up to 10 s + 10 min for a task
+ * nobody works on any more, answering no query meanwhile (Temporal refuses queries while a
+ * workflow task is failing). One minute still gives a slow replay a longer attempt each time
+ * (up to 70 s) and retries a task that crashes its worker only once a minute, but bounds
+ * that wait to about 70 s (docs/reliability.md, Faults).
+ */
+export const DYNAMIC_CONFIG = {
+  'history.workflowTaskRetryMaxInterval': '1m',
+} as const;
+
 export interface DevServerOptions {
   ip: string;
   port: number;
@@ -35,6 +52,7 @@ export function devServerArgs(options: DevServerOptions): string[] {
   // Registering again on a restart with the same SQLite file is accepted by the CLI,
   // so the same arguments work for a fresh and a persisted server.
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+  for (const [key, value] of Object.entries(DYNAMIC_CONFIG)) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   args.push('--log-level', options.logLevel ?? 'warn', '--color', 'never');
   return args;
 }

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../config/index.js';
-import { SEARCH_ATTRIBUTES } from '../../scripts/dev-server.js';
+import { DYNAMIC_CONFIG, SEARCH_ATTRIBUTES } from '../../scripts/dev-server.js';
 
 interface Service {
   image?: string;
@@ -74,6 +74,11 @@ describe('docker-compose.yml', () => {
     const mount = (service('temporal').volumes ?? []).find((v) => v.startsWith('./config/temporal/dynamic-config.yaml:'));
     expect(mount).toBeDefined();
     expect(mount?.split(':')[1]).toBe(env('temporal').DYNAMIC_CONFIG_FILE_PATH);
+  });
+
+  it('sets in that dynamic config what the dev server sets (the bound on workflow-task retry backoff)', () => {
+    const dynamic = parse(readFileSync(resolve(ROOT, 'config/temporal/dynamic-config.yaml'), 'utf8')) as Record<string, { value: unknown }[]>;
+    for (const [key, value] of Object.entries(DYNAMIC_CONFIG)) expect(dynamic[key], key).toEqual([{ value, constraints: {} }]);
   });
 
   it('registers the custom search attributes the workflow uses, after Temporal is healthy, before the worker and API start', () => {
