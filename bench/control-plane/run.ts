@@ -8,9 +8,12 @@
  * where workflow-task time went (worker or Temporal server, from both sides' metrics).
  * `--temporal cluster` runs Temporal in the production topology (PostgreSQL) instead of
  * the dev server (SQLite). Writes bench/out/control-plane.json and its section of
- * docs/reliability.md.
+ * docs/reliability.md. `--machine '…'` says what else ran meanwhile; `--rerender` rewrites the
+ * section from the last run's JSON (to correct that description; the figures are unchanged).
  */
 import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
@@ -42,6 +45,11 @@ const { values: args } = parseArgs({
     // `compiled`: build first and run the worker and API from dist/, as shipped; `tsx`: from TypeScript (the worker then
     // runs webpack at start, which leaves it ~300 MB more resident: bench:startup, README).
     runtime: { type: 'string', default: 'compiled' },
+    // What else ran on the machine meanwhile, in words, for the section (the load averages are measured).
+    machine: { type: 'string', default: 'shared 2-core machine; the load average counts whatever else ran on it' },
+    // Re-render the section from the last run's JSON (bench/out/<section>.json), e.g. after correcting --machine;
+    // the figures are the run's, unchanged.
+    rerender: { type: 'boolean', default: false },
   },
 });
 if (args.temporal !== 'dev' && args.temporal !== 'cluster') {
@@ -159,6 +167,22 @@ async function collectHistories(client: Client, ids: string[]): Promise<HistoryF
   return facts;
 }
 
+/** The flags the section names as its command (beyond the sizes, which the result carries). */
+function extraArgs(topology: string = TOPOLOGY, runtime: string = RUNTIME): string {
+  return (topology === 'cluster' ? ' --temporal cluster' : '') + (runtime === 'tsx' ? ' --runtime tsx' : '')
+    + (args.section === 'control-plane' ? '' : ` --section ${args.section} --title '${args.title}'`);
+}
+
+/** `--rerender`: the last run's figures, unchanged, with the machine's description from `--machine`. */
+async function rerender(): Promise<void> {
+  const path = resolve(ROOT, `bench/out/${args.section}.json`);
+  const result = JSON.parse(await readFile(path, 'utf8')) as ControlPlaneResult;
+  result.machine.note = args.machine;
+  await writeJson(`bench/out/${args.section}.json`, result);
+  await writeDocSection(args.section, markdown(result, args.title, extraArgs(result.parameters.temporal ?? 'dev', result.parameters.runtime ?? 'tsx')));
+  log(`re-rendered the ${args.section} section of docs/reliability.md from ${path}`);
+}
+
 async function main(): Promise<void> {
   const loadBefore = loadavg();
   const uptimes: Record<string, string> = { start: uptime() };
@@ -274,7 +298,7 @@ async function main(): Promise<void> {
         loadAverageBefore: loadBefore,
         loadAverageEndOfSteady: loadDuring,
         uptime: uptimes,
-        note: 'shared 2-core machine; four other engineers were running their own tests and benchmarks on it at the same time',
+        note: args.machine,
       },
       parameters: {
         pipelines: PIPELINES, steadyMinutes: MINUTES, intervalSeconds: INTERVAL, emulatorProfile: 'test', awsApiRatesEnforced: API_RATES, replay: false,
@@ -335,9 +359,7 @@ async function main(): Promise<void> {
     };
     if (!args['no-write']) {
       const path = await writeJson(`bench/out/${args.section}.json`, result);
-      const extraArgs = (TOPOLOGY === 'cluster' ? ' --temporal cluster' : '') + (RUNTIME === 'tsx' ? ' --runtime tsx' : '')
-        + (args.section === 'control-plane' ? '' : ` --section ${args.section} --title '${args.title}'`);
-      await writeDocSection(args.section, markdown(result, args.title, extraArgs));
+            await writeDocSection(args.section, markdown(result, args.title, extraArgs()));
       log(`wrote ${path} and the ${args.section} section of docs/reliability.md`);
     }
     log(JSON.stringify({ workflowTasks: result.workflowTasks, ticks: result.ticks, worker: result.worker, taskTime: result.taskTime }, null, 2));
@@ -396,7 +418,7 @@ function eventsPerTick(histories: HistoryFacts[]): number {
   return Math.round((busiest.events / busiest.tickLatenessMs.length) * 10) / 10;
 }
 
-main().catch((err: unknown) => {
+(args.rerender ? rerender() : main()).catch((err: unknown) => {
   process.stderr.write(`control-plane benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });
