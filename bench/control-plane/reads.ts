@@ -44,8 +44,45 @@ export interface Warmup {
 /** Not counted: the same load for a few seconds before the measured window. */
 const WARMUP_SECONDS = 3;
 
-/** autocannon's `warmup` option (documented, `-W`), missing from @types/autocannon. */
-type LoadOptions = autocannon.Options & { warmup: { connections: number; duration: number } };
+/** How old the served status answers were; counts only while `counting` (not during the warm-up). */
+class FreshnessTally {
+  counting = false;
+  private readonly ages: number[] = [];
+  private fromQuery = 0;
+  private fromCache = 0;
+
+  onResponse = (status: number, body: string): void => {
+    if (!this.counting || status !== 200) return;
+    const freshness = (JSON.parse(body) as { freshness?: { ageMs: number; source: string } }).freshness;
+    if (!freshness) return;
+    this.ages.push(freshness.ageMs);
+    if (freshness.source === 'query') this.fromQuery++;
+    else this.fromCache++;
+  };
+
+  summary(): NonNullable<ReadRun['freshness']> {
+    const ages = [...this.ages].sort((a, b) => a - b);
+    return {
+      maxAgeMs: ages[ages.length - 1] ?? 0,
+      p99AgeMs: ages[Math.max(0, Math.ceil(ages.length * 0.99) - 1)] ?? 0,
+      fromQuery: this.fromQuery,
+      fromCache: this.fromCache,
+    };
+  }
+}
+
+/** The same load for WARMUP_SECONDS, not counted: the measured window finds the API warm (JIT), not cold. */
+async function warmUp(load: autocannon.Options): Promise<void> {
+  await autocannon({ ...load, duration: WARMUP_SECONDS });
+}
+
+function statusRequests(ids: string[], tally: FreshnessTally): autocannon.Request[] {
+  return [{
+    method: 'GET',
+    setupRequest: (request) => ({ ...request, path: `/pipelines/${ids[Math.floor(Math.random() * ids.length)]}` }),
+    onResponse: (status, body) => tally.onResponse(status, body),
+  }];
+}
 
 export interface ReadRun {
   route: string;
@@ -110,38 +147,20 @@ function summary(route: string, target: number, result: autocannon.Result): Read
 export async function benchStatusReads(
   apiUrl: string, ids: string[], options: { rate: number; connections: number; seconds: number }, warmup?: Warmup,
 ): Promise<ReadRun> {
-  const ages: number[] = [];
-  let fromQuery = 0;
-  let fromCache = 0;
-  const load: LoadOptions = {
+  const tally = new FreshnessTally();
+  const load: autocannon.Options = {
     url: apiUrl,
     connections: options.connections,
     overallRate: options.rate,
     duration: options.seconds,
     ignoreCoordinatedOmission: true,
-    warmup: { connections: options.connections, duration: WARMUP_SECONDS },
-    requests: [{
-      method: 'GET',
-      setupRequest: (request) => ({ ...request, path: `/pipelines/${ids[Math.floor(Math.random() * ids.length)]}` }),
-      onResponse: (status, body) => {
-        if (status !== 200) return;
-        const freshness = (JSON.parse(body) as { freshness?: { ageMs: number; source: string } }).freshness;
-        if (!freshness) return;
-        ages.push(freshness.ageMs);
-        if (freshness.source === 'query') fromQuery++;
-        else fromCache++;
-      },
-    }],
+    requests: statusRequests(ids, tally),
   };
+  await warmUp(load);
+  tally.counting = true;
   const result = await autocannon(load);
   const run = summary('GET /pipelines/:id', options.rate, result);
-  ages.sort((a, b) => a - b);
-  run.freshness = {
-    maxAgeMs: ages[ages.length - 1] ?? 0,
-    p99AgeMs: ages[Math.max(0, Math.ceil(ages.length * 0.99) - 1)] ?? 0,
-    fromQuery,
-    fromCache,
-  };
+  run.freshness = tally.summary();
   if (warmup) run.warmup = warmup;
   return run;
 }
@@ -150,43 +169,30 @@ export async function benchStatusReads(
  * The same 200/s from 20 clients, each its own autocannon instance with one connection and
  * 10 requests a second, their seconds starting 50 ms apart: 20 independent clients rather
  * than 20 in lockstep. Each client still sends its 10 back to back. Latencies from every
- * response of the measured windows (warm-ups excluded), as measured.
+ * response of the measured window (after one uncounted warm-up), as measured.
  */
 export async function benchSpreadStatusReads(
   apiUrl: string, ids: string[], options: { rate: number; connections: number; seconds: number },
 ): Promise<ReadRun> {
   const latencies: number[] = [];
   const statusCounts: Record<string, number> = {};
-  const ages: number[] = [];
-  let fromQuery = 0;
-  let fromCache = 0;
+  const tally = new FreshnessTally();
+  await warmUp({ url: apiUrl, connections: options.connections, overallRate: options.rate, requests: statusRequests(ids, tally) });
+  tally.counting = true;
   const offsetMs = 1000 / options.connections;
   const results = await Promise.all(Array.from({ length: options.connections }, async (_, i) => {
     await new Promise((r) => setTimeout(r, i * offsetMs));
-    const load: LoadOptions = {
+    const load: autocannon.Options = {
       url: apiUrl,
       connections: 1,
       overallRate: options.rate / options.connections,
       duration: options.seconds,
       ignoreCoordinatedOmission: true,
-      warmup: { connections: 1, duration: WARMUP_SECONDS },
-      requests: [{
-        method: 'GET',
-        setupRequest: (request) => ({ ...request, path: `/pipelines/${ids[Math.floor(Math.random() * ids.length)]}` }),
-        onResponse: (status, body) => {
-          if (status !== 200) return;
-          const freshness = (JSON.parse(body) as { freshness?: { ageMs: number; source: string } }).freshness;
-          if (!freshness) return;
-          ages.push(freshness.ageMs);
-          if (freshness.source === 'query') fromQuery++;
-          else fromCache++;
-        },
-      }],
+      requests: statusRequests(ids, tally),
     };
     // The promise form also is the run's tracker (an EventEmitter), which @types/autocannon leaves out.
     const instance = autocannon(load) as unknown as autocannon.Instance & Promise<autocannon.Result>;
     const tracker: autocannon.Instance = instance;
-    // The main run's tracker: warm-up responses are not emitted here.
     tracker.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
       latencies.push(responseTime);
       statusCounts[statusCode] = (statusCounts[statusCode] ?? 0) + 1;
@@ -194,7 +200,6 @@ export async function benchSpreadStatusReads(
     return await instance;
   }));
   latencies.sort((a, b) => a - b);
-  ages.sort((a, b) => a - b);
   const tenth = (ms: number) => Math.round(ms * 10) / 10;
   const at = (q: number) => tenth(latencies[Math.max(0, Math.ceil(latencies.length * q) - 1)] ?? NaN);
   const duration = Math.max(...results.map((r) => r.duration));
@@ -210,21 +215,19 @@ export async function benchSpreadStatusReads(
     errors5xx: results.reduce((n, r) => n + r['5xx'], 0),
     connectionErrors: results.reduce((n, r) => n + r.errors, 0),
     warmupSeconds: WARMUP_SECONDS,
-    freshness: {
-      maxAgeMs: ages[ages.length - 1] ?? 0, p99AgeMs: ages[Math.max(0, Math.ceil(ages.length * 0.99) - 1)] ?? 0, fromQuery, fromCache,
-    },
+    freshness: tally.summary(),
   };
 }
 
 export async function benchListReads(apiUrl: string, options: { rate: number; connections: number; seconds: number }): Promise<ReadRun> {
-  const load: LoadOptions = {
+  const load: autocannon.Options = {
     url: `${apiUrl}/pipelines?pageSize=50`,
     connections: options.connections,
     overallRate: options.rate,
     duration: options.seconds,
     ignoreCoordinatedOmission: true,
-    warmup: { connections: options.connections, duration: WARMUP_SECONDS },
   };
+  await warmUp(load);
   const result = await autocannon(load);
   return summary('GET /pipelines', options.rate, result);
 }
