@@ -63,14 +63,15 @@ export const KNOWN_LIMITS: string[] = [
     'fired had been run by a replacement worker with a workflow time 11 s stale, that of the previous workflow task (00:07:38.470: ' +
     'the new timer\'s 0.885 s lands on the tick slot from that time, not from 00:07:49.661 when the task started); not due yet, ' +
     'it waited (a timer), where any replay runs the tick at the task\'s start, finds CloudWatch periods due and reads them (an ' +
-    'activity). The sticky worker had been killed 0.7 s before the timer fired, so the task waited 10 s on the dead sticky queue, ' +
-    'and the test\'s status queries, which Temporal sends there first and then to the normal queue, could reach the replacement ' +
-    '(polling from 00:07:45.7) before that task did. The likely mechanism, not ' +
-    'reproduced on demand (three targeted runs — a replacement worker queried while the timer\'s task waited, on the sticky or ' +
-    'the normal queue — replayed cleanly): the SDK core (TypeScript SDK 1.24.0, the newest) answers such a legacy query on a run it has not cached ' +
-    'by applying the events of the scheduled, not yet started task at the last started task\'s time, and then completes the real ' +
-    'task with what that run decided. Any tick whose choice between an activity and a timer depends on the time ' +
-    '(PATCHES.tickReadsWhenDue) is exposed. A pipeline wedged this way stays so until it is reset to before the bad workflow task ' +
+    'activity). The sticky worker had been killed 0.7 s before the timer fired; the task waited 10 s (the sticky ' +
+    'schedule-to-start timeout then) on the dead sticky queue and was started at once by the replacement, polling since ' +
+    '00:07:45.7. How the stale time came about is not found. One ' +
+    'suspicion was tested and did not hold: a replacement worker answering status queries (one every 150 ms, about 230 of them) ' +
+    'while the timer\'s task waited on the dead sticky queue, then taking the task, left a history that replays (2 runs; the ' +
+    'SDK is TypeScript 1.24.0, the newest). Nor did killing the worker right after it started three consecutive attempts of a ' +
+    'task. ' +
+    'Since PATCHES.tickReadsWhenDue a tick chooses between an activity and a timer by the time, so a stale time changes its ' +
+    'commands. A pipeline wedged this way stays so until it is reset to before the bad workflow task ' +
     '(`temporal workflow reset --event-id …`; not tried here). The earlier stall ' +
     '(session 5: a task SCHEDULED at attempt 4 for minutes while a worker polled) was not seen again in 24 stress kills and 4 ' +
     'deterministic ones (three consecutive attempts of one task killed: the 4th reached the next worker 1.6 s after it polled); a ' +
