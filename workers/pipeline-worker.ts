@@ -71,23 +71,16 @@ export interface PipelineWorker {
  * own execution time mean 1.2 s in the burst while the server's persistence p99 stayed ≤ 500 ms,
  * all RUNNING after 127 s; 8 slots — 6 over 1 s, 0 timeouts, execution mean 180 ms, all RUNNING
  * after 15 s. Tasks not taken wait on the server, where any worker can take them.
+ *
+ * The sticky schedule-to-start timeout stays at the SDK's 10 s. Raising it to 30 s (for the
+ * delete-200 burst's sticky-queue timeouts) kept a crashed worker's sticky queue in charge of
+ * its workflows three times as long: queries to them failed with "no poller seen for task queue
+ * recently" until the stuck task timed out, which test/e2e/provisioning-crash.test.ts caught.
  */
 export const WORKER_TUNING = {
   maxConcurrentWorkflowTaskExecutions: 8,
   workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 8 },
   activityTaskPollerBehavior: { type: 'simple-maximum', maximum: 20 },
-  /**
-   * A cached workflow's next task goes to this worker's own (sticky) queue; past this wait the
-   * server times it out (a WorkflowTaskTimedOut SCHEDULE_TO_START in the history) and moves it to
-   * the shared queue. Deleting 200 pipelines at once put ~1,000 tasks on one worker's sticky queue
-   * in a few seconds, about 15 s of work for its 8 slots (bench:control-plane, load 10–20): with the
-   * SDK's 10 s, 42 of them timed out — and went to the same worker anyway, the only one polling.
-   * 30 s covers twice that backlog. The cost: a task already queued for a worker that then dies
-   * waits up to 30 s (not 10) before another worker can take it; a task scheduled once the dead
-   * worker has not polled for 10 s goes to the shared queue at once (the server's matching answers
-   * StickyWorkerUnavailable), so only the tasks queued at the moment of a crash wait longer.
-   */
-  stickyQueueScheduleToStartTimeout: '30s',
 } as const;
 
 /** `bundledCode`: workflow code bundled beforehand (the fault tests share one bundle across many worker restarts). */
