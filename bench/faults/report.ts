@@ -68,8 +68,11 @@ export const KNOWN_LIMITS: string[] = [
     '00:07:45.7. How the stale time came about is not found. One ' +
     'suspicion was tested and did not hold: a replacement worker answering status queries (one every 150 ms, about 230 of them) ' +
     'while the timer\'s task waited on the dead sticky queue, then taking the task, left a history that replays (2 runs; the ' +
-    'SDK is TypeScript 1.24.0, the newest). Nor did killing the worker right after it started three consecutive attempts of a ' +
-    'task. ' +
+    'SDK is TypeScript 1.24.0, the newest). Nor did the same without queries (a cold replacement ' +
+    'taking the timer\'s task after its sticky timeout; 2 runs), nor killing the worker right after it started three ' +
+    'consecutive attempts of a task. Conditions of the stalled run not yet repeated: two pipelines and their replay children on ' +
+    'the one worker, the task before the timer started by the server in the answer to the previous completion (event 72), ' +
+    'load 8–10. ' +
     'Since PATCHES.tickReadsWhenDue a tick chooses between an activity and a timer by the time, so a stale time changes its ' +
     'commands. A pipeline wedged this way stays so until it is reset to before the bad workflow task ' +
     '(`temporal workflow reset --event-id …`; not tried here). The earlier stall ' +
