@@ -2,7 +2,7 @@
  * The one place that reads the environment. Every other module receives a typed
  * `AppConfig` (or a part of it) as an argument, so tests build their own.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 export class ConfigError extends Error {
   constructor(
@@ -92,6 +92,12 @@ export interface AppConfig {
    * undefined means the worker derives it from its workflow bundle (workers/build-id.ts).
    */
   buildId: string | undefined;
+  /**
+   * A workflow bundle built beforehand (`SHARDPILOT_WORKFLOW_BUNDLE`, e.g. `dist/workflow-bundle.js`
+   * from `npm run build`) for a worker started from TypeScript, which otherwise bundles at start
+   * (seconds of CPU). Optional so configs built by hand (tests) need not spell it out.
+   */
+  workflowBundle?: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Optional so configs built by hand (tests) need not spell it out; loadConfig always sets it. */
   observability?: ObservabilityConfig;
@@ -216,6 +222,20 @@ function observability(env: Env): ObservabilityConfig {
   };
 }
 
+/** A path to an existing file; read when the worker starts. */
+function existingFile(env: Env, name: string): string | undefined {
+  const path = optionalText(env, name);
+  if (path === undefined) return undefined;
+  let file = false;
+  try {
+    file = statSync(path).isFile();
+  } catch {
+    // Missing or unreadable: the same message.
+  }
+  if (!file) throw new ConfigError(name, 'must name an existing workflow bundle file (npm run build writes dist/workflow-bundle.js)', path);
+  return path;
+}
+
 /** Temporal allows 255 characters; a deploy tool or shell must be able to pass it unquoted. */
 function buildId(env: Env, name: string): string | undefined {
   const raw = optionalText(env, name);
@@ -280,6 +300,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     dataDir: text(env, 'SHARDPILOT_DATA_DIR', '.data'),
     buildId: buildId(env, 'SHARDPILOT_BUILD_ID'),
+    workflowBundle: existingFile(env, 'SHARDPILOT_WORKFLOW_BUNDLE'),
     logLevel: logLevel as AppConfig['logLevel'],
     observability: observability(env),
   };

@@ -25,8 +25,12 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
 const COMPILED = import.meta.url.endsWith('.js');
 export const PREBUILT_BUNDLE = fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
 
-/** The workflow bundle's code, read or bundled here rather than by Worker.create, so the default build id can be its hash. */
-async function workflowCode(): Promise<string> {
+/**
+ * The workflow bundle's code, read or bundled here rather than by Worker.create, so the default build id can be its hash.
+ * `prebuilt` (SHARDPILOT_WORKFLOW_BUNDLE): that file, compiled or not (the tests start many workers from TypeScript).
+ */
+async function workflowCode(prebuilt: string | undefined): Promise<string> {
+  if (prebuilt !== undefined) return readFileSync(prebuilt, 'utf8');
   if (!COMPILED) return bundleWorkflowsQuietly(WORKFLOWS_PATH);
   if (!existsSync(PREBUILT_BUNDLE)) throw new Error(`${PREBUILT_BUNDLE} is missing: run \`npm run build\`.`);
   return readFileSync(PREBUILT_BUNDLE, 'utf8');
@@ -85,7 +89,7 @@ export const WORKER_TUNING = {
 
 /** `bundledCode`: workflow code bundled beforehand (the fault tests share one bundle across many worker restarts). */
 export async function createPipelineWorker(config: AppConfig, bundledCode?: string): Promise<PipelineWorker> {
-  const code = bundledCode ?? await workflowCode();
+  const code = bundledCode ?? await workflowCode(config.workflowBundle);
   const buildId = config.buildId ?? defaultBuildId(code);
   const connection = await connectTemporal(config.temporal);
   const clients = createAwsClients(config.aws);

@@ -53,6 +53,11 @@ describe('loadConfig defaults (an empty environment is the local stack)', () => 
     expect(loadConfig({ SHARDPILOT_BUILD_ID: 'v1.4.0+g3f9c2ab' }).buildId).toBe('v1.4.0+g3f9c2ab');
   });
 
+  it('leaves the workflow bundle to the worker unless SHARDPILOT_WORKFLOW_BUNDLE names a file', () => {
+    expect(loadConfig({}).workflowBundle).toBeUndefined();
+    expect(loadConfig({ SHARDPILOT_WORKFLOW_BUNDLE: 'package.json' }).workflowBundle).toBe('package.json');
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ API_PORT: '', TEMPORAL_ADDRESS: '', AWS_REGION: '' })).toEqual(config);
   });
@@ -123,6 +128,8 @@ describe('loadConfig rejects bad values with a message naming the variable and t
     ['SHARDPILOT_BUILD_ID', 'release 7', 'must be 1 to 255 letters, digits'],
     ['SHARDPILOT_BUILD_ID', '-rc1', 'starting with a letter or digit'],
     ['SHARDPILOT_BUILD_ID', 'x'.repeat(256), 'must be 1 to 255'],
+    ['SHARDPILOT_WORKFLOW_BUNDLE', 'dist/no-such-bundle.js', 'must name an existing workflow bundle file'],
+    ['SHARDPILOT_WORKFLOW_BUNDLE', 'dist', 'must name an existing workflow bundle file'],
   ])('%s=%s is rejected', (variable, value, rule) => {
     const err = errorOf({ [variable]: value });
     expect(err.variable).toBe(variable);

@@ -15,6 +15,7 @@ import { freePort, sleep } from '../../scripts/dev-server.js';
 import { createFixtureActivities } from '../fixtures/workflows/activities.js';
 import { fixtureGreetingWorkflow } from '../fixtures/workflows/index.js';
 import { runWorker } from '../support/temporal.js';
+import { productWorkflowBundle } from '../support/product-bundle.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'shardpilot-stack-'));
@@ -163,6 +164,8 @@ describe('npm run start:local (scripts/stack.ts)', () => {
       API_PORT: String(apiPort),
       EMULATOR_PORT: String(emulatorPort),
       SHARDPILOT_DATA_DIR: dataDir,
+      // The run's bundle of workflows/ (test/workers/main.test.ts covers a worker bundling at start).
+      SHARDPILOT_WORKFLOW_BUNDLE: await productWorkflowBundle(),
     };
 
     const first = startStack(env);

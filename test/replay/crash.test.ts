@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,15 +33,13 @@ describe('replay after a worker crash', () => {
   let emulator: TestEmulator;
   let kinesis: KinesisClient;
   let client: Client;
-  let tmp: string;
   let bundlePath: string;
   let slice: Slice;
   const workers: ChildProcess[] = [];
 
   beforeAll(async () => {
-    tmp = await mkdtemp(join(tmpdir(), 'replay-crash-'));
     [emulator, client, bundlePath, slice] = await Promise.all([
-      startTestEmulator(), createTestClient(), bundleHostWorkflows(tmp), sampleSlice(3_000),
+      startTestEmulator(), createTestClient(), bundleHostWorkflows(), sampleSlice(3_000),
     ]);
     kinesis = kinesisClient(emulator);
   });
@@ -51,7 +48,6 @@ describe('replay after a worker crash', () => {
     kinesis?.destroy();
     await client?.connection.close();
     await emulator?.stop();
-    await rm(tmp, { recursive: true, force: true });
     await rm(slice.dataDir, { recursive: true, force: true });
   });
 

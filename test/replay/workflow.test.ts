@@ -2,9 +2,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReplayActivities } from '../../activities/replay/index.js';
 import { resolveSpec, type PipelineSpecInput } from '../../model/spec.js';
@@ -23,15 +21,13 @@ describe('replay controller in a pipeline host workflow', () => {
   let emulator: TestEmulator;
   let kinesis: KinesisClient;
   let client: Client;
-  let tmp: string;
   let bundlePath: string;
   let slice: Slice;
 
   beforeAll(async () => {
     quietTemporalRuntime();
-    tmp = await mkdtemp(join(tmpdir(), 'replay-wf-'));
     [emulator, client, bundlePath, slice] = await Promise.all([
-      startTestEmulator(), createTestClient(), bundleHostWorkflows(tmp), sampleSlice(1_500),
+      startTestEmulator(), createTestClient(), bundleHostWorkflows(), sampleSlice(1_500),
     ]);
     kinesis = kinesisClient(emulator);
   });
@@ -39,7 +35,6 @@ describe('replay controller in a pipeline host workflow', () => {
     kinesis?.destroy();
     await client?.connection.close();
     await emulator?.stop();
-    await rm(tmp, { recursive: true, force: true });
     await rm(slice.dataDir, { recursive: true, force: true });
   });
 

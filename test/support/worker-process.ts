@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { ManagedChild } from '../../scripts/processes.js';
 import { TEST_REGION } from './emulator.js';
+import { productWorkflowBundle } from './product-bundle.js';
 import { temporalAddress, temporalNamespace } from './temporal.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -18,7 +19,10 @@ export async function until(what: string, check: () => boolean | Promise<boolean
   }
 }
 
-/** Starts the worker on `taskQueue` against the emulator at `emulatorUrl`; resolves once it polls. */
+/**
+ * Starts the worker on `taskQueue` against the emulator at `emulatorUrl`; resolves once it polls.
+ * It runs the run's bundle of workflows/ rather than bundling at start (test/support/product-bundle.ts).
+ */
 export async function startWorkerProcess(
   taskQueue: string, emulatorUrl: string, lines: string[], extraEnv: Record<string, string> = {},
 ): Promise<ManagedChild> {
@@ -36,6 +40,7 @@ export async function startWorkerProcess(
       AWS_ENDPOINT_URL: emulatorUrl,
       AWS_REGION: TEST_REGION,
       LOG_LEVEL: 'warn',
+      SHARDPILOT_WORKFLOW_BUNDLE: await productWorkflowBundle(),
       ...extraEnv,
     },
     onLine: (line) => lines.push(line),

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { ManagedChild, type ExitInfo } from '../../scripts/processes.js';
+import { productWorkflowBundle } from '../support/product-bundle.js';
 import { createTestClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';
 import { startPipeline, testSpec } from '../workflows/lifecycle-harness.js';
 
@@ -70,6 +71,8 @@ describe('worker process (workers/main.ts)', () => {
         TEMPORAL_TASK_QUEUE: taskQueue,
         AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
         SHARDPILOT_BUILD_ID: 'release-2026.12.1',
+        // The run's bundle of workflows/; the test above covers bundling at start.
+        SHARDPILOT_WORKFLOW_BUNDLE: await productWorkflowBundle(),
       },
       lines,
     );
