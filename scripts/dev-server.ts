@@ -3,10 +3,13 @@
  * ports, SQLite file, Web UI) and the test harness (free ports, in memory, headless),
  * so both register the same search attributes and wait for readiness the same way.
  */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { parse } from 'yaml';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
 import type { TemporalConfig } from '../config/index.js';
 import { temporalAuthOptions } from '../config/temporal-connection.js';
+import { DYNAMIC_CONFIG_FILE } from './cluster/temporal-config.js';
 
 /** The custom search attributes the pipeline workflow keeps current (DESIGN.md, Visibility). */
 export const SEARCH_ATTRIBUTES = {
@@ -17,21 +20,21 @@ export const SEARCH_ATTRIBUTES = {
 } as const;
 
 /**
- * Temporal dynamic config shardpilot sets on every server it runs: the dev server (below) and
- * the clusters (config/temporal/dynamic-config.yaml, which a test keeps equal to this).
- *
- * history.workflowTaskRetryMaxInterval: from a workflow task's 4th attempt on, the history
- * service lengthens the attempt's start-to-close timeout by 5 s · 2^(attempt − 4), up to this
- * bound (server 1.29.1, workflow_task_state_machine.go; default 10 minutes). A pipeline whose
- * worker crashed during ten workflow tasks in a row then waits up to 10 s + 10 min for a task
- * nobody works on any more, answering no query meanwhile (Temporal refuses queries while a
- * workflow task is failing). One minute still gives a slow replay a longer attempt each time
- * (up to 70 s) and retries a task that crashes its worker only once a minute, but bounds
- * that wait to about 70 s (docs/reliability.md, Faults).
+ * The dynamic config of shardpilot's clusters (config/temporal/dynamic-config.yaml, where each
+ * key says why), set on the dev server too, one `--dynamic-config-value` per key, so both run
+ * with the same settings (e.g. the bound on workflow-task retry backoff). Only unconstrained
+ * values are supported there: a key with constraints is refused rather than applied globally.
  */
-export const DYNAMIC_CONFIG = {
-  'history.workflowTaskRetryMaxInterval': '1m',
-} as const;
+export function dynamicConfigValues(file: string = DYNAMIC_CONFIG_FILE): Record<string, unknown> {
+  const parsed = parse(readFileSync(file, 'utf8')) as Record<string, { value: unknown; constraints?: Record<string, unknown> }[]>;
+  return Object.fromEntries(Object.entries(parsed).map(([key, entries]) => {
+    const [only, ...more] = entries;
+    if (only === undefined || more.length > 0 || Object.keys(only.constraints ?? {}).length > 0) {
+      throw new Error(`${file}: ${key} must have exactly one value without constraints to be set on the dev server`);
+    }
+    return [key, only.value];
+  }));
+}
 
 export interface DevServerOptions {
   ip: string;
@@ -52,7 +55,7 @@ export function devServerArgs(options: DevServerOptions): string[] {
   // Registering again on a restart with the same SQLite file is accepted by the CLI,
   // so the same arguments work for a fresh and a persisted server.
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
-  for (const [key, value] of Object.entries(DYNAMIC_CONFIG)) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries(dynamicConfigValues())) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   args.push('--log-level', options.logLevel ?? 'warn', '--color', 'never');
   return args;
 }

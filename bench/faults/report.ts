@@ -34,8 +34,8 @@ export const FOUND_AND_FIXED: string[] = [
   'From a workflow task\'s 4th attempt on, Temporal lengthens the attempt\'s timeout by 5 s · 2^(attempt − 4), up to ' +
     '`history.workflowTaskRetryMaxInterval` (10 minutes by default; server 1.29.1, workflow_task_state_machine.go): after a crash ' +
     'loop of about ten attempts a pipeline would wait up to 10 s + 10 min for a task no worker holds any more, answering no query ' +
-    'meanwhile (Temporal refuses queries while a workflow task is failing). The dev server (scripts/dev-server.ts, DYNAMIC_CONFIG) ' +
-    'and the clusters (config/temporal/dynamic-config.yaml) now bound it at 1 minute: a slow replay still gets a longer attempt ' +
+    'meanwhile (Temporal refuses queries while a workflow task is failing). The clusters and the dev server (config/temporal/dynamic-config.yaml, ' +
+    'which scripts/dev-server.ts passes on key by key) now bound it at 1 minute: a slow replay still gets a longer attempt ' +
     'each time (up to 70 s) and a task that crashes its worker is retried once a minute. test/faults/workflow-task-backoff.test.ts ' +
     'reads the 8th attempt\'s timeout from the history (69 s on a server without the bound: the test fails there). Found checking ' +
     'whether this backoff explained the quick variant\'s stall (below): it does not — it lengthens attempts that were started and ' +

@@ -2,7 +2,8 @@
  * After a crash loop, how long a workflow task waits for its next attempt. From the 4th
  * attempt on, Temporal lengthens each attempt's start-to-close timeout (5 s · 2^(attempt − 4),
  * jittered 20 % down) up to history.workflowTaskRetryMaxInterval: 10 minutes by default,
- * 1 minute as shardpilot runs its servers (scripts/dev-server.ts, DYNAMIC_CONFIG). The
+ * 1 minute as shardpilot runs its servers (config/temporal/dynamic-config.yaml, which the dev
+ * server gets too: scripts/dev-server.ts). The
  * crash loop here is a poller that takes each attempt and never answers, exactly what a worker
  * SIGKILLed mid-task leaves behind, with a 1 s task timeout so that seven attempts take about
  * 70 s instead of two minutes. The 8th attempt's timeout (read from the history once it is
