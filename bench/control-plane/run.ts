@@ -15,7 +15,6 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { analyseHistory, distribution, type HistoryFacts } from './history.js';
 import { nodeChildOf, ProcSampler } from './proc-stats.js';
@@ -24,50 +23,11 @@ import { readLoadInChild, type ReadRun } from './reads.js';
 import { markdown, type ControlPlaneResult } from './summary.js';
 import { writeDocSection, writeJson } from './report.js';
 import { callsPerApi } from './aws-calls.js';
-import { startBenchStack, TASK_QUEUE, type BenchStack, type TemporalTopology } from './stack.js';
-import { ROOT, type Runtime } from '../../scripts/cluster/shardpilot.js';
-
-const { values: args } = parseArgs({
-  options: {
-    pipelines: { type: 'string', default: '200' },
-    minutes: { type: 'string', default: '10' },
-    interval: { type: 'string', default: '10' },
-    'read-seconds': { type: 'string', default: '30' },
-    'no-write': { type: 'boolean', default: false },
-    // AWS's per-API rates enforced by the emulator (the issue's call budget); --no-api-rates to measure without.
-    'no-api-rates': { type: 'boolean', default: false },
-    'create-wait-minutes': { type: 'string', default: '15' },
-    // A re-run for one finding can write its own section (and JSON) instead of replacing the main run's.
-    section: { type: 'string', default: 'control-plane' },
-    title: { type: 'string', default: 'Control plane at scale' },
-    // `dev`: the dev server on SQLite; `cluster`: the production topology on PostgreSQL (bash scripts/setup-cluster.sh once).
-    temporal: { type: 'string', default: 'dev' },
-    // `compiled`: build first and run the worker and API from dist/, as shipped; `tsx`: from TypeScript (the worker then
-    // runs webpack at start, which leaves it ~300 MB more resident: bench:startup, README).
-    runtime: { type: 'string', default: 'compiled' },
-    // What else ran on the machine meanwhile, in words, for the section (the load averages are measured).
-    machine: { type: 'string', default: 'shared 2-core machine; the load average counts whatever else ran on it' },
-    // Re-render the section from the last run's JSON (bench/out/<section>.json), e.g. after correcting --machine;
-    // the figures are the run's, unchanged.
-    rerender: { type: 'boolean', default: false },
-  },
-});
-if (args.temporal !== 'dev' && args.temporal !== 'cluster') {
-  process.stderr.write(`--temporal must be dev or cluster, not "${args.temporal}"\n`);
-  process.exit(2);
-}
-if (args.runtime !== 'compiled' && args.runtime !== 'tsx') {
-  process.stderr.write(`--runtime must be compiled or tsx, not "${args.runtime}"\n`);
-  process.exit(2);
-}
-const TOPOLOGY = args.temporal as TemporalTopology;
-const RUNTIME = args.runtime as Runtime;
-const PIPELINES = Number(args.pipelines);
-const MINUTES = Number(args.minutes);
-const INTERVAL = Number(args.interval);
-const READ_SECONDS = Number(args['read-seconds']);
-const API_RATES = !args['no-api-rates'];
-const CREATE_WAIT_MS = Number(args['create-wait-minutes']) * 60_000;
+import { startBenchStack, TASK_QUEUE, type BenchStack } from './stack.js';
+import { ROOT } from '../../scripts/cluster/shardpilot.js';
+import {
+  API_RATES, args, commandFlags, CREATE_WAIT_MS, INTERVAL, MINUTES, PIPELINES, READ_SECONDS, RUNTIME, TOPOLOGY,
+} from './options.js';
 
 /** `uptime`'s line: the machine's load when a figure was taken (the docs quote it). */
 function uptime(): string {
@@ -167,19 +127,13 @@ async function collectHistories(client: Client, ids: string[]): Promise<HistoryF
   return facts;
 }
 
-/** The flags the section names as its command (beyond the sizes, which the result carries). */
-function extraArgs(topology: string = TOPOLOGY, runtime: string = RUNTIME): string {
-  return (topology === 'cluster' ? ' --temporal cluster' : '') + (runtime === 'tsx' ? ' --runtime tsx' : '')
-    + (args.section === 'control-plane' ? '' : ` --section ${args.section} --title '${args.title}'`);
-}
-
 /** `--rerender`: the last run's figures, unchanged, with the machine's description from `--machine`. */
 async function rerender(): Promise<void> {
   const path = resolve(ROOT, `bench/out/${args.section}.json`);
   const result = JSON.parse(await readFile(path, 'utf8')) as ControlPlaneResult;
   result.machine.note = args.machine;
   await writeJson(`bench/out/${args.section}.json`, result);
-  await writeDocSection(args.section, markdown(result, args.title, extraArgs(result.parameters.temporal ?? 'dev', result.parameters.runtime ?? 'tsx')));
+  await writeDocSection(args.section, markdown(result, args.title, commandFlags(result.parameters.temporal ?? 'dev', result.parameters.runtime ?? 'tsx')));
   log(`re-rendered the ${args.section} section of docs/reliability.md from ${path}`);
 }
 
@@ -359,7 +313,7 @@ async function main(): Promise<void> {
     };
     if (!args['no-write']) {
       const path = await writeJson(`bench/out/${args.section}.json`, result);
-            await writeDocSection(args.section, markdown(result, args.title, extraArgs()));
+            await writeDocSection(args.section, markdown(result, args.title, commandFlags()));
       log(`wrote ${path} and the ${args.section} section of docs/reliability.md`);
     }
     log(JSON.stringify({ workflowTasks: result.workflowTasks, ticks: result.ticks, worker: result.worker, taskTime: result.taskTime }, null, 2));
