@@ -10,6 +10,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { devServerArgs, freePort, waitForTemporal } from '../../scripts/dev-server.js';
 import { ManagedChild } from '../../scripts/processes.js';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../workers/bundle.js';
 import { requireTemporalCli } from '../../scripts/temporal-cli.js';
 
 declare module 'vitest' {
@@ -68,7 +69,7 @@ async function bundleWorkflows(dir: string): Promise<string> {
   const logger = { log: ignore, trace: ignore, debug: ignore, info: ignore, warn: ignore, error: (message: string) => errors.push(message) };
   let code: string;
   try {
-    ({ code } = await bundleWorkflowCode({ workflowsPath: entry, logger }));
+    ({ code } = await bundleWorkflowCode({ workflowsPath: entry, logger, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES }));
   } catch (err) {
     // Webpack's own diagnostics go to the logger; the thrown error only says "finished with errors".
     throw new Error([err instanceof Error ? err.message : String(err), ...errors].join('\n'));
