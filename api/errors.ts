@@ -7,6 +7,7 @@ import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import {
   QueryNotRegisteredError, QueryRejectedError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
+import { STALE_ACTIVATION_REFUSED } from '../workflows/contract.js';
 
 export interface FieldError {
   /** JSON pointer into the request part, e.g. `/stream/shardCount`. */
@@ -72,6 +73,15 @@ export function temporalUnavailable(): ProblemError {
   return new ProblemError(503, 'temporal-unavailable', 'Temporal is unreachable', 'The workflow service did not answer; try again shortly.');
 }
 
+export function pipelineRecovering(): ProblemError {
+  return new ProblemError(
+    503,
+    'pipeline-recovering',
+    'Pipeline is recovering',
+    'The pipeline\'s worker is replaying its history after a restart and refused to answer from a stale state; try again shortly.',
+  );
+}
+
 export function workerUnresponsive(): ProblemError {
   return new ProblemError(
     503,
@@ -109,6 +119,9 @@ export function temporalProblem(err: unknown): ProblemError | undefined {
     return new ProblemError(409, 'rejected-by-pipeline', 'Rejected by the pipeline', detail);
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return workerUnresponsive();
+  // A query the worker refused at a stale workflow time (workflows/stale-activation.ts) arrives as a failed query too:
+  // the run is being replayed on its worker, so the next read is answered.
+  if (err instanceof QueryNotRegisteredError && err.message.includes(STALE_ACTIVATION_REFUSED)) return pipelineRecovering();
   if (err instanceof QueryNotRegisteredError) {
     return new ProblemError(501, 'not-supported-by-pipeline', 'Not supported by this pipeline', 'This pipeline\'s workflow version does not answer that question.');
   }

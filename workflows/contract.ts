@@ -146,3 +146,9 @@ export interface CalibrationWorkflowInput {
 }
 
 export const calibrationStatusQuery = defineQuery<CalibrationStatus>('calibrationStatus');
+
+/**
+ * Starts the message of a query the worker refused because the run's workflow time was stale
+ * (workflows/stale-activation.ts): the API answers it as "try again", not as a missing handler.
+ */
+export const STALE_ACTIVATION_REFUSED = 'stale activation refused';

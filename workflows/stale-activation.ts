@@ -22,6 +22,7 @@
  */
 import type { coresdk } from '@temporalio/proto';
 import { workflowInfo, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
+import { STALE_ACTIVATION_REFUSED } from './contract.js';
 
 /** An activation's workflow time contradicts what it carries; the SDK then evicts the run. */
 export class StaleActivationError extends Error {
@@ -71,7 +72,7 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
         const info = workflowInfo();
         const reason = staleActivationReason(input.activation, new Date().getTime(), timerDeadlines, info.unsafe.now, info.taskTimeoutMs);
         if (reason !== null) {
-          throw new StaleActivationError(`${reason}: the activation runs on events no workflow task has started yet (a query to a worker without the run cached); refusing it so the run is replayed at the next task's time`);
+          throw new StaleActivationError(`${STALE_ACTIVATION_REFUSED}: ${reason}; the activation runs on events no workflow task has started yet (a query to a worker without the run cached); refusing it so the run is replayed at the next task's time`);
         }
         return next(input);
       },

@@ -36,7 +36,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   415: 'Unsupported media type (send application/json).',
   422: 'Valid against the schema but breaks a rule across fields (e.g. parallelism needing more KPUs than maxKpus): `errors` names each.',
   429: 'Too many requests from this client; `Retry-After` says when to try again.',
-  503: 'Temporal is unreachable or the pipeline did not answer in time; `Retry-After` says when to try again.',
+  503: 'Temporal is unreachable, the pipeline did not answer in time, or its worker is replaying it after a restart; `Retry-After` says when to try again.',
 };
 
 /** A problem response as OpenAPI and Fastify's serializer both read it: its own media type. */

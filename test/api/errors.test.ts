@@ -3,6 +3,7 @@
  * statuses the API promises, and nothing unexpected leaks its message.
  */
 import { QueryNotRegisteredError, ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { STALE_ACTIVATION_REFUSED } from '../../workflows/contract.js';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { ProblemError, toProblem } from '../../api/errors.js';
@@ -39,6 +40,11 @@ describe('toProblem', () => {
 
   it('maps a query the workflow version does not know to 501', () => {
     expect(toProblem(new QueryNotRegisteredError('unknown query', 3), '/pipelines/a/metrics').status).toBe(501);
+  });
+
+  it('maps a query the worker refused at a stale workflow time to 503 (the run is being replayed; retry), not 501', () => {
+    const refused = new QueryNotRegisteredError(`${STALE_ACTIVATION_REFUSED}: timer 3 fired at workflow time 2026-12-02T00:07:38.470Z, before its deadline 2026-12-02T00:07:39.355Z`, 3);
+    expect(toProblem(refused, '/pipelines/a')).toMatchObject({ status: 503, title: 'Pipeline is recovering' });
   });
 
   it('passes a deliberate ProblemError through unchanged', () => {
