@@ -38,6 +38,12 @@ export const PATCHES = {
    */
   adaptiveV5: 'scaling-adaptive-v5',
   /**
+   * `adaptive` keeps the UpdateShardCount calls a surge would need (not a fixed three) when it shrinks the stream, and
+   * prices a slow Flink scale-in's restart with the drain after it. Runs recorded with the v5 marker only decide with
+   * the frozen v5 rules (scaling/policies/v5), and replay with them.
+   */
+  adaptiveV6: 'scaling-adaptive-v6',
+  /**
    * `article-step` never counts a missing period as low nor joins periods across a gap, and decides
    * only on new periods. Runs recorded before decided with the frozen v1 rules, and replay with them.
    */

@@ -22,6 +22,7 @@ import { adaptiveV1Policy } from '../../scaling/policies/v1/adaptive.js';
 import { adaptiveV2Policy } from '../../scaling/policies/v2/adaptive.js';
 import { adaptiveV3Policy } from '../../scaling/policies/v3/adaptive.js';
 import { adaptiveV4Policy } from '../../scaling/policies/v4/adaptive.js';
+import { adaptiveV5Policy } from '../../scaling/policies/v5/adaptive.js';
 import { articleStepV1Policy } from '../../scaling/policies/v1/article-step.js';
 import { articleStepGapsPolicy } from '../../scaling/policies/article-step.js';
 import type { ScalingPolicy } from '../../scaling/types.js';
@@ -93,7 +94,7 @@ export class ScalingController {
 
   /**
    * The current policy; a name this build does not know acts as "keep capacity". A run that
-   * began deciding with adaptive's v1–v4 rules, or article-step's v1 rules (or its rules before
+   * began deciding with adaptive's v1–v5 rules, or article-step's v1 rules (or its rules before
    * bytes and user records), keeps them, so its recorded decisions replay.
    */
   policy(): ScalingPolicy {
@@ -102,6 +103,7 @@ export class ScalingController {
     if (name === 'adaptive' && !patched(PATCHES.adaptiveV3)) return adaptiveV2Policy;
     if (name === 'adaptive' && !patched(PATCHES.adaptiveV4)) return adaptiveV3Policy;
     if (name === 'adaptive' && !patched(PATCHES.adaptiveV5)) return adaptiveV4Policy;
+    if (name === 'adaptive' && !patched(PATCHES.adaptiveV6)) return adaptiveV5Policy;
     if (name === 'article-step' && !patched(PATCHES.articleStepGaps)) return articleStepV1Policy;
     if (name === 'article-step' && !patched(PATCHES.articleStepBytes)) return articleStepGapsPolicy;
     return this.resolvePolicy(name) ?? missingPolicy(name);

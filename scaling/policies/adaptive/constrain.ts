@@ -11,6 +11,20 @@ import type { Params } from './params.js';
 import { costPerHour } from './restart-budget.js';
 import type { AdaptiveState, Plan } from './state.js';
 
+/**
+ * The UpdateShardCount calls a scale-in to `to` shards must leave: enough to double back to `maxShards`
+ * under a surge (throttling may spend them all) plus one, at most `shardUpdateReserve`. A stream cut to 12 of
+ * 16 shards needs one call back, so it keeps 2, not 3; one cut to 4 keeps 3. The full reserve stays for a
+ * recurring pattern's trough (its peak comes back: the cut would cost a second call) and after producers
+ * were throttled within the recurrence window (demand recently outgrew the stream).
+ */
+export function scaleInReserve(to: number, planned: Plan, state: AdaptiveState, obs: Observation, maxShards: number, params: Params): number {
+  const recentlyThrottled = state.points.some((x) => x.t > obs.now - params.recurrenceWindowSeconds && x.demand > x.incoming + 1);
+  if (planned.trough || recentlyThrottled) return params.shardUpdateReserve;
+  const doublingsBack = Math.max(0, Math.ceil(Math.log2(maxShards / Math.max(1, to)) - 1e-9));
+  return Math.min(params.shardUpdateReserve, doublingsBack + 1);
+}
+
 /** Applies bounds, the 2×/½ rule, the quota and its reserve, the KPU maximum, the cost ceiling and holds. */
 export function constrain(planned: Plan, state: AdaptiveState, obs: Observation, config: PolicyConfig, params: Params): { target: ScalingTarget; reasons: string[] } {
   const { shards, parallelism: p, parallelismPerKpu: ppk } = obs.capacity;
@@ -57,14 +71,16 @@ export function constrain(planned: Plan, state: AdaptiveState, obs: Observation,
   }
   if (s !== shards) {
     const up = s > shards;
-    const reserve = up ? (throttling ? 0 : params.shardUpdateReserve - 1) : params.shardUpdateReserve;
+    const reserve = up ? (throttling ? 0 : params.shardUpdateReserve - 1) : scaleInReserve(s, planned, state, obs, limits.maxShards, params);
     const blocker = shardChangeBlocker(obs, Math.max(0, reserve));
     const held = obs.now < (up ? state.holds.shardsUp : state.holds.shardsDown);
     if (blocker) reasons.push(`shards ${shards} → ${s} blocked: ${blocker}`);
     else if (held) reasons.push(`shards ${shards} → ${s} held after a rollback until ${fmt(state.holds[up ? 'shardsUp' : 'shardsDown'] - obs.now)} s from now`);
     else {
       target.shards = s;
-      reasons.push(`shards ${shards} → ${s} (${remainingShardUpdates(obs)} UpdateShardCount calls left in 24 h)`);
+      const left = remainingShardUpdates(obs);
+      const dipped = !up && left <= params.shardUpdateReserve;
+      reasons.push(`shards ${shards} → ${s} (${left} UpdateShardCount calls left in 24 h${dipped ? `; ${reserve} kept in reserve: enough to double back to ${limits.maxShards} shards, and one more` : ''})`);
     }
   }
 

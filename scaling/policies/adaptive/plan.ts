@@ -17,7 +17,7 @@ export function plan(state: AdaptiveState, obs: Observation, config: PolicyConfi
   const { shards, parallelism: p } = obs.capacity;
   const pts = state.points;
   const latest = pts[pts.length - 1];
-  if (!latest) return { shards, parallelism: p, reasons: ['no metrics yet'] };
+  if (!latest) return { shards, parallelism: p, reasons: ['no metrics yet'], trough: false };
   // Demand, backlog and shards count Kinesis records; Flink's rate counts user records (KPL aggregation packs many
   // into one Kinesis record), so Flink is sized on the Kinesis records one parallelism unit drains.
   const aggregation = aggregationOf(state);
@@ -43,5 +43,5 @@ export function plan(state: AdaptiveState, obs: Observation, config: PolicyConfi
     reasons.push(`stream: parallelism ${wantP} needs ≥ ${needed} shards at ${params.subtasksPerShard} subtask(s) per shard`);
     wantShards = Math.max(wantShards, needed);
   }
-  return { shards: wantShards, parallelism: wantP, reasons };
+  return { shards: wantShards, parallelism: wantP, reasons, trough: stream.trough };
 }

@@ -42,6 +42,8 @@ export interface ScaleInWorth {
   lowFor: number;
   saving: number;
   downtime: number;
+  /** Minutes above the lag target the restart (and the drain after it) is expected to cost, per restart. */
+  breachMinutes: number;
 }
 
 /**
@@ -57,10 +59,14 @@ export function scaleInWorth(
   const horizon = params.scaleInHorizonSeconds;
   const lowFor = a.risingNow > 0 ? Math.min(horizon, Math.max(0, (a.fit * a.unit - a.d0) / a.risingNow)) : horizon;
   const saving = ((kpus(a.p, a.ppk) - kpus(a.fit, a.ppk)) * params.kpuHourPrice * lowFor) / 3600;
-  // A restart longer than the lag target costs SLO minutes too, valued at `sloMinuteDollars` each.
-  const breachMinutes = Math.max(0, a.restart - params.lagTargetSeconds) / 60;
-  const downtime = (a.roundTrip ? params.scaleInRestarts : 1) * ((costPerHour(a.shards, a.p, a.ppk, params) * a.restart) / 3600 + breachMinutes * params.sloMinuteDollars);
+  // A restart longer than the lag target costs SLO minutes too, valued at `sloMinuteDollars` each: the lag passes the
+  // target `restart − target` s before the job is back, and the smaller capacity c then drains it at (c − d) ÷ d
+  // seconds of lag per second, so the lag stays above the target (restart − target) × c ÷ (c − d) s in all.
+  const over = Math.max(0, a.restart - params.lagTargetSeconds);
+  const fitCapacity = a.fit * a.unit;
+  const breachMinutes = over === 0 ? 0 : fitCapacity > a.d0 ? (over * fitCapacity) / (fitCapacity - a.d0) / 60 : Infinity;
+  const downtime = (a.roundTrip ? params.scaleInRestarts : 1) * ((costPerHour(a.shards, a.p, a.ppk, params) * a.restart) / 3600 + (params.sloMinuteDollars > 0 ? breachMinutes * params.sloMinuteDollars : 0));
   // A restart longer than the lag target breaches the SLO by itself: only a lasting low is worth one.
   const breaches = a.restart >= params.lagTargetSeconds;
-  return { worth: saving > downtime && (!breaches || lowFor >= horizon), lowFor, saving, downtime };
+  return { worth: saving > downtime && (!breaches || lowFor >= horizon), lowFor, saving, downtime, breachMinutes };
 }

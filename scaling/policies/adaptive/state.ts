@@ -47,8 +47,11 @@ export function initialAdaptiveState(): AdaptiveState {
   };
 }
 
-/** What one tick's planning wants, before AWS constraints and holds. */
-export type Plan = { shards: number; parallelism: number; reasons: string[] };
+/**
+ * What one tick's planning wants, before AWS constraints and holds. `trough`: the stream's scale-in is sized for a
+ * recurring peak (demand is expected back).
+ */
+export type Plan = { shards: number; parallelism: number; reasons: string[]; trough: boolean };
 
 /** Seconds between ticks, from the last two observations (60 until known). */
 export function intervalOf(state: AdaptiveState): number {

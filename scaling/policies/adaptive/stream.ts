@@ -19,10 +19,11 @@ export function shardUtil(d: number, n: number, bpr: number): number {
 
 export function planStream(
   view: DemandView, lag: BacklogView, now: { shards: number; p: number; unit: number }, params: Params, reasons: string[],
-): { wantShards: number; throttled: boolean } {
+): { wantShards: number; throttled: boolean; trough: boolean } {
   const { latest, bpr, d0, risingNow, recurring, streamAhead } = view;
   const { shards, p, unit } = now;
   let wantShards = shards;
+  let inTrough = false;
   const throttled = latest.demand > latest.incoming + 1;
   if (throttled || shardUtil(streamAhead(params.shardLeadSeconds), shards, bpr) > params.shardHighUtilization) {
     const sized = streamAhead(params.shardLeadSeconds + params.sizingHorizonSeconds);
@@ -44,8 +45,9 @@ export function planStream(
       reasons.push(`stream: ${fit} shards would do, but Flink may need to grow during the reshard; not now`);
     } else if (low.covered && fit <= Math.floor(shards * (1 - params.shardMinShrink) + 1e-9)) {
       wantShards = fit;
+      inTrough = trough;
       reasons.push(`stream: peak ${fmt(low.peak)} rec/s over ${fmt(params.shardLowWindowSeconds)} s fits ${fit} shards at ${fmt(inUtil * 100)} %${inUtil === params.shardScaleInUtilization ? '' : ' (a recurring peak)'}`);
     }
   }
-  return { wantShards, throttled };
+  return { wantShards, throttled, trough: inTrough };
 }
