@@ -51,21 +51,22 @@ describe('adaptive v3: a throttle is not a ramp', () => {
 });
 
 describe('adaptive v3: a scale-in is charged for the restart back only when demand is likely to return', () => {
-  // 180 s restarts: each breaches the 55 s lag target by 2 minutes ($1 each). p7 → p1 saves 6 KPUs × $0.11 × 4 h = $2.64;
-  // one restart costs ≈ $2.14, two ≈ $4.28.
+  // 180 s restarts at 1,000 rec/s: the lag passes the 55 s target for 125 s and parallelism 1 (4,400 rec/s) drains it at
+  // 3,400 rec/s, so each restart costs 125 × 4,400 ÷ 3,400 s ≈ 2.7 SLO minutes ($1 each; v6 counts the drain, v3–v5 only
+  // the 2.1 minutes of the restart itself). p8 → p1 saves 7 KPUs × $0.11 × 4 h = $3.08; one restart ≈ $2.75, two ≈ $5.50.
   it('capacity recent demand never needed (an over-sized scale-out) is cut, paying one restart', () => {
     const c = config();
-    const { out } = run(60, { parallelism: 7 }, () => ({ accepted: 3000 }), c, withRestart(180, c));
+    const { out } = run(60, { parallelism: 8 }, () => ({ accepted: 1000 }), c, withRestart(180, c));
     const cut = out.find((d) => d.target.parallelism !== undefined);
     expect(cut?.target.parallelism).toBe(1);
-    expect(cut?.reasons).toMatch(/saves \$2\.640 over 14,400 s > \$2\.1\d\d of downtime/);
+    expect(cut?.reasons).toMatch(/saves \$3\.080 over 14,400 s > \$2\.7\d\d of downtime/);
   });
 
   it('a low after demand the smaller capacity could not carry is a trough: two restarts are charged and it holds', () => {
     const c = config();
-    const { out, reasons } = run(80, { parallelism: 7 }, (i) => ({ accepted: i < 20 ? 12_000 : 3000 }), c, withRestart(180, c));
+    const { out, reasons } = run(80, { parallelism: 8 }, (i) => ({ accepted: i < 20 ? 12_000 : 1000 }), c, withRestart(180, c));
     expect(out.filter((d) => d.target.parallelism !== undefined)).toEqual([]);
-    expect(reasons.some((r) => /parallelism 1 would do, but saves only \$2\.640 before demand returns \(downtime worth \$4\.2\d\d\)/.test(r))).toBe(true);
+    expect(reasons.some((r) => /parallelism 1 would do, but saves only \$3\.080 before demand returns \(downtime worth \$5\.5\d\d, 2\.7 SLO minutes per restart while down and draining\)/.test(r))).toBe(true);
   });
 });
 

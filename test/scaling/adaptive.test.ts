@@ -102,7 +102,8 @@ describe('adaptive: scales in carefully', () => {
   });
 
   it('keeps shards while fewer than the reserve of UpdateShardCount calls remain', () => {
-    const times = Array.from({ length: 7 }, (_, i) => T0 - 1000 + i);
+    // A cut to 8 of 16 shards keeps 2 calls (one doubling back to 16, and one more; v6 — v5 kept 3): with 2 left it holds.
+    const times = Array.from({ length: 8 }, (_, i) => T0 - 1000 + i);
     const r = run(40, { shards: 16, parallelism: 1 }, () => ({ rate: 1000 }), { shardUpdateTimes: times });
     expect(r.decision?.target.shards).toBeUndefined();
     const spare = run(40, { shards: 16, parallelism: 1 }, () => ({ rate: 1000 }), { shardUpdateTimes: times.slice(1) });

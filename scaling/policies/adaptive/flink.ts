@@ -93,7 +93,7 @@ export function planFlink(
     reasons.push(`Flink: peak ${fmt(low.peak)} rec/s over ${fmt(cliff ? params.cliffSeconds : lowWindow)} s (+ ${fmt(headroom)} noise) fits parallelism ${fit}; saves $${w.saving.toFixed(3)} over ${fmt(w.lowFor)} s > $${w.downtime.toFixed(3)} of downtime`);
     return fit;
   }
-  const breach = w.breachMinutes > 0 ? `, ${Number.isFinite(w.breachMinutes) ? fmt(w.breachMinutes) : 'unbounded'} SLO minutes per restart while down and draining` : '';
+  const breach = w.breachMinutes > 0 ? `, ${Number.isFinite(w.breachMinutes) ? w.breachMinutes.toFixed(1) : 'unbounded'} SLO minutes per restart while down and draining` : '';
   reasons.push(`Flink: parallelism ${fit} would do, but saves only $${w.saving.toFixed(3)} before demand returns (downtime worth $${w.downtime.toFixed(3)}${breach})`);
   return p;
 }
