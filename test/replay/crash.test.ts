@@ -97,12 +97,15 @@ describe('replay after a worker crash', () => {
     const counts = countIds(got);
     expect(counts.size).toBe(slice.ids.length);
     expect(slice.ids.every((id) => (counts.get(id) ?? 0) >= 1)).toBe(true);
-    // Resumed from the heartbeat: only what was sent after it comes twice, far less than a restart would.
+    // Resumed from the heartbeat: only what was sent after it comes twice — one contiguous run of the source
+    // that starts past its beginning (a restart would resend everything from event 0) and ends before the kill.
+    // How long that run is depends on how late the last heartbeat reached the server (at most 1 s apart, more
+    // on a loaded machine), so its length is not bounded here.
     const duplicates = got.length - slice.ids.length;
-    expect(duplicates).toBeLessThan(atKill / 2);
-    // And those duplicates are one contiguous run of the source, right before the resume point.
+    expect(duplicates).toBeLessThan(atKill);
     const duplicated = slice.ids.map((id, i) => ((counts.get(id) ?? 0) > 1 ? i : -1)).filter((i) => i >= 0);
     if (duplicated.length > 0) {
+      expect(duplicated[0], 'the resume point (first event sent twice) is past the start').toBeGreaterThan(0);
       expect(duplicated[duplicated.length - 1]! - duplicated[0]! + 1).toBe(duplicated.length);
       expect(duplicated[duplicated.length - 1]!).toBeLessThan(atKill);
     }
