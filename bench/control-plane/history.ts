@@ -35,6 +35,8 @@ export interface HistoryFacts {
   taskFailures: number;
   /** Each control-loop tick: when the workflow task its timer woke started, minus when the timer was due, ms. */
   tickLatenessMs: number[];
+  /** When each of those ticks was due (epoch ms, same order), to tell the steady window from create/delete. */
+  tickDueAtMs: number[];
   continuedAsNew: boolean;
 }
 
@@ -42,7 +44,7 @@ export function analyseHistory(workflowId: string, events: HistoryEvent[]): Hist
   const byId = new Map<number, HistoryEvent>();
   for (const e of events) byId.set(Number(e.eventId), e);
   const facts: HistoryFacts = {
-    workflowId, events: events.length, taskRunMs: [], taskStartedAtMs: [], taskWaitMs: [], taskTimeouts: 0, taskTimeoutTypes: {}, taskTimeoutAtMs: [], taskFailures: 0, tickLatenessMs: [], continuedAsNew: false,
+    workflowId, events: events.length, taskRunMs: [], taskStartedAtMs: [], taskWaitMs: [], taskTimeouts: 0, taskTimeoutTypes: {}, taskTimeoutAtMs: [], taskFailures: 0, tickLatenessMs: [], tickDueAtMs: [], continuedAsNew: false,
   };
   // A tick starts with the workflow task its timer wakes (it may call no activity at all: PATCHES.tickReadsWhenDue).
   let dueAt: number | undefined;
@@ -51,7 +53,10 @@ export function analyseHistory(workflowId: string, events: HistoryEvent[]): Hist
       case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
         const scheduled = byId.get(Number(e.workflowTaskStartedEventAttributes?.scheduledEventId));
         if (scheduled) facts.taskWaitMs.push(ms(e.eventTime) - ms(scheduled.eventTime));
-        if (dueAt !== undefined) facts.tickLatenessMs.push(ms(e.eventTime) - dueAt);
+        if (dueAt !== undefined) {
+          facts.tickLatenessMs.push(ms(e.eventTime) - dueAt);
+          facts.tickDueAtMs.push(dueAt);
+        }
         dueAt = undefined;
         break;
       }

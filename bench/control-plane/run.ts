@@ -286,7 +286,10 @@ async function main(): Promise<void> {
         timeoutsByPhase: countBy(histories.flatMap((h) => h.taskTimeoutAtMs.map((at) => phaseAt(at, { createStarted, steadyStart, steadyEnd: deleteStarted })))),
         failures: histories.reduce((n, h) => n + h.taskFailures, 0),
       },
-      ticks: { latenessMs: distribution(histories.flatMap((h) => h.tickLatenessMs)) },
+      ticks: {
+        latenessMs: distribution(histories.flatMap((h) => h.tickLatenessMs)),
+        steadyLatenessMs: distribution(histories.flatMap((h) => h.tickLatenessMs.filter((_, i) => inWindow(h.tickDueAtMs[i], steadyStart, steadyEnd)))),
+      },
       histories: {
         runs: histories.length,
         largestEvents: histories.reduce((n, h) => Math.max(n, h.events), 0),

@@ -30,7 +30,8 @@ export interface ControlPlaneResult {
     steadyRunMs?: Distribution; steadyOver1s?: number;
     byMinute?: Array<{ minute: number; tasks: number; p50: number; p99: number; max: number; over1s: number }>;
   };
-  ticks: { latenessMs: Distribution };
+  /** Lateness of every tick of the run, and of the ticks due inside the steady window (not the create/delete bursts). */
+  ticks: { latenessMs: Distribution; steadyLatenessMs?: Distribution };
   histories: { runs: number; largestEvents: number; meanEvents: number; continuedAsNew: number; eventsPerTick: number };
   awsCallsDuringSteady: ApiCalls[];
   awsCallsDuringCreate: ApiCalls[];
@@ -137,7 +138,7 @@ export function markdown(r: ControlPlaneResult, title = 'Control plane at scale'
       ['worker RSS < 1 GB', `max ${fmt(r.worker.rssMb.max)} MB`, verdict(r.worker.rssMb.max < 1024)],
       ['no workflow task over 1 s', `${r.workflowTasks.over1s} over 1 s; ${dist(r.workflowTasks.runMs)}`, verdict(r.workflowTasks.over1s === 0)],
       ['no workflow-task timeouts (create/delete all at once)', `${r.workflowTasks.timeouts} timeouts${timeoutDetail(r)}, ${r.workflowTasks.failures} failures`, verdict(r.workflowTasks.timeouts === 0)],
-      ['ticks on time', `lateness ${dist(r.ticks.latenessMs)} over ${r.ticks.latenessMs.count} ticks`, 'reported'],
+      ticksRow(r.ticks),
       ['`GET /pipelines/:id` 200/s from 20 clients: p99 < 100 ms, no 5xx',
         `${fmt(s.achievedRatePerSecond)}/s, p50 ${fmt(s.latencyMs.p50)} / p99 ${fmt(s.latencyMs.p99)} ms, ${s.errors5xx} 5xx`,
         verdict(s.latencyMs.p99 < 100 && s.errors5xx === 0 && s.connectionErrors === 0)],
@@ -192,4 +193,19 @@ export function markdown(r: ControlPlaneResult, title = 'Control plane at scale'
     '',
     callsTable(r),
   ].join('\n');
+}
+
+/** On time: less than this late (a tenth of the 10 s tick; CloudWatch's periods are 60 s). */
+export const TICK_ON_TIME_MS = 1_000;
+
+/** The steady window's ticks are the target; the create/delete bursts' ticks are reported beside them. Older runs: reported only. */
+function ticksRow(ticks: ControlPlaneResult['ticks']): string[] {
+  const all = `whole run (with the create and delete bursts): ${dist(ticks.latenessMs)} over ${ticks.latenessMs.count} ticks`;
+  const steady = ticks.steadyLatenessMs;
+  if (steady === undefined) return ['ticks on time', `lateness ${dist(ticks.latenessMs)} over ${ticks.latenessMs.count} ticks`, 'reported'];
+  return [
+    `ticks on time (due in the steady window, under ${TICK_ON_TIME_MS / 1000} s late)`,
+    `lateness ${dist(steady)} over ${steady.count} ticks; ${all}`,
+    verdict(steady.count > 0 && steady.max < TICK_ON_TIME_MS),
+  ];
 }
