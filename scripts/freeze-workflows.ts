@@ -10,8 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../workers/bundle.js';
+import { bundleWorkflowsQuietly } from '../workers/bundle.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const git = (...args: string[]): string => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -30,15 +29,7 @@ async function main(): Promise<void> {
     throw new Error('workflows/, model/, scaling/ or activities/ has uncommitted changes: freeze a commit, not a work tree');
   }
   const commit = git('rev-parse', '--short=7', 'HEAD');
-  const errors: string[] = [];
-  const quiet = (): void => undefined;
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: join(ROOT, 'workflows/index.ts'),
-    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
-    logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: (m: string) => errors.push(m) },
-  }).catch((err: unknown) => {
-    throw new Error([String(err), ...errors].join('\n'));
-  });
+  const code = await bundleWorkflowsQuietly(join(ROOT, 'workflows/index.ts'));
   const stripped = withEmptySourceMap(code);
   const folder = join(ROOT, 'test/fixtures/previous-workflows', commit);
   mkdirSync(folder, { recursive: true });

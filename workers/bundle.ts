@@ -1,23 +1,18 @@
 /**
  * Bundles the workflow code with webpack's module listing silenced (the SDK's own
  * bundling logs every module at info level): errors only, as one thrown message.
- * Used by `npm run build` (once, into dist/) and by a worker started from TypeScript.
+ * Used by `npm run build` (once, into dist/), a worker started from TypeScript, the test run's
+ * shared bundle and `npm run freeze:workflows`: every bundle of workflows/ is made here.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
 /**
  * Workflow interceptors every bundle of workflows/ carries: the stale-activation guard
  * (workflows/stale-activation.ts). A bundle without it can run a pipeline's code at a stale time.
+ * Bundling always starts from the TypeScript sources (a compiled worker runs the bundle `npm run build` made).
  */
-export const WORKFLOW_INTERCEPTOR_MODULES = [sourceOrCompiled('../workflows/stale-activation')];
-
-/** The module's TypeScript source when running from source, its compiled file when running from dist/. */
-function sourceOrCompiled(relative: string): string {
-  const source = resolve(import.meta.dirname, `${relative}.ts`);
-  return existsSync(source) ? source : resolve(import.meta.dirname, `${relative}.js`);
-}
+const WORKFLOW_INTERCEPTOR_MODULES = [fileURLToPath(new URL('../workflows/stale-activation.ts', import.meta.url))];
 
 export async function bundleWorkflowsQuietly(workflowsPath: string): Promise<string> {
   const errors: string[] = [];

@@ -200,7 +200,7 @@ export function markdown(r: ControlPlaneResult, title = 'Control plane at scale'
 }
 
 /** What a single run does not show, found across runs, with the reason (written by hand here, rendered with every run). */
-export const CONTROL_PLANE_KNOWN_LIMITS: string[] = [
+const CONTROL_PLANE_KNOWN_LIMITS: string[] = [
   'Deleting 200 at once runs close to the sticky queue\'s 10 s schedule-to-start timeout. The 200 teardown signals arrive together and ' +
     'their first workflow tasks are worked through on the worker\'s one Node.js thread (about 70 ms each during teardown, against 20–35 ms ' +
     'for a tick), so the last ones wait close to 10 s. Of four runs at 200 pipelines on 2026-12-02 (00:47 and 03:03 on the code before the ' +
@@ -213,7 +213,7 @@ export const CONTROL_PLANE_KNOWN_LIMITS: string[] = [
 ];
 
 /** On time: less than this late (a tenth of the 10 s tick; CloudWatch's periods are 60 s). */
-export const TICK_ON_TIME_MS = 1_000;
+const TICK_ON_TIME_MS = 1_000;
 
 /** The steady window's ticks are the target; the create/delete bursts' ticks are reported beside them. Older runs: reported only. */
 function ticksRow(ticks: ControlPlaneResult['ticks']): string[] {

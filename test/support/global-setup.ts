@@ -6,11 +6,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { devServerArgs, freePort, waitForTemporal } from '../../scripts/dev-server.js';
 import { ManagedChild } from '../../scripts/processes.js';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../../workers/bundle.js';
+import { bundleWorkflowsQuietly } from '../../workers/bundle.js';
 import { requireTemporalCli } from '../../scripts/temporal-cli.js';
 
 declare module 'vitest' {
@@ -64,16 +63,8 @@ async function bundleWorkflows(dir: string): Promise<string> {
   const entry = join(dir, 'test-workflows.ts');
   const sources = [FIXTURE_WORKFLOWS, ...(existsSync(PROJECT_WORKFLOWS) ? [PROJECT_WORKFLOWS] : [])];
   await writeFile(entry, sources.map((path) => `export * from ${JSON.stringify(path)};\n`).join(''));
-  const errors: string[] = [];
-  const ignore = (): void => undefined;
-  const logger = { log: ignore, trace: ignore, debug: ignore, info: ignore, warn: ignore, error: (message: string) => errors.push(message) };
-  let code: string;
-  try {
-    ({ code } = await bundleWorkflowCode({ workflowsPath: entry, logger, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES }));
-  } catch (err) {
-    // Webpack's own diagnostics go to the logger; the thrown error only says "finished with errors".
-    throw new Error([err instanceof Error ? err.message : String(err), ...errors].join('\n'));
-  }
+  // Bundled as the product bundles it (workers/bundle.ts): with the product's workflow interceptors.
+  const code = await bundleWorkflowsQuietly(entry);
   const codePath = join(dir, 'workflow-bundle.js');
   await writeFile(codePath, code);
   return codePath;

@@ -30,7 +30,7 @@ describe('a query reaching a replacement worker before the workflow task', () =>
   const workers: ManagedChild[] = [];
   const lines: string[] = [];
   // The shared bundle of the run: the fixture workflows with the product's workflow interceptors.
-  const bundle = { env: { SHARDPILOT_WORKFLOW_BUNDLE: inject('workflowBundlePath') } };
+  const env = { SHARDPILOT_WORKFLOW_BUNDLE: inject('workflowBundlePath') };
 
   beforeAll(async () => {
     client = await createTestClient();
@@ -42,7 +42,7 @@ describe('a query reaching a replacement worker before the workflow task', () =>
 
   it('is refused, and the workflow task runs the code after the timer at its own time', { timeout: 120_000 }, async () => {
     const taskQueue = uniqueTaskQueue('stale-activation');
-    const first = await startWorkerProcess(taskQueue, NO_AWS, lines, bundle.env);
+    const first = await startWorkerProcess(taskQueue, NO_AWS, lines, env);
     workers.push(first);
     const handle = await client.workflow.start('fixtureClockAfterTimerWorkflow', {
       taskQueue, workflowId: taskQueue, args: [TIMER_MS, LATE_MS],
@@ -57,7 +57,7 @@ describe('a query reaching a replacement worker before the workflow task', () =>
 
     // The replacement starts only after the timer has fired, so the query cannot reach it earlier.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedAt + TIMER_MS + 1_000 - Date.now())));
-    workers.push(await startWorkerProcess(taskQueue, NO_AWS, lines, bundle.env));
+    workers.push(await startWorkerProcess(taskQueue, NO_AWS, lines, env));
 
     const outcome = await query;
     expect(outcome, 'the query ran on the timer firing no workflow task had started').toEqual({
