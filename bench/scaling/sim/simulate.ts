@@ -131,8 +131,11 @@ export function policyController(policy: ScalingPolicy, options: SimOptions): Co
   };
 }
 
+/** What one simulated second looked like, for a caller that explains a run (bench/scaling/slo-causes.ts). */
+export type SecondObserver = (second: number, model: PlatformModel, stats: SecondStats, input: { recordsPerSecond: number; bytesPerRecord: number; trueRatePerParallelism: number }) => void;
+
 /** Runs `controller` over the whole trace and tallies what a person would pay and suffer. */
-export function simulate(trace: Trace, controller: Controller, options: SimOptions): RunResult {
+export function simulate(trace: Trace, controller: Controller, options: SimOptions, observe?: SecondObserver): RunResult {
   const model = new PlatformModel(options.initial, options);
   const recorder = new CloudWatchRecorder(options.startEpoch, options.periodSeconds, options.reportingDelaySeconds);
   const tally = new Tally(options);
@@ -140,11 +143,13 @@ export function simulate(trace: Trace, controller: Controller, options: SimOptio
   for (let second = 0; second < trace.durationSeconds; second++) {
     controller.beforeSecond(second, model, recorder, tally);
     const row = rowAt(second);
-    const stats: SecondStats = model.step(second, {
+    const input = {
       recordsPerSecond: row.recordsPerSecond,
       bytesPerRecord: row.bytesPerRecord,
       trueRatePerParallelism: row.trueRatePerParallelism ?? options.configuredUnitRate,
-    });
+    };
+    const stats: SecondStats = model.step(second, input);
+    observe?.(second, model, stats, input);
     recorder.record(second, stats, row.bytesPerRecord, model.fullRestarts);
     tally.add(second, stats, row.recordsPerSecond, row.trueRatePerParallelism ?? options.configuredUnitRate);
   }
