@@ -50,6 +50,12 @@ export interface AwsConfig {
    * Health verification waits this long past a period before calling its data missing.
    */
   publicationDelaySeconds: number;
+  /**
+   * The share of AWS's per-account request rates the worker paces its calls to
+   * (AWS_API_RATE_SHARE, from 0 to 1, default 1; 0 sends at once and leaves throttling to retries).
+   * Lower it when other workers or tools call the same account (activities/aws/pacing.ts).
+   */
+  apiRateShare: number;
 }
 
 export interface ApiConfig {
@@ -137,6 +143,14 @@ function wholeSeconds(env: Env, name: string, fallback: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value > 3600) throw new ConfigError(name, 'must be a whole number of seconds from 0 to 3600', raw);
+  return value;
+}
+
+function share(env: Env, name: string, fallback: number): number {
+  const raw = optionalText(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || value > 1) throw new ConfigError(name, 'must be a number from 0 to 1', raw);
   return value;
 }
 
@@ -285,6 +299,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       endpoints,
       local,
       publicationDelaySeconds: wholeSeconds(env, 'CLOUDWATCH_PUBLICATION_DELAY_SECONDS', local ? 0 : 120),
+      apiRateShare: share(env, 'AWS_API_RATE_SHARE', 1),
     },
     api: {
       host: text(env, 'API_HOST', '127.0.0.1'),

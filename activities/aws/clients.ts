@@ -9,6 +9,7 @@ import { KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsConfig } from '../../config/index.js';
+import { AccountPacer, paceClient } from './pacing.js';
 import { AssumedRoleCredentials, RoleClients } from './roles.js';
 
 export interface AwsClients {
@@ -54,10 +55,12 @@ function clientOptions(aws: AwsConfig, endpoint: string | undefined, credentials
 
 /** The three clients; `credentials` (a pipeline role's provider) replaces the default chain. */
 export function createAwsClients(aws: AwsConfig, timeouts: HttpTimeouts = AWS_HTTP_TIMEOUTS, credentials?: AwsCredentialIdentityProvider): AwsClients {
+  // One pacer per set of clients: the default chain's account, or a pipeline role's (activities/aws/pacing.ts).
+  const pacer = new AccountPacer(aws.apiRateShare);
   return {
-    kinesis: new KinesisClient({ ...clientOptions(aws, aws.endpoints.kinesis, credentials), requestHandler: kinesisHttp2(timeouts) }),
-    flink: new KinesisAnalyticsV2Client({ ...clientOptions(aws, aws.endpoints.flink, credentials), requestHandler: http1(timeouts) }),
-    cloudwatch: new CloudWatchClient({ ...clientOptions(aws, aws.endpoints.cloudwatch, credentials), requestHandler: http1(timeouts) }),
+    kinesis: paceClient(new KinesisClient({ ...clientOptions(aws, aws.endpoints.kinesis, credentials), requestHandler: kinesisHttp2(timeouts) }), 'kinesis', pacer),
+    flink: paceClient(new KinesisAnalyticsV2Client({ ...clientOptions(aws, aws.endpoints.flink, credentials), requestHandler: http1(timeouts) }), 'flink', pacer),
+    cloudwatch: paceClient(new CloudWatchClient({ ...clientOptions(aws, aws.endpoints.cloudwatch, credentials), requestHandler: http1(timeouts) }), 'cloudwatch', pacer),
   };
 }
 

@@ -35,6 +35,7 @@ describe('loadConfig defaults (an empty environment is the local stack)', () => 
       endpoints: { kinesis: undefined, flink: undefined, cloudwatch: undefined },
       local: false,
       publicationDelaySeconds: 120,
+      apiRateShare: 1,
     });
   });
 
@@ -83,6 +84,7 @@ describe('loadConfig reads overrides', () => {
       endpoints: { kinesis: 'http://127.0.0.1:4566', flink: 'http://127.0.0.1:4566', cloudwatch: 'http://127.0.0.1:4566', sts: 'http://127.0.0.1:4566' },
       local: true,
       publicationDelaySeconds: 0,
+      apiRateShare: 1,
     });
   });
 
@@ -107,6 +109,11 @@ describe('loadConfig reads overrides', () => {
     expect(temporal).toMatchObject({ address: 'my-ns.a1b2c.tmprl.cloud:7233', namespace: 'my-ns.a1b2c', tls: true, apiKey: 'secret', taskQueue: 'pipelines' });
   });
 
+  it('reads the share of AWS\'s API rates a worker paces to (0 turns pacing off)', () => {
+    expect(loadConfig({ AWS_API_RATE_SHARE: '0.5' }).aws.apiRateShare).toBe(0.5);
+    expect(loadConfig({ AWS_API_RATE_SHARE: '0' }).aws.apiRateShare).toBe(0);
+  });
+
   it('accepts ports 0 and 65535 and falls back to AWS_DEFAULT_REGION', () => {
     const config = loadConfig({ API_PORT: '0', EMULATOR_PORT: '65535', AWS_DEFAULT_REGION: 'ap-southeast-2' });
     expect([config.api.port, config.emulator.port, config.aws.region]).toEqual([0, 65535, 'ap-southeast-2']);
@@ -125,6 +132,8 @@ describe('loadConfig rejects bad values with a message naming the variable and t
     ['AWS_ENDPOINT_URL_KINESIS', 'not a url', 'must be an absolute http(s) URL'],
     ['LOG_LEVEL', 'loud', 'must be one of'],
     ['API_BODY_LIMIT_BYTES', '0', 'must be a positive whole number'],
+    ['AWS_API_RATE_SHARE', '1.5', 'must be a number from 0 to 1'],
+    ['AWS_API_RATE_SHARE', 'half', 'must be a number from 0 to 1'],
     ['SHARDPILOT_BUILD_ID', 'release 7', 'must be 1 to 255 letters, digits'],
     ['SHARDPILOT_BUILD_ID', '-rc1', 'starting with a letter or digit'],
     ['SHARDPILOT_BUILD_ID', 'x'.repeat(256), 'must be 1 to 255'],

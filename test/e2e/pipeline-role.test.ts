@@ -28,7 +28,7 @@ beforeAll(async () => {
   e2e = await startScalingE2E({}, { worker: false });
   const url = e2e.cloud.emulator.url;
   const { roles, sts } = createRoleClients({
-    region: TEST_REGION, local: true, publicationDelaySeconds: 0, endpoints: { kinesis: url, flink: url, cloudwatch: url, sts: url },
+    region: TEST_REGION, local: true, publicationDelaySeconds: 0, apiRateShare: 1, endpoints: { kinesis: url, flink: url, cloudwatch: url, sts: url },
   });
   const connection = await NativeConnection.connect({ address: temporalAddress() });
   const worker = await Worker.create({

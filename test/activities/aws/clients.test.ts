@@ -19,7 +19,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
   clients = createAwsClients(
-    { region: 'us-east-1', endpoints: { kinesis: url, flink: url, cloudwatch: url }, local: true, publicationDelaySeconds: 0 },
+    { region: 'us-east-1', endpoints: { kinesis: url, flink: url, cloudwatch: url }, local: true, publicationDelaySeconds: 0, apiRateShare: 1 },
     { connectionTimeout: 200, requestTimeout: 300 },
   );
 });

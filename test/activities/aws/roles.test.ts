@@ -66,7 +66,7 @@ describe('role-aware activities and clients', () => {
 
   it('routes each call to the clients of the activity\'s role (one AssumeRole per role), and to the worker\'s own without one', async () => {
     const config: AwsConfig = {
-      region: TEST_REGION, local: true, publicationDelaySeconds: 0,
+      region: TEST_REGION, local: true, publicationDelaySeconds: 0, apiRateShare: 1,
       endpoints: { kinesis: emulator.url, flink: emulator.url, cloudwatch: emulator.url, sts: emulator.url },
     };
     const own = createAwsClients(config);
