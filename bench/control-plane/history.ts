@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import proto, { type temporal } from '@temporalio/proto';
 
-const { EventType, TimeoutType } = proto.temporal.api.enums.v1;
+const { EventType, TaskQueueKind, TimeoutType } = proto.temporal.api.enums.v1;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 function ms(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
@@ -27,6 +27,10 @@ export interface HistoryFacts {
   taskStartedAtMs: number[];
   /** Workflow task scheduled → started (queueing for a worker), ms. */
   taskWaitMs: number[];
+  /** The same for tasks on the worker's sticky queue, which time out after 10 s unstarted (SCHEDULE_TO_START), ms. */
+  stickyWaitMs: number[];
+  /** When each of those sticky tasks was scheduled (epoch ms, same order), to tell create, steady and delete apart. */
+  stickyScheduledAtMs: number[];
   taskTimeouts: number;
   /** The timeouts by kind: SCHEDULE_TO_START (a sticky task no worker took in time) or START_TO_CLOSE (taken, not completed in time). */
   taskTimeoutTypes: Record<string, number>;
@@ -44,7 +48,7 @@ export function analyseHistory(workflowId: string, events: HistoryEvent[]): Hist
   const byId = new Map<number, HistoryEvent>();
   for (const e of events) byId.set(Number(e.eventId), e);
   const facts: HistoryFacts = {
-    workflowId, events: events.length, taskRunMs: [], taskStartedAtMs: [], taskWaitMs: [], taskTimeouts: 0, taskTimeoutTypes: {}, taskTimeoutAtMs: [], taskFailures: 0, tickLatenessMs: [], tickDueAtMs: [], continuedAsNew: false,
+    workflowId, events: events.length, taskRunMs: [], taskStartedAtMs: [], taskWaitMs: [], stickyWaitMs: [], stickyScheduledAtMs: [], taskTimeouts: 0, taskTimeoutTypes: {}, taskTimeoutAtMs: [], taskFailures: 0, tickLatenessMs: [], tickDueAtMs: [], continuedAsNew: false,
   };
   // A tick starts with the workflow task its timer wakes (it may call no activity at all: PATCHES.tickReadsWhenDue).
   let dueAt: number | undefined;
@@ -52,7 +56,13 @@ export function analyseHistory(workflowId: string, events: HistoryEvent[]): Hist
     switch (e.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
         const scheduled = byId.get(Number(e.workflowTaskStartedEventAttributes?.scheduledEventId));
-        if (scheduled) facts.taskWaitMs.push(ms(e.eventTime) - ms(scheduled.eventTime));
+        if (scheduled) {
+          facts.taskWaitMs.push(ms(e.eventTime) - ms(scheduled.eventTime));
+          if (scheduled.workflowTaskScheduledEventAttributes?.taskQueue?.kind === TaskQueueKind.TASK_QUEUE_KIND_STICKY) {
+            facts.stickyWaitMs.push(ms(e.eventTime) - ms(scheduled.eventTime));
+            facts.stickyScheduledAtMs.push(ms(scheduled.eventTime));
+          }
+        }
         if (dueAt !== undefined) {
           facts.tickLatenessMs.push(ms(e.eventTime) - dueAt);
           facts.tickDueAtMs.push(dueAt);
@@ -110,7 +120,9 @@ export function percentile(values: number[], p: number): number {
   return sorted[index] as number;
 }
 
-export function distribution(values: number[]): { count: number; p50: number; p90: number; p99: number; max: number } {
+export interface Distribution { count: number; p50: number; p90: number; p99: number; max: number }
+
+export function distribution(values: number[]): Distribution {
   return {
     count: values.length,
     p50: percentile(values, 50),

@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
-import { analyseHistory, distribution, type HistoryFacts } from './history.js';
+import { analyseHistory, distribution, type Distribution, type HistoryFacts } from './history.js';
 import { nodeChildOf, ProcSampler } from './proc-stats.js';
 import { scrape, scrapeAll, taskTimeSplit, type Scrape, type TaskTimeSplit } from './prom.js';
 import { readLoadInChild, type ReadRun } from './reads.js';
@@ -281,6 +281,7 @@ async function main(): Promise<void> {
         steadyOver1s: histories.reduce((n, h) => n + h.taskRunMs.filter((d, i) => d > 1000 && inWindow(h.taskStartedAtMs[i], steadyStart, steadyEnd)).length, 0),
         byMinute: byMinute(histories, createStarted),
         waitMs: distribution(histories.flatMap((h) => h.taskWaitMs)),
+        stickyWaitMsByPhase: stickyWaitsByPhase(histories, { createStarted, steadyStart, steadyEnd: deleteStarted }),
         timeouts: histories.reduce((n, h) => n + h.taskTimeouts, 0),
         timeoutsByType: countBy(histories.flatMap((h) => Object.entries(h.taskTimeoutTypes).flatMap(([type, n]) => Array<string>(n).fill(type)))),
         timeoutsByPhase: countBy(histories.flatMap((h) => h.taskTimeoutAtMs.map((at) => phaseAt(at, { createStarted, steadyStart, steadyEnd: deleteStarted })))),
@@ -353,6 +354,17 @@ function countBy(values: string[]): Record<string, number> {
 function phaseAt(atMs: number, t: { createStarted: number; steadyStart: number; steadyEnd: number }): string {
   if (atMs < t.steadyStart) return 'create';
   return atMs < t.steadyEnd ? 'steady' : 'delete';
+}
+
+/** How long sticky-queue tasks waited to start, per phase: the margin to the sticky queue's 10 s schedule-to-start timeout. */
+function stickyWaitsByPhase(histories: HistoryFacts[], t: { createStarted: number; steadyStart: number; steadyEnd: number }): Record<string, Distribution> {
+  const waits: Record<string, number[]> = {};
+  for (const h of histories) {
+    h.stickyWaitMs.forEach((wait, i) => {
+      (waits[phaseAt(h.stickyScheduledAtMs[i] as number, t)] ??= []).push(wait);
+    });
+  }
+  return Object.fromEntries(Object.entries(waits).map(([phase, values]) => [phase, distribution(values)]));
 }
 
 function sampleLines(lines: string[]): string[] {
