@@ -199,7 +199,9 @@ export function markdown(r: ControlPlaneResult, title = 'Control plane at scale'
     ] : []),
     '',
     `AWS calls per API (${p.pipelines} pipelines), by phase: create at once, the ${p.steadyMinutes}-minute steady window, delete at once. `
-      + 'Throttled calls were answered with the service\'s throttling error and retried with backoff.',
+      + 'The worker paces its calls at AWS\'s per-account rates (activities/aws/pacing.ts); a call throttled nonetheless (the '
+      + 'emulator\'s one-second window and the worker\'s differ by the network\'s jitter) was answered with the service\'s throttling '
+      + 'error and retried with backoff.',
     '',
     callsTable(r),
     '',
@@ -211,15 +213,14 @@ export function markdown(r: ControlPlaneResult, title = 'Control plane at scale'
 
 /** What a single run does not show, found across runs, with the reason (written by hand here, rendered with every run). */
 const CONTROL_PLANE_KNOWN_LIMITS: string[] = [
-  'Deleting 200 at once runs close to the sticky queue\'s 10 s schedule-to-start timeout. The 200 teardown signals arrive together and ' +
-    'their first workflow tasks are worked through on the worker\'s one Node.js thread (about 70 ms each during teardown, against 20–35 ms ' +
-    'for a tick), so the last ones wait close to 10 s. Of four runs at 200 pipelines on 2026-12-02 (00:47 and 03:03 on the code before the ' +
-    'stale-activation guard, 03:26 and 03:42 after it; nothing in between changed the delete path), one (03:26, load 3–4) had 15 ' +
-    'SCHEDULE_TO_START timeouts, all in the delete burst, and the others none. Such a task moves to the task queue\'s normal partition and ' +
-    'the same worker takes it from its cache (0 sticky-cache misses in every run); that run still deleted all 200 (78.8 s, none FAILED). A ' +
-    'longer sticky timeout would absorb the burst but also delays failover after a crash by as much (30 s made ' +
-    'test/e2e/provisioning-crash.test.ts fail); the lever left is a cheaper workflow task (the status publisher compares a JSON of the ' +
-    'status after every activation: workflows/lifecycle/publish.ts).',
+  'Deleting 200 at once is the burst closest to a limit. The 200 teardown signals arrive together and their first workflow tasks queue ' +
+    'on the worker\'s sticky queue, whose schedule-to-start timeout is 10 s (the timeouts row shows how long they waited). Until the worker ' +
+    'paced its AWS calls (activities/aws/pacing.ts, 2026-12-02), those tasks waited up to 9–10 s: the teardowns\' StopApplication, ' +
+    'DeleteApplication and DeleteStream calls (5 per second each under AWS\'s rates) were throttled about 5,900 times per burst, the ' +
+    'worker re-sent them on the thread that also hands it its workflow tasks, and with the Temporal server on the same two cores the ' +
+    'machine was saturated; one of four runs (03:26, load 3–4) had 15 SCHEDULE_TO_START timeouts. Paced, three full runs on an otherwise ' +
+    'idle machine (06:02, 06:19 and 06:35) had 0 timeouts; their longest waits were 4.9, 4.5 and 7.8 s (the third run slower throughout: its create burst waited up to 1.1 s against 0.3 s), and of about 2,000 calls per burst 0–1 were throttled in the creates and 2–48 in the deletes. A longer ' +
+    'sticky timeout was not the fix: it delays failover after a worker crash by as much (30 s made test/e2e/provisioning-crash.test.ts fail).',
 ];
 
 /** On time: less than this late (a tenth of the 10 s tick; CloudWatch's periods are 60 s). */
