@@ -61,10 +61,13 @@ export class FaultRig {
 
   private constructor(readonly options: RigOptions, readonly emulator: RunningEmulator, readonly client: Client) {
     const target = { endpoint: emulator.url, region: REGION, credentials: CREDENTIALS };
-    this.kinesis = new KinesisClient(target);
-    this.flink = new KinesisAnalyticsV2Client(target);
-    this.cloudwatch = new CloudWatchClient(target);
-    this.reader = new KinesisClient({ ...target, maxAttempts: 12 });
+    // The checks read AWS through the same injected faults as the pipelines: with the SDK's 3 attempts, a check's
+    // DescribeApplication failed all three at 25 % throttling + 500s (bench:faults seed 691725728, app-stuck).
+    const checking = { ...target, maxAttempts: 12 };
+    this.kinesis = new KinesisClient(checking);
+    this.flink = new KinesisAnalyticsV2Client(checking);
+    this.cloudwatch = new CloudWatchClient(checking);
+    this.reader = new KinesisClient(checking);
     this.log = options.log ?? (() => undefined);
   }
 
