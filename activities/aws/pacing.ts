@@ -72,7 +72,12 @@ export class AccountPacer {
 
   /** Resolves when `operation` of `service` may be sent (at once for an operation without an account rate). */
   async admit(service: PacedService, operation: string): Promise<void> {
-    await this.gates.get(`${SERVICE_TARGETS[service]}.${operation}`)?.();
+    await this.gate(service, operation)?.();
+  }
+
+  /** The operation's gate; none for an operation without an account rate (PutRecords: no wait, no extra await). */
+  gate(service: PacedService, operation: string): Gate | undefined {
+    return this.gates.get(`${SERVICE_TARGETS[service]}.${operation}`);
   }
 }
 
@@ -84,9 +89,12 @@ interface Paceable {
 
 /** Makes every attempt of `client`'s rate-limited operations wait for `pacer` before it is signed and sent. */
 export function paceClient<C extends Paceable>(client: C, service: PacedService, pacer: AccountPacer): C {
-  const pacing: Middleware = (next, context) => async (args) => {
-    await pacer.admit(service, (context.commandName ?? '').replace(/Command$/, ''));
-    return next(args);
+  const pacing: Middleware = (next, context) => {
+    const gate = pacer.gate(service, (context.commandName ?? '').replace(/Command$/, ''));
+    return gate === undefined ? next : async (args) => {
+      await gate();
+      return next(args);
+    };
   };
   client.middlewareStack.addRelativeTo(pacing, { name: 'shardpilotPacing', relation: 'before', toMiddleware: 'httpSigningMiddleware' });
   return client;

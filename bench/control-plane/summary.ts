@@ -1,9 +1,9 @@
 /** The control-plane benchmark's result, and its section of docs/reliability.md. */
+import type { Distribution } from './history.js';
 import type { HistogramDelta, TaskTimeSplit } from './prom.js';
 import type { ReadRun } from './reads.js';
 import { fmt, table } from './report.js';
 
-type Distribution = { count: number; p50: number; p90: number; p99: number; max: number };
 
 export interface ControlPlaneResult {
   generatedAt: string;
