@@ -183,21 +183,22 @@ describe('the dashboard in Chromium, against a pipeline that replays and scales 
   });
 
   it('triggers an override from the page and shows it in the timeline', { timeout: 150_000 }, async () => {
-    // Read the capacity once the policy is idle: an action finishing meanwhile would make "current + 1" a no-op.
-    const before = await until('no action under way', () => call('GET', `/pipelines/${REPLAYING}`), (r) => r.json?.activeAction === null && r.json?.phase === 'RUNNING', 60_000);
-    const target = Math.min(8, (before.json?.capacity?.parallelism ?? 1) + 1);
-    await page.fill('#scale-parallelism', String(target));
     // The replay keeps the policy busy: an override that meets a policy action is refused (the pipeline is
-    // SCALING, or "try again when it has finished"; the status read may be a few seconds old). Retry, as a person would.
+    // SCALING, or "try again when it has finished"), and an action finishing between the read and the click
+    // can make the chosen target the current capacity ("already has"). Retry with a target chosen from a
+    // fresh read, as a person would.
     const answers: string[] = [];
     for (let attempt = 0; attempt < 20 && !answers.some((a) => a.startsWith('Scale: ')); attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, 2_000));
+      const before = await until('no action under way', () => call('GET', `/pipelines/${REPLAYING}`), (r) => r.json?.activeAction === null && r.json?.phase === 'RUNNING', 60_000);
+      const current = before.json?.capacity?.parallelism ?? 1;
+      await page.fill('#scale-parallelism', String(current < 8 ? current + 1 : current - 1));
       await page.locator('#action-result').evaluate((el) => { el.textContent = ''; });
       await page.click('#scale-form button[type=submit]');
       await expect.poll(() => page.locator('#action-result').innerText(), { timeout: 20_000 }).toMatch(/^Scale(:| refused:) /);
       const answer = await page.locator('#action-result').innerText();
       answers.push(answer);
-      if (!answer.startsWith('Scale: ') && !/already under way|the pipeline is SCALING/.test(answer)) break;
+      if (!answer.startsWith('Scale: ') && !/already under way|the pipeline is SCALING|already has/.test(answer)) break;
     }
     expect(answers.at(-1), answers.join(' | ')).toMatch(/^Scale: /);
     // The override row itself carries the reason; by the time the page refreshes, the verification row may already sit above it.
