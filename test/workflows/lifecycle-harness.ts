@@ -8,7 +8,7 @@ import type { PipelinePhase, PipelineStatus } from '../../model/status.js';
 import type { PipelineWorkflowInput, pipelineWorkflow } from '../../workflows/pipeline.js';
 import {
   PIPELINE_WORKFLOW_TYPE, applicationNameKey, pipelineIdKey, pipelinePhaseKey, pipelineStaticDetails, pipelineStaticSummary,
-  pipelineWorkflowId, statusQuery, streamNameKey,
+  STALE_ACTIVATION_REFUSED, pipelineWorkflowId, statusQuery, streamNameKey,
 } from '../../workflows/contract.js';
 
 /** A small pipeline whose scaling loop stays out of the way of life-cycle tests. */
@@ -56,7 +56,12 @@ export async function startPipeline(
   });
 }
 
-/** Polls the status query; throws with the last status when the phase is not reached in time. */
+/**
+ * Polls the status query; throws with the last status when the phase is not reached in time.
+ * After a worker crash the replacement refuses a query that would run on events no workflow task
+ * has started yet (workflows/stale-activation.ts; the API answers 503 then): ask again, as the API's
+ * clients do.
+ */
 export async function waitForPhase(
   handle: WorkflowHandle,
   phases: PipelinePhase[],
@@ -65,7 +70,13 @@ export async function waitForPhase(
   const deadline = Date.now() + timeoutMs;
   let last: PipelineStatus | undefined;
   while (Date.now() < deadline) {
-    last = await handle.query(statusQuery);
+    try {
+      last = await handle.query(statusQuery);
+    } catch (err) {
+      if (!(err instanceof Error && err.message.includes(STALE_ACTIVATION_REFUSED))) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
     if (phases.includes(last.phase)) return last;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
