@@ -8,13 +8,13 @@ import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineStatus } from '../../model/status.js';
-import { replayControlUpdate, scaleOverrideUpdate, statusQuery, teardownSignal } from '../../workflows/contract.js';
+import { replayControlUpdate, scaleOverrideUpdate, teardownSignal } from '../../workflows/contract.js';
 import { replayWorkflowId } from '../../workflows/replay/messages.js';
 import {
   changeCalls, kinds, scalingSpec, settledIn, startScalingE2E, startScalingPipeline, startWorker, waitForScaling, type ScalingE2E,
 } from '../e2e/scaling-harness.js';
 import { until } from '../support/worker-process.js';
-import { startPipeline, testSpec } from '../workflows/lifecycle-harness.js';
+import { queryStatus, startPipeline, testSpec } from '../workflows/lifecycle-harness.js';
 import { loadPreviousWorkflows, previousReleases } from './previous-workflows.js';
 
 const Cause = temporal.api.enums.v1.WorkflowTaskFailedCause;
@@ -35,7 +35,7 @@ afterAll(async () => {
   await e2e?.close();
 });
 
-const status = (client: Client, workflowId: string): Promise<PipelineStatus> => client.workflow.getHandle(workflowId).query(statusQuery);
+const status = (client: Client, workflowId: string): Promise<PipelineStatus> => queryStatus(client.workflow.getHandle(workflowId));
 
 /** Failed workflow tasks of every run of `workflowId`, as "run: cause: message". */
 async function failedWorkflowTasks(client: Client, workflowId: string): Promise<string[]> {

@@ -57,11 +57,23 @@ export async function startPipeline(
 }
 
 /**
- * Polls the status query; throws with the last status when the phase is not reached in time.
- * After a worker crash the replacement refuses a query that would run on events no workflow task
- * has started yet (workflows/stale-activation.ts; the API answers 503 then): ask again, as the API's
- * clients do.
+ * The status query, asked again while the worker refuses it as stale: after a worker crash or a
+ * deploy, the replacement refuses a query that would run on events no workflow task has started
+ * yet (workflows/stale-activation.ts; the API answers 503 then), and the API's clients ask again.
  */
+export async function queryStatus(handle: WorkflowHandle, timeoutMs = 30_000): Promise<PipelineStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await handle.query(statusQuery);
+    } catch (err) {
+      if (!(err instanceof Error && err.message.includes(STALE_ACTIVATION_REFUSED)) || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+/** Polls the status query; throws with the last status when the phase is not reached in time. */
 export async function waitForPhase(
   handle: WorkflowHandle,
   phases: PipelinePhase[],
@@ -70,13 +82,7 @@ export async function waitForPhase(
   const deadline = Date.now() + timeoutMs;
   let last: PipelineStatus | undefined;
   while (Date.now() < deadline) {
-    try {
-      last = await handle.query(statusQuery);
-    } catch (err) {
-      if (!(err instanceof Error && err.message.includes(STALE_ACTIVATION_REFUSED))) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      continue;
-    }
+    last = await queryStatus(handle, Math.max(0, deadline - Date.now()));
     if (phases.includes(last.phase)) return last;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
