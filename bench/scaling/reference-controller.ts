@@ -1,0 +1,182 @@
+/**
+ * "reactive-ideal": a bench-only causal reference controller (issue 16, session 9). It is
+ * NOT a product policy. It is given what no real policy has — the trace's true demand
+ * (records/s, bytes/record) and true per-parallelism rate this second, the producers'
+ * retry backlog and the stream backlog exactly, with no CloudWatch delay — but nothing
+ * about the future, and it obeys every rule AWS enforces on the policies: UpdateShardCount
+ * within 2×/½ and the 10-per-24 h quota, shard and parallelism bounds, the KPU maximum, one
+ * reshard and one restart at a time. It runs in the same simulator, with the same AWS timing
+ * and the same tally as the policies and the oracle, so its figures compare 1:1.
+ *
+ * Idealised beyond sensing in one more way: stream and Flink act independently (like the
+ * oracle), not one action at a time with a 60 s verification as the workflow's saga does.
+ */
+import { DAY_SECONDS, SHARD_UPDATES_PER_DAY, type Decision } from '../../scaling/types.js';
+import { SHARD_WRITE_BYTES, SHARD_WRITE_RECORDS, type PlatformModel } from './sim/model.js';
+import { ORACLE_SLO_MINUTE_DOLLARS } from './sim/oracle.js';
+import type { Controller, SimOptions } from './sim/simulate.js';
+import type { Tally } from './sim/tally.js';
+import { rowAtSecond, type Trace, type TraceRow } from './sim/trace.js';
+
+export interface ReferenceParams {
+  /** Stream headroom: shards for demand × (1 + h_s). */
+  streamHeadroom: number;
+  /** A hard floor on shards (0: none). */
+  shardFloor: number;
+  /** Flink headroom: parallelism for what the stream passes × (1 + h_f). */
+  flinkHeadroom: number;
+  /** Demand must have stayed below the smaller size this long before a scale-in (seconds). */
+  streamHoldSeconds: number;
+  flinkHoldSeconds: number;
+  /** A backlog (the producers' or the stream's) is to be drained within this many seconds. */
+  drainSeconds: number;
+  /** A Flink scale-in must save, over this horizon, more than its restart costs. */
+  savingHorizonSeconds: number;
+  /** UpdateShardCount calls a scale-in leaves unused in the rolling 24 h (for the next scale-out). */
+  quotaReserve: number;
+}
+
+export const REFERENCE_DEFAULTS: ReferenceParams = {
+  streamHeadroom: 0.3,
+  shardFloor: 0,
+  flinkHeadroom: 0.3,
+  streamHoldSeconds: 1800,
+  flinkHoldSeconds: 600,
+  drainSeconds: 60,
+  savingHorizonSeconds: 3600,
+  quotaReserve: 1,
+};
+
+/**
+ * The trace's present and nothing else: the row of the second being simulated. Asking for
+ * an earlier second is allowed (the past is known); a later one throws — the reference is
+ * causal by construction, not by discipline.
+ */
+export function presentOf(trace: Trace): { at(second: number, now: number): TraceRow } {
+  const rowAt = rowAtSecond(trace);
+  return {
+    at(second, now) {
+      if (second > now) throw new Error(`reactive-ideal asked for second ${second} at ${now}: the future is not known`);
+      return rowAt(second);
+    },
+  };
+}
+
+/** Keeps the maximum of a value over a sliding window of whole seconds (monotonic deque). */
+class WindowMax {
+  private readonly items: Array<[number, number]> = [];
+  push(second: number, value: number): void {
+    while (this.items.length > 0 && this.items[this.items.length - 1]![1] <= value) this.items.pop();
+    this.items.push([second, value]);
+  }
+  /** The maximum over (now − window, now]. */
+  max(now: number, window: number): number {
+    while (this.items.length > 1 && this.items[0]![0] <= now - window) this.items.shift();
+    return this.items[0]?.[1] ?? 0;
+  }
+}
+
+export function referenceController(trace: Trace, options: SimOptions, params: ReferenceParams = REFERENCE_DEFAULTS): Controller {
+  const present = presentOf(trace);
+  const { limits } = options.config;
+  const ppk = options.initial.parallelismPerKpu;
+  const maxP = Math.max(limits.minParallelism, Math.min(limits.maxParallelism, (limits.maxKpus - 1) * ppk));
+  const kpus = (p: number) => Math.ceil(p / ppk) + 1;
+  const decisions: Decision[] = [];
+  // What each side would want now, remembered so scale-in can require the want to have stayed low for the hold.
+  const shardWants = new WindowMax();
+  const flinkWants = new WindowMax();
+  let shardTarget = options.initial.shards;
+  // A restart longer than the SLO breaches it by itself: priced like the oracle prices it, so both face the same trade.
+  const restartSloMinutes = options.restartSeconds > options.sloSeconds ? (options.restartSeconds - options.sloSeconds) / 60 + 1 : 0;
+  const restartDollars = restartSloMinutes * ORACLE_SLO_MINUTE_DOLLARS;
+
+  function quotaUsed(model: PlatformModel, second: number): number {
+    return model.shardUpdateTimes.filter((t) => t > second - DAY_SECONDS).length;
+  }
+
+  function reshard(model: PlatformModel, tally: Tally, second: number, to: number, why: string): void {
+    model.startReshard(second, to);
+    shardTarget = to;
+    tally.actions++;
+    decisions.push({ kind: 'scale', target: { shards: to }, reasons: [why] });
+  }
+
+  function restart(model: PlatformModel, tally: Tally, second: number, to: number, why: string): void {
+    model.startRestart(second, to);
+    tally.actions++;
+    decisions.push({ kind: 'scale', target: { parallelism: to }, reasons: [why] });
+  }
+
+  let restartEnds = -Infinity;
+  // Helpers outside the per-second path (closures made every simulated second dominated the run time).
+  function clampShards(s: number): number {
+    return Math.min(limits.maxShards, Math.max(limits.minShards, params.shardFloor, Math.ceil(s - 1e-9)));
+  }
+  function clampParallelism(p: number, useful: number): number {
+    return Math.min(useful, Math.max(limits.minParallelism, Math.ceil(p - 1e-9)));
+  }
+  return {
+    decisions,
+    beforeSecond(second, model, _recorder, tally) {
+      const row = present.at(second, second);
+      const demand = row.recordsPerSecond;
+      const unit = row.trueRatePerParallelism ?? options.configuredUnitRate;
+      const perShard = Math.min(SHARD_WRITE_RECORDS, SHARD_WRITE_BYTES / row.bytesPerRecord);
+      const drain = params.drainSeconds;
+      const slo = options.sloSeconds;
+
+      // Stream: shards for demand × (1 + h_s) and for draining the producers' retry backlog within the drain target,
+      // at least the floor. Grows when half the headroom is used up (or producers hold a backlog), to the full size.
+      const backlogRate = model.producerBacklog > 0.5 ? model.producerBacklog / drain : 0;
+      const sWant = clampShards(Math.max(demand * (1 + params.streamHeadroom), demand + backlogRate) / perShard);
+      shardWants.push(second, sWant);
+      if (!model.streamUpdating) {
+        const s = model.shards;
+        if (clampShards(Math.max(demand * (1 + params.streamHeadroom / 2), demand + backlogRate) / perShard) > s && quotaUsed(model, second) < SHARD_UPDATES_PER_DAY) {
+          reshard(model, tally, second, Math.min(sWant, 2 * s), `demand ${demand.toFixed(0)}/s, producers' backlog ${model.producerBacklog.toFixed(0)}`);
+        } else if (sWant < s && second >= params.streamHoldSeconds && quotaUsed(model, second) < SHARD_UPDATES_PER_DAY - params.quotaReserve) {
+          const held = shardWants.max(second, params.streamHoldSeconds);
+          const to = Math.max(Math.ceil(s / 2), held);
+          if (to < s) reshard(model, tally, second, to, `wanted at most ${held} shards for ${params.streamHoldSeconds} s`);
+        }
+      }
+
+      // Flink: parallelism for what the stream will pass (with the shards a reshard under way will have) × (1 + h_f);
+      // when a restart is longer than the SLO, also enough to bring the lag back under it within the drain target.
+      const streamShards = Math.max(model.shards, shardTarget);
+      const passes = streamShards * perShard;
+      const flow = Math.max(1, model.producerBacklog > 0.5 ? passes : Math.min(demand, passes));
+      // Age of the stream's backlog at the present flow (the part of the lag Flink can remove).
+      const age = model.streamBacklog / flow;
+      // The source reads a shard with one subtask: parallelism beyond the shards idles.
+      const usefulP = Math.max(limits.minParallelism, Math.min(maxP, streamShards));
+      const restartExtra = Math.max(0, options.restartSeconds - slo) / drain;
+      const level = unit > 0 ? clampParallelism((flow * (1 + Math.max(params.flinkHeadroom, restartExtra))) / unit, usefulP) : model.parallelism;
+      flinkWants.push(second, level);
+      if (!model.restarting && unit > 0) {
+        const p = model.parallelism;
+        const capacity = Math.min(p, model.shards) * unit;
+        // A backlog older than half the SLO that the present capacity will not bring under it within the drain target;
+        // not while the backlog of the last restart is still draining as planned.
+        const settling = second < restartEnds + drain;
+        const behind = !settling && age > slo / 2 && capacity < flow * (1 + age / drain);
+        if (capacity < flow * (1 + params.flinkHeadroom / 2) || behind) {
+          const extra = Math.max(params.flinkHeadroom, restartExtra, (age + options.restartSeconds - slo) / drain);
+          const to = clampParallelism((flow * (1 + extra)) / unit, usefulP);
+          if (to > p) {
+            restart(model, tally, second, to, `flow ${flow.toFixed(0)}/s, backlog ${age.toFixed(0)} s old`);
+            restartEnds = second + options.restartSeconds;
+          }
+        } else if (level < p && age < slo / 4 && !settling && second >= params.flinkHoldSeconds) {
+          const to = flinkWants.max(second, params.flinkHoldSeconds);
+          const saving = ((kpus(p) - kpus(to)) * options.prices.kpuHour * params.savingHorizonSeconds) / 3600;
+          if (to < p && saving > restartDollars) {
+            restart(model, tally, second, to, `wanted at most ${to} for ${params.flinkHoldSeconds} s, saves $${saving.toFixed(2)} over the horizon`);
+            restartEnds = second + options.restartSeconds;
+          }
+        }
+      }
+    },
+  };
+}

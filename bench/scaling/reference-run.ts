@@ -1,0 +1,83 @@
+/**
+ * `npm run bench:scaling-reference [-- --generated 150 --seed 1 --held-out 50
+ * --restart-seconds 180 --workers 2]`: the idealised causal reference ("reactive-ideal",
+ * ./reference-controller.ts) over a grid of settings on the generated suite, against the
+ * same peers and oracle as adaptive; the frontier, the hindsight share and a worked step
+ * example. Prints the tables and writes bench/out/scaling-reference-<restart>s.json.
+ * A benchmark, not a test: nothing here is timed against a bound.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { HELD_OUT_SEED_BASE } from './generate.js';
+import { printStepExample, stepExample } from './reference-example.js';
+import { runReferenceSeeds } from './reference-pool.js';
+import { partReport, printPart } from './reference-report.js';
+import { ADAPTIVE_VARIANTS, referenceGrid } from './reference-suite.js';
+import { DEFAULT_SIM_OPTIONS, type SimOptions } from './sim/simulate.js';
+
+const { values } = parseArgs({
+  options: {
+    generated: { type: 'string', default: '150' },
+    seed: { type: 'string', default: '1' },
+    'held-out': { type: 'string', default: '0' },
+    'restart-seconds': { type: 'string', default: String(DEFAULT_SIM_OPTIONS.restartSeconds) },
+    'reshard-seconds': { type: 'string', default: String(DEFAULT_SIM_OPTIONS.reshardSeconds) },
+    workers: { type: 'string', default: String(availableParallelism()) },
+    'adaptive-variants': { type: 'boolean', default: false },
+    out: { type: 'string', default: join(import.meta.dirname, '..', 'out') },
+  },
+});
+
+function count(flag: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${flag} must be a non-negative integer (got '${raw}')`);
+  return value;
+}
+
+const options: SimOptions = {
+  ...DEFAULT_SIM_OPTIONS,
+  restartSeconds: count('restart-seconds', values['restart-seconds']!),
+  reshardSeconds: count('reshard-seconds', values['reshard-seconds']!),
+};
+const generated = count('generated', values.generated!);
+const first = count('seed', values.seed!);
+const heldOut = count('held-out', values['held-out']!);
+const workers = count('workers', values.workers!);
+if (first + generated > HELD_OUT_SEED_BASE) throw new Error(`--seed: seeds from ${HELD_OUT_SEED_BASE} on are held out; use --held-out for them`);
+
+const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
+const grid = referenceGrid(options.config.limits.maxShards);
+console.log(`model: restart ${options.restartSeconds} s, reshard ${options.reshardSeconds} s; ${grid.length} settings; load average at start ${load()} (2 cores, shared)\n`);
+
+const started = performance.now();
+const tuningSeeds = Array.from({ length: generated }, (_, i) => first + i);
+const heldSeeds = Array.from({ length: heldOut }, (_, i) => HELD_OUT_SEED_BASE + i);
+const total = tuningSeeds.length + heldSeeds.length;
+const all = await runReferenceSeeds([...tuningSeeds, ...heldSeeds], options, grid, values['adaptive-variants']!, workers, (done) => {
+  if (done % 25 === 0 || done === total) process.stderr.write(`  ${done}/${total} traces, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+});
+const seconds = (performance.now() - started) / 1000;
+const tuning = partReport('generated, tuning seeds', all.slice(0, tuningSeeds.length), grid);
+const held = heldSeeds.length ? partReport('generated, held-out seeds', all.slice(tuningSeeds.length), grid) : null;
+console.log(printPart(tuning));
+if (held) console.log(`\n${printPart(held)}`);
+const example = stepExample(options);
+console.log(`\n${printStepExample(example, options.prices)}`);
+console.log(`\n${total} traces × (${grid.length} reference settings${values['adaptive-variants'] ? ` + ${ADAPTIVE_VARIANTS.length} adaptive variants` : ''} + peers, adaptive, oracle) in ${seconds.toFixed(1)} s on ${Math.max(1, workers)} worker thread(s); load average now ${load()}`);
+
+const outDir = resolve(values.out!);
+mkdirSync(outDir, { recursive: true });
+const file = join(outDir, `scaling-reference-${options.restartSeconds}s.json`);
+const strip = <T extends { series: unknown }>({ series: _s, ...rest }: T) => rest;
+writeFileSync(file, `${JSON.stringify({
+  generatedBy: `npm run bench:scaling-reference -- --generated ${generated} --seed ${first} --held-out ${heldOut} --restart-seconds ${options.restartSeconds} --reshard-seconds ${options.reshardSeconds}${values['adaptive-variants'] ? ' --adaptive-variants' : ''}`,
+  model: { restartSeconds: options.restartSeconds, reshardSeconds: options.reshardSeconds, reportingDelaySeconds: options.reportingDelaySeconds },
+  seconds, loadAverage: loadavg(), workers,
+  grid, adaptiveVariants: values['adaptive-variants'] ? ADAPTIVE_VARIANTS : [],
+  tuning, heldOut: held,
+  example: { ...example, oracle: { step: strip(example.oracle.step), flat: strip(example.oracle.flat) }, adaptive: { step: strip(example.adaptive.step), flat: strip(example.adaptive.flat) }, floors: example.floors.map((f) => ({ floor: f.floor, step: strip(f.step), flat: strip(f.flat) })) },
+  traces: all,
+}, null, 2)}\n`);
+console.log(`wrote ${file}`);
