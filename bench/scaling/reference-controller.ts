@@ -25,6 +25,9 @@ export interface ReferenceParams {
   shardFloor: number;
   /** Flink headroom: parallelism for what the stream passes × (1 + h_f). */
   flinkHeadroom: number;
+  /** Share of each headroom left when the side grows (0: only once capacity no longer carries demand). */
+  streamTrigger: number;
+  flinkTrigger: number;
   /** Demand must have stayed below the smaller size this long before a scale-in (seconds). */
   streamHoldSeconds: number;
   flinkHoldSeconds: number;
@@ -40,6 +43,8 @@ export const REFERENCE_DEFAULTS: ReferenceParams = {
   streamHeadroom: 0.3,
   shardFloor: 0,
   flinkHeadroom: 0.3,
+  streamTrigger: 0.5,
+  flinkTrigger: 0,
   streamHoldSeconds: 1800,
   flinkHoldSeconds: 600,
   drainSeconds: 60,
@@ -127,13 +132,14 @@ export function referenceController(trace: Trace, options: SimOptions, params: R
       const slo = options.sloSeconds;
 
       // Stream: shards for demand × (1 + h_s) and for draining the producers' retry backlog within the drain target,
-      // at least the floor. Grows when half the headroom is used up (or producers hold a backlog), to the full size.
+      // at least the floor. Grows when all but `streamTrigger` of the headroom is used up (or producers hold a backlog),
+      // to the full size.
       const backlogRate = model.producerBacklog > 0.5 ? model.producerBacklog / drain : 0;
       const sWant = clampShards(Math.max(demand * (1 + params.streamHeadroom), demand + backlogRate) / perShard);
       shardWants.push(second, sWant);
       if (!model.streamUpdating) {
         const s = model.shards;
-        if (clampShards(Math.max(demand * (1 + params.streamHeadroom / 2), demand + backlogRate) / perShard) > s && quotaUsed(model, second) < SHARD_UPDATES_PER_DAY) {
+        if (clampShards(Math.max(demand * (1 + params.streamHeadroom * params.streamTrigger), demand + backlogRate) / perShard) > s && quotaUsed(model, second) < SHARD_UPDATES_PER_DAY) {
           reshard(model, tally, second, Math.min(sWant, 2 * s), `demand ${demand.toFixed(0)}/s, producers' backlog ${model.producerBacklog.toFixed(0)}`);
         } else if (sWant < s && second >= params.streamHoldSeconds && quotaUsed(model, second) < SHARD_UPDATES_PER_DAY - params.quotaReserve) {
           const held = shardWants.max(second, params.streamHoldSeconds);
@@ -161,7 +167,7 @@ export function referenceController(trace: Trace, options: SimOptions, params: R
         // not while the backlog of the last restart is still draining as planned.
         const settling = second < restartEnds + drain;
         const behind = !settling && age > slo / 2 && capacity < flow * (1 + age / drain);
-        if (capacity < flow * (1 + params.flinkHeadroom / 2) || behind) {
+        if (capacity < flow * (1 + params.flinkHeadroom * params.flinkTrigger) || behind) {
           const extra = Math.max(params.flinkHeadroom, restartExtra, (age + options.restartSeconds - slo) / drain);
           const to = clampParallelism((flow * (1 + extra)) / unit, usefulP);
           if (to > p) {
