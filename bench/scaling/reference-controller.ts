@@ -35,8 +35,10 @@ export interface ReferenceParams {
   drainSeconds: number;
   /** A Flink scale-in must save, over this horizon, more than its restart costs. */
   savingHorizonSeconds: number;
-  /** UpdateShardCount calls a scale-in leaves unused in the rolling 24 h (for the next scale-out). */
+  /** UpdateShardCount calls a scale-in leaves unused in the rolling 24 h beyond those needed to double back to maxShards. */
   quotaReserve: number;
+  /** A stream scale-in must drop at least this share of the shards (a call is a scarce daily quota). */
+  minShrink: number;
 }
 
 export const REFERENCE_DEFAULTS: ReferenceParams = {
@@ -50,6 +52,7 @@ export const REFERENCE_DEFAULTS: ReferenceParams = {
   drainSeconds: 60,
   savingHorizonSeconds: 3600,
   quotaReserve: 1,
+  minShrink: 0.25,
 };
 
 /**
@@ -141,10 +144,14 @@ export function referenceController(trace: Trace, options: SimOptions, params: R
         const s = model.shards;
         if (clampShards(Math.max(demand * (1 + params.streamHeadroom * params.streamTrigger), demand + backlogRate) / perShard) > s && quotaUsed(model, second) < SHARD_UPDATES_PER_DAY) {
           reshard(model, tally, second, Math.min(sWant, 2 * s), `demand ${demand.toFixed(0)}/s, producers' backlog ${model.producerBacklog.toFixed(0)}`);
-        } else if (sWant < s && second >= params.streamHoldSeconds && quotaUsed(model, second) < SHARD_UPDATES_PER_DAY - params.quotaReserve) {
+        } else if (sWant < s && second >= params.streamHoldSeconds) {
           const held = shardWants.max(second, params.streamHoldSeconds);
           const to = Math.max(Math.ceil(s / 2), held);
-          if (to < s) reshard(model, tally, second, to, `wanted at most ${held} shards for ${params.streamHoldSeconds} s`);
+          // A scale-in spends a call only if the calls left after it can still double back to maxShards (+ a reserve):
+          // a controller that spends the quota chasing a wandering demand is stuck when demand rises.
+          const left = SHARD_UPDATES_PER_DAY - quotaUsed(model, second) - 1;
+          const doublingsBack = Math.ceil(Math.log2(limits.maxShards / to) - 1e-9);
+          if (to <= s * (1 - params.minShrink) && left >= doublingsBack + params.quotaReserve) reshard(model, tally, second, to, `wanted at most ${held} shards for ${params.streamHoldSeconds} s`);
         }
       }
 
