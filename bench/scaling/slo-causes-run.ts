@@ -3,6 +3,8 @@
  * adaptive's SLO minutes on the generated suite broken down by cause (./slo-causes.ts) and by
  * family, with the oracle's minutes beside them. Prints the tables and writes
  * bench/out/scaling-slo-causes-<restart>s.json. Single-threaded: 150 traces take ~20 s.
+ * --reference LABEL: the same breakdown for the causal reference at that grid setting
+ * (bench/scaling/reference-suite.ts), written to scaling-slo-causes-<restart>s-reference.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -10,6 +12,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateTrace, HELD_OUT_SEED_BASE } from './generate.js';
 import { CAUSES, sloCauses, type Cause, type TraceCauses } from './slo-causes.js';
+import { referenceController } from './reference-controller.js';
+import { referenceGrid } from './reference-suite.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from './sim/simulate.js';
 
 const { values } = parseArgs({
@@ -19,6 +23,7 @@ const { values } = parseArgs({
     'held-out': { type: 'string', default: '0' },
     'restart-seconds': { type: 'string', default: String(DEFAULT_SIM_OPTIONS.restartSeconds) },
     out: { type: 'string', default: join(import.meta.dirname, '..', 'out') },
+    reference: { type: 'string' },
   },
 });
 
@@ -32,13 +37,17 @@ const options: SimOptions = { ...DEFAULT_SIM_OPTIONS, restartSeconds: count('res
 const generated = count('generated', values.generated!);
 const first = count('seed', values.seed!);
 const heldOut = count('held-out', values['held-out']!);
+const grid = referenceGrid(options.config.limits.maxShards);
+const setting = values.reference === undefined ? undefined : grid.find((s) => s.label === values.reference);
+if (values.reference !== undefined && !setting) throw new Error(`--reference must be one of the grid's settings: ${grid.map((s) => `'${s.label}'`).join(', ')}`);
+const who = setting ? `reference (${setting.label})` : 'adaptive';
 if (first + generated > HELD_OUT_SEED_BASE) throw new Error(`--seed: seeds from ${HELD_OUT_SEED_BASE} on are held out; use --held-out for them`);
 
 type Row = TraceCauses & { seed: number; family: string; description: string };
 function runPart(seeds: number[]): Row[] {
   return seeds.map((seed) => {
     const trace = generateTrace(seed);
-    return { seed, family: trace.family, description: trace.description, ...sloCauses(trace, options) };
+    return { seed, family: trace.family, description: trace.description, ...sloCauses(trace, options, setting ? referenceController(trace, options, setting.params) : undefined) };
   });
 }
 
@@ -59,10 +68,10 @@ function report(label: string, rows: Row[]): string {
   }
   const worst = [...rows].sort((a, b) => (b.sloMinutes - b.oracleSloMinutes) - (a.sloMinutes - a.oracleSloMinutes)).slice(0, 10);
   return [
-    `${label} (${rows.length}): adaptive ${total} SLO minutes, oracle ${oracle} (${oracle ? (total / oracle).toFixed(2) : '—'}×)`,
+    `${label} (${rows.length}): ${who} ${total} SLO minutes, oracle ${oracle} (${oracle ? (total / oracle).toFixed(2) : '—'}×)`,
     '  by cause (minutes; of them, minutes the oracle was above the SLO too):',
     ...[...causes].sort((a, b) => b[1].minutes - a[1].minutes).map(([c, v]) => `    ${String(v.minutes).padStart(5)} ${String(v.oracleToo).padStart(5)}  ${CAUSES[c]}`),
-    '  by family (traces, adaptive minutes, oracle minutes):',
+    `  by family (traces, ${who} minutes, oracle minutes):`,
     ...[...families].sort((a, b) => b[1].minutes - a[1].minutes).map(([f, v]) => `    ${f.padEnd(14)} ${String(v.n).padStart(3)} ${String(v.minutes).padStart(5)} ${String(v.oracle).padStart(5)}`),
     '  most minutes above the oracle\'s:',
     ...worst.map((r) => `    gen-${r.seed}-${r.family}: ${r.sloMinutes} vs ${r.oracleSloMinutes} — ${Object.entries(r.byCause).map(([c, v]) => `${c} ${v.minutes}`).join(', ')}`),
@@ -79,9 +88,9 @@ console.log(report('generated, tuning seeds', tuning));
 if (held.length) console.log(`\n${report('generated, held-out seeds', held)}`);
 const outDir = resolve(values.out!);
 mkdirSync(outDir, { recursive: true });
-const file = join(outDir, `scaling-slo-causes-${options.restartSeconds}s.json`);
+const file = join(outDir, `scaling-slo-causes-${options.restartSeconds}s${setting ? '-reference' : ''}.json`);
 writeFileSync(file, `${JSON.stringify({
-  generatedBy: `npm run bench:scaling-causes -- --generated ${generated} --seed ${first} --held-out ${heldOut} --restart-seconds ${options.restartSeconds}`,
+  generatedBy: `npm run bench:scaling-causes -- --generated ${generated} --seed ${first} --held-out ${heldOut} --restart-seconds ${options.restartSeconds}${setting ? ` --reference '${setting.label}'` : ''}`,
   causes: CAUSES, seconds, loadAverage: loadavg(), tuning, heldOut: held,
 }, null, 2)}\n`);
 console.log(`\nwrote ${file}`);

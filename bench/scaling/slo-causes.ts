@@ -10,7 +10,7 @@ import { DAY_SECONDS, SHARD_UPDATES_PER_DAY } from '../../scaling/types.js';
 import { policies } from '../../scaling/index.js';
 import { oracleController, planOracle } from './sim/oracle.js';
 import { SHARD_WRITE_BYTES, SHARD_WRITE_RECORDS } from './sim/model.js';
-import { policyController, simulate, type SecondObserver, type SimOptions } from './sim/simulate.js';
+import { policyController, simulate, type Controller, type SecondObserver, type SimOptions } from './sim/simulate.js';
 import type { Trace } from './sim/trace.js';
 
 export const CAUSES = {
@@ -104,10 +104,13 @@ export interface TraceCauses {
   byCause: Partial<Record<Cause, { minutes: number; oracleToo: number }>>;
 }
 
-/** Adaptive's SLO minutes on `trace` by cause, against the oracle's minute by minute. */
-export function sloCauses(trace: Trace, options: SimOptions): TraceCauses {
+/**
+ * Adaptive's SLO minutes on `trace` by cause, against the oracle's minute by minute; or another controller's
+ * (the causal reference, bench/scaling/reference-controller.ts) when one is given.
+ */
+export function sloCauses(trace: Trace, options: SimOptions, controller: Controller = policyController(policies.adaptive, options)): TraceCauses {
   const a = recorder(options);
-  const run = simulate(trace, policyController(policies.adaptive, options), options, a.observe);
+  const run = simulate(trace, controller, options, a.observe);
   const o = recorder(options);
   const oracle = simulate(trace, oracleController(planOracle(trace, options), options), options, o.observe);
   const byCause: TraceCauses['byCause'] = {};
