@@ -41,6 +41,11 @@ export interface ReferenceParams {
   quotaReserve: number;
   /** A stream scale-in must drop at least this share of the shards (a call is a scarce daily quota). */
   minShrink: number;
+  /**
+   * Ablation only (0 in the grid): sees demand, rates and backlogs this many seconds late, as a policy reading
+   * CloudWatch does, to measure what the delay alone costs.
+   */
+  sensingDelaySeconds: number;
 }
 
 export const REFERENCE_DEFAULTS: ReferenceParams = {
@@ -56,6 +61,7 @@ export const REFERENCE_DEFAULTS: ReferenceParams = {
   savingHorizonSeconds: 4 * 3600,
   quotaReserve: 1,
   minShrink: 0.25,
+  sensingDelaySeconds: 0,
 };
 
 /**
@@ -120,6 +126,9 @@ export function referenceController(trace: Trace, options: SimOptions, params: R
   }
 
   let restartEnds = -Infinity;
+  // Backlogs per second as they were, for the sensing-delay ablation (index = second).
+  const producerBacklogs: number[] = [];
+  const streamBacklogs: number[] = [];
   // Helpers outside the per-second path (closures made every simulated second dominated the run time).
   function clampShards(s: number): number {
     return Math.min(limits.maxShards, Math.max(limits.minShards, params.shardFloor, Math.ceil(s - 1e-9)));
@@ -130,7 +139,12 @@ export function referenceController(trace: Trace, options: SimOptions, params: R
   return {
     decisions,
     beforeSecond(second, model, _recorder, tally) {
-      const row = present.at(second, second);
+      producerBacklogs.push(model.producerBacklog);
+      streamBacklogs.push(model.streamBacklog);
+      const seen = Math.max(0, second - params.sensingDelaySeconds);
+      const row = present.at(seen, second);
+      const producerBacklog = producerBacklogs[seen]!;
+      const streamBacklog = streamBacklogs[seen]!;
       const demand = row.recordsPerSecond;
       const unit = row.trueRatePerParallelism ?? options.configuredUnitRate;
       const perShard = Math.min(SHARD_WRITE_RECORDS, SHARD_WRITE_BYTES / row.bytesPerRecord);
@@ -140,13 +154,13 @@ export function referenceController(trace: Trace, options: SimOptions, params: R
       // Stream: shards for demand × (1 + h_s) and for draining the producers' retry backlog within the drain target,
       // at least the floor. Grows when all but `streamTrigger` of the headroom is used up (or producers hold a backlog),
       // to the full size.
-      const backlogRate = model.producerBacklog > 0.5 ? model.producerBacklog / drain : 0;
+      const backlogRate = producerBacklog > 0.5 ? producerBacklog / drain : 0;
       const sWant = clampShards(Math.max(demand * (1 + params.streamHeadroom), demand + backlogRate) / perShard);
       shardWants.push(second, sWant);
       if (!model.streamUpdating) {
         const s = model.shards;
         if (clampShards(Math.max(demand * (1 + params.streamHeadroom * params.streamTrigger), demand + backlogRate) / perShard) > s && quotaUsed(model, second) < SHARD_UPDATES_PER_DAY) {
-          reshard(model, tally, second, Math.min(sWant, 2 * s), `demand ${demand.toFixed(0)}/s, producers' backlog ${model.producerBacklog.toFixed(0)}`);
+          reshard(model, tally, second, Math.min(sWant, 2 * s), `demand ${demand.toFixed(0)}/s, producers' backlog ${producerBacklog.toFixed(0)}`);
         } else if (sWant < s && second >= params.streamHoldSeconds) {
           const held = shardWants.max(second, params.streamHoldSeconds);
           const to = Math.max(Math.ceil(s / 2), held);
@@ -162,9 +176,9 @@ export function referenceController(trace: Trace, options: SimOptions, params: R
       // a scale-out also sized to bring the lag its restart adds back under the SLO.
       const streamShards = Math.max(model.shards, shardTarget);
       const passes = streamShards * perShard;
-      const flow = Math.max(1, model.producerBacklog > 0.5 ? passes : Math.min(demand, passes));
+      const flow = Math.max(1, producerBacklog > 0.5 ? passes : Math.min(demand, passes));
       // Age of the stream's backlog at the present flow (the part of the lag Flink can remove).
-      const age = model.streamBacklog / flow;
+      const age = streamBacklog / flow;
       // The source reads a shard with one subtask: parallelism beyond the shards idles.
       const usefulP = Math.max(limits.minParallelism, Math.min(maxP, streamShards));
       const level = unit > 0 ? clampParallelism((flow * (1 + params.flinkHeadroom)) / unit, usefulP) : model.parallelism;

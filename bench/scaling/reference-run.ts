@@ -1,6 +1,6 @@
 /**
  * `npm run bench:scaling-reference [-- --generated 150 --seed 1 --held-out 50
- * --restart-seconds 180 --workers 2]`: the idealised causal reference ("reactive-ideal",
+ * --restart-seconds 180 --workers 2 --sensing-delays 0,60,120]`: the idealised causal reference ("reactive-ideal",
  * ./reference-controller.ts) over a grid of settings on the generated suite, against the
  * same peers and oracle as adaptive; the frontier, the hindsight share and a worked step
  * example. Prints the tables and writes bench/out/scaling-reference-<restart>s.json.
@@ -14,7 +14,7 @@ import { HELD_OUT_SEED_BASE } from './generate.js';
 import { printStepExample, stepExample } from './reference-example.js';
 import { runReferenceSeeds } from './reference-pool.js';
 import { partReport, printPart } from './reference-report.js';
-import { ADAPTIVE_VARIANTS, referenceGrid } from './reference-suite.js';
+import { ADAPTIVE_VARIANTS, delayGrid, referenceGrid } from './reference-suite.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from './sim/simulate.js';
 
 const { values } = parseArgs({
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     'reshard-seconds': { type: 'string', default: String(DEFAULT_SIM_OPTIONS.reshardSeconds) },
     workers: { type: 'string', default: String(availableParallelism()) },
     'adaptive-variants': { type: 'boolean', default: false },
+    /** The ablation instead of the grid: the best 45-s setting seen this many seconds late (comma-separated). */
+    'sensing-delays': { type: 'string' },
     out: { type: 'string', default: join(import.meta.dirname, '..', 'out') },
   },
 });
@@ -48,7 +50,8 @@ const workers = count('workers', values.workers!);
 if (first + generated > HELD_OUT_SEED_BASE) throw new Error(`--seed: seeds from ${HELD_OUT_SEED_BASE} on are held out; use --held-out for them`);
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
-const grid = referenceGrid(options.config.limits.maxShards);
+const delays = values['sensing-delays']?.split(',').map((d) => count('sensing-delays', d.trim()));
+const grid = delays ? delayGrid(options.config.limits.maxShards, 'floor 4, h_f 0.3, hold 30/10 min', delays) : referenceGrid(options.config.limits.maxShards);
 console.log(`model: restart ${options.restartSeconds} s, reshard ${options.reshardSeconds} s; ${grid.length} settings; load average at start ${load()} (2 cores, shared)\n`);
 
 const started = performance.now();
@@ -69,10 +72,10 @@ console.log(`\n${total} traces × (${grid.length} reference settings${values['ad
 
 const outDir = resolve(values.out!);
 mkdirSync(outDir, { recursive: true });
-const file = join(outDir, `scaling-reference-${options.restartSeconds}s.json`);
+const file = join(outDir, `scaling-reference-${options.restartSeconds}s${delays ? '-delays' : ''}.json`);
 const strip = <T extends { series: unknown }>({ series: _s, ...rest }: T) => rest;
 writeFileSync(file, `${JSON.stringify({
-  generatedBy: `npm run bench:scaling-reference -- --generated ${generated} --seed ${first} --held-out ${heldOut} --restart-seconds ${options.restartSeconds} --reshard-seconds ${options.reshardSeconds}${values['adaptive-variants'] ? ' --adaptive-variants' : ''}`,
+  generatedBy: `npm run bench:scaling-reference -- --generated ${generated} --seed ${first} --held-out ${heldOut} --restart-seconds ${options.restartSeconds} --reshard-seconds ${options.reshardSeconds}${values['adaptive-variants'] ? ' --adaptive-variants' : ''}${delays ? ` --sensing-delays ${delays.join(',')}` : ''}`,
   model: { restartSeconds: options.restartSeconds, reshardSeconds: options.reshardSeconds, reportingDelaySeconds: options.reportingDelaySeconds },
   seconds, loadAverage: loadavg(), workers,
   grid, adaptiveVariants: values['adaptive-variants'] ? ADAPTIVE_VARIANTS : [],

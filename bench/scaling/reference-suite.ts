@@ -43,6 +43,16 @@ export const ADAPTIVE_VARIANTS: Array<{ label: string; parameters: Record<string
     parameters: { shardTargetUtilization: shardTarget, shardScaleInUtilization: shardIn, flinkTargetUtilization: flinkTarget },
   }))));
 
+/**
+ * The sensing-delay ablation: one setting of the grid seen `delays` seconds late, to tell what
+ * present knowledge is worth (a policy reading CloudWatch sees a period 1–3 minutes late).
+ */
+export function delayGrid(maxShards: number, label: string, delays: number[]): Setting[] {
+  const base = referenceGrid(maxShards).find((s) => s.label === label);
+  if (!base) throw new Error(`no grid setting '${label}'`);
+  return delays.map((d) => ({ label: `${label}, seen ${d} s late`, params: { ...base.params, sensingDelaySeconds: d } }));
+}
+
 export interface SettingResult {
   sloMinutes: number;
   cost: number;
