@@ -263,9 +263,14 @@ export async function missingTrips(rig: FaultRig, id: string): Promise<{ read: n
 export async function teardown(client: Client, workflowId: string, timeoutMs: number): Promise<string> {
   const handle: WorkflowHandle = client.workflow.getHandle(workflowId);
   await handle.signal(teardownSignal, { reason: 'fault suite done' });
+  // The deadline's timer is cleared once the result is in: left pending, each one kept bench:faults'
+  // process alive for its whole step timeout (10 min) after the report was written.
+  let deadline: NodeJS.Timeout | undefined;
   const result = await Promise.race([
     handle.result() as Promise<{ phase?: string }>,
-    pause(timeoutMs).then(() => ({ phase: `still running after ${timeoutMs} ms` })),
-  ]);
+    new Promise<{ phase: string }>((resolve) => {
+      deadline = setTimeout(() => resolve({ phase: `still running after ${timeoutMs} ms` }), timeoutMs);
+    }),
+  ]).finally(() => clearTimeout(deadline));
   return result.phase ?? 'unknown';
 }
