@@ -7,8 +7,9 @@ export default defineConfig({
     // The production-topology e2e needs the Temporal server build (npm run test:cluster).
     // The calibration e2e (test/e2e/calibration-*.test.ts) runs here: the sequencer starts it
     // beside teardown-bound, which mostly waits (README, Tests).
-    // The fault suite is its own command (npm run test:faults), its quick variant too until the
-    // stalled workflow task a fresh-clone run found (README, Faults) is explained: see README, Tests. The aws-profile
+    // The fault suite is its own command (npm run test:faults), its quick variant too: the stalled
+    // workflow task a fresh-clone run found is explained and fixed (README, Faults), but its 2-4 min
+    // do not fit the CI budget beside today's ~13 min of npm test (README, Tests). The aws-profile
     // conformance run takes minutes by nature (npm run test:aws-profile).
     exclude: [...configDefaults.exclude, 'test/cluster/**', 'test/faults/**', 'test/e2e/faults-quick.test.ts', 'test/conformance/**'],
     globalSetup: ['test/support/global-setup.ts'],
