@@ -142,6 +142,21 @@ export function deliveredShort(e: Pick<StepEvidence, 'verdict' | 'offeredRecords
   return e.verdict !== 'saturated' && e.sentRecordsPerSecond < DELIVERY_TOLERANCE * e.offeredRecordsPerSecond;
 }
 
+/**
+ * A saturated step whose job processed less than this share of a rate its phase already
+ * sustained contradicts that step: flat out, a job processes at least what it sustained.
+ */
+const CONTRADICTED = 0.95;
+
+/**
+ * A saturation the phase's own evidence refutes: a hiccup (a stalled load or job for part of the
+ * step, on AWS a checkpoint or a noisy neighbour), not the ceiling. Judged as the ceiling, it
+ * would end the phase's search below what the job does (an I/O-bound job's gain went unseen).
+ */
+export function contradictsPhase(e: Pick<StepEvidence, 'verdict' | 'processedRecordsPerSecond'>, s: Pick<PhaseSearch, 'highestFlat'>): boolean {
+  return e.verdict === 'saturated' && e.processedRecordsPerSecond !== null && s.highestFlat !== null && e.processedRecordsPerSecond < CONTRADICTED * s.highestFlat;
+}
+
 /** What one phase (one ParallelismPerKPU) has learnt so far. */
 export interface PhaseSearch {
   rampIndex: number;

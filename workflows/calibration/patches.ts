@@ -13,4 +13,9 @@ export const CALIBRATION_PATCHES = {
    * a confirmation that saturated is followed by one just below it.
    */
   measuredWindow: 'calibration-measured-window',
+  /**
+   * A step that saturated while processing less than a rate its phase already sustained is
+   * drained and held again (`contradictsPhase`), instead of being taken for the ceiling.
+   */
+  recheckContradiction: 'calibration-recheck-contradiction',
 } as const;

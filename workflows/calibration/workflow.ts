@@ -13,7 +13,7 @@ import { kpusFor } from '../../model/spec.js';
 import type { PipelineFactsResult } from '../../activities/calibration/index.js';
 import { CalibrationCalls } from './activities.js';
 import {
-  acceptedRateIn, deliveredShort, judgeStep, MAX_STEP_RERUNS, newSearch, nextStep, phaseRates, phaseResult, recommend, recordStep, type NextStep, type PhaseSearch,
+  acceptedRateIn, contradictsPhase, deliveredShort, judgeStep, MAX_STEP_RERUNS, newSearch, nextStep, phaseRates, phaseResult, recommend, recordStep, type NextStep, type PhaseSearch,
 } from './analysis.js';
 import { CALIBRATION_PATCHES } from './patches.js';
 import { calibrationStatusQuery, type CalibrationTiming, type CalibrationWorkflowInput } from '../contract.js';
@@ -187,7 +187,7 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
     const steps = [];
     for (let next = nextStep(search, request); next !== null; next = nextStep(search, request)) {
       checkBudget(`${next.rate} records/s`);
-      const step = await runStep(index, target, next, periodSeconds, measuredWindow, checkBudget);
+      const step = await runStep(index, target, next, periodSeconds, measuredWindow, checkBudget, search);
       steps.push(step);
       recordStep(search, next, step);
       if (step.verdict === 'saturated') await drain(step, periodSeconds);
@@ -198,27 +198,43 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
   /**
    * Holds one rate and judges it. With `measuredWindow`, what the stream accepted is counted in
    * the same periods as the metrics, and a step whose load fell short of the rate is held again
-   * (MAX_STEP_RERUNS), so a starved load generator costs time, not a wrong rate.
+   * (MAX_STEP_RERUNS), so a starved load generator costs time, not a wrong rate. A saturation the
+   * phase's own evidence refutes (`contradictsPhase`) is drained and held again the same way.
    */
   async function runStep(
     index: number, target: CapacityRecord, next: NextStep, periodSeconds: number, measuredWindow: boolean, checkBudget: (what: string) => void,
+    search: PhaseSearch,
   ) {
     const shortfalls: string[] = [];
-    let held = await holdStep(index, target, next, periodSeconds, measuredWindow, shortfalls.length);
-    while (measuredWindow && deliveredShort(held.evidence) && shortfalls.length < MAX_STEP_RERUNS) {
-      shortfalls.push(fmt(held.evidence.sentRecordsPerSecond));
-      publish(`${next.rate} records/s at ParallelismPerKPU ${target.parallelismPerKpu}: the load reached only ${fmt(held.evidence.sentRecordsPerSecond)} records/s in the measured periods; holding the rate again`);
+    const refuted: string[] = [];
+    const reruns = () => shortfalls.length + refuted.length;
+    let held = await holdStep(index, target, next, periodSeconds, measuredWindow, 0);
+    for (;;) {
+      if (reruns() >= MAX_STEP_RERUNS) break;
+      if (measuredWindow && deliveredShort(held.evidence)) {
+        shortfalls.push(fmt(held.evidence.sentRecordsPerSecond));
+        publish(`${next.rate} records/s at ParallelismPerKPU ${target.parallelismPerKpu}: the load reached only ${fmt(held.evidence.sentRecordsPerSecond)} records/s in the measured periods; holding the rate again`);
+      } else if (contradictsPhase(held.evidence, search) && patched(CALIBRATION_PATCHES.recheckContradiction)) {
+        refuted.push(fmt(held.evidence.processedRecordsPerSecond ?? 0));
+        publish(`${next.rate} records/s at ParallelismPerKPU ${target.parallelismPerKpu}: saturated while processing only ${fmt(held.evidence.processedRecordsPerSecond ?? 0)} records/s, below the ${fmt(search.highestFlat ?? 0)} this phase already sustained — a hiccup, not the ceiling; draining and holding the rate again`);
+        await drain(held.evidence, periodSeconds);
+      } else break;
       checkBudget(`holding ${next.rate} records/s again`);
-      held = await holdStep(index, target, next, periodSeconds, measuredWindow, shortfalls.length);
+      held = await holdStep(index, target, next, periodSeconds, measuredWindow, reruns());
     }
     const { evidence } = held;
-    const reasons = shortfalls.length === 0 ? evidence.reasons : [
+    const reasons = [
       ...evidence.reasons,
-      `held ${shortfalls.length + 1} times: earlier attempts reached only ${shortfalls.join(', ')} of ${fmt(next.rate)} records/s in the measured periods (the load generator was short of CPU)`,
+      ...(shortfalls.length === 0 ? [] : [
+        `held ${reruns() + 1} times: earlier attempts reached only ${shortfalls.join(', ')} of ${fmt(next.rate)} records/s in the measured periods (the load generator was short of CPU)`,
+      ]),
+      ...(refuted.length === 0 ? [] : [
+        `held ${reruns() + 1} times: earlier attempts saturated while processing only ${refuted.join(', ')} records/s, below the ${fmt(search.highestFlat ?? 0)} this phase had sustained`,
+      ]),
     ];
     if (measuredWindow && deliveredShort(evidence)) reasons.push(`judged on the ${fmt(evidence.sentRecordsPerSecond)} records/s that arrived, not the ${fmt(next.rate)} asked for`);
     const step = {
-      ...evidence, reasons, ...(measuredWindow ? { attempts: shortfalls.length + 1 } : {}),
+      ...evidence, reasons, ...(measuredWindow ? { attempts: reruns() + 1 } : {}),
       phase: index, kind: next.kind, parallelism: target.parallelism, parallelismPerKpu: target.parallelismPerKpu,
       kpus: kpusFor(target.parallelism, target.parallelismPerKpu), startedAt: held.startedAt, endedAt: held.endedAt,
     };

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { DriveLoadInput, StepMetricsInput } from '../../../activities/calibration/index.js';
 import { planCalibration } from '../../../model/calibration-plan.js';
 import type { CalibrationStatus } from '../../../model/calibration.js';
-import { deliveredShort, judgeStep, type PeriodFigures } from '../../../workflows/calibration/analysis.js';
+import { contradictsPhase, deliveredShort, judgeStep, type PeriodFigures } from '../../../workflows/calibration/analysis.js';
 import { CALIBRATION_WORKFLOW_TYPE, type CalibrationWorkflowInput } from '../../../workflows/contract.js';
 import { createTestClient, runWorker } from '../../support/temporal.js';
 
@@ -26,7 +26,7 @@ interface Scripted {
  * periods; the first of the step's seconds always gets only half of it (a late start), so the
  * whole-step average is below what the measured periods saw.
  */
-function script(delivered: (rate: number, attempt: number) => number): Scripted {
+function script(delivered: (rate: number, attempt: number) => number, stalled: (rate: number, attempt: number) => boolean = () => false): Scripted {
   const loads: DriveLoadInput[] = [];
   const attempts = new Map<number, number>();
   const capacity = { shards: 4, parallelism: 2, parallelismPerKpu: 1 };
@@ -58,12 +58,15 @@ function script(delivered: (rate: number, attempt: number) => number): Scripted 
       },
       async readCalibrationMetrics(input: StepMetricsInput): Promise<PeriodFigures[]> {
         const load = loads[loads.length - 1]!;
-        const rate = delivered(load.recordsPerSecond, attempts.get(load.recordsPerSecond)!);
-        const processed = Math.min(rate, CAPACITY);
+        const attempt = attempts.get(load.recordsPerSecond)!;
+        const rate = delivered(load.recordsPerSecond, attempt);
+        // A stalled step (a hiccup): the job processes half of what arrives, whatever its capacity.
+        const stall = stalled(load.recordsPerSecond, attempt);
+        const processed = stall ? rate / 2 : Math.min(rate, CAPACITY);
         const periods: PeriodFigures[] = [];
         for (let t = input.start, i = 0; t < input.end; t += 1, i += 1) {
           // Behind by what it could not process, accumulating.
-          const lagMs = rate > CAPACITY ? 2000 + i * 1000 : 200;
+          const lagMs = rate > CAPACITY || stall ? 2000 + i * 1000 : 200;
           periods.push({ timestamp: t, processed, lagMs, cpu: (100 * processed) / CAPACITY, containerCpu: (100 * processed) / CAPACITY, heap: 20, backpressure: 0 });
         }
         return periods;
@@ -117,6 +120,31 @@ describe('a calibration step on a busy machine', () => {
 
     expect(beyond).toMatchObject({ offeredRecordsPerSecond: 3000, verdict: 'saturated', attempts: 1 });
     expect(done.result?.phases[0]?.sustainableRecordsPerSecond).toBe(2000);
+  });
+});
+
+describe('a calibration step that saturates below what its phase already sustained', () => {
+  it('is taken for a hiccup: drained, held again and judged on the new attempt; a real saturation is not', { timeout: 90_000 }, async () => {
+    // 1,800 stalls the first time (the job processes 900 of it), then runs; 3,000 is beyond the job's 2,000.
+    const fake = script((rate) => rate, (rate, attempt) => rate === 1800 && attempt === 1);
+    const done = await calibrate(fake.activities, [1500, 1800, 3000]);
+    expect(done.state).toBe('completed');
+    expect(fake.loads.map((l) => l.recordsPerSecond)).toEqual([1500, 1800, 1800, 3000]);
+    const [, again, beyond] = done.steps;
+    expect(again).toMatchObject({ offeredRecordsPerSecond: 1800, verdict: 'sustainable', attempts: 2 });
+    expect(again!.reasons.join('; ')).toMatch(/held 2 times: earlier attempts saturated while processing only 900 records\/s, below the 1,500 this phase had sustained/);
+    // Flat out at 2,000, above the 1,800 sustained: the ceiling, judged once.
+    expect(beyond).toMatchObject({ offeredRecordsPerSecond: 3000, verdict: 'saturated', attempts: 1 });
+    expect(done.result?.phases[0]?.sustainableRecordsPerSecond).toBe(1800);
+  });
+
+  it('contradicts the phase only when it processed under 95 % of a sustained rate', () => {
+    const saturated = (processed: number | null) => ({ verdict: 'saturated' as const, processedRecordsPerSecond: processed });
+    expect(contradictsPhase(saturated(2354), { highestFlat: 2522 })).toBe(true);
+    expect(contradictsPhase(saturated(2450), { highestFlat: 2522 })).toBe(false);
+    expect(contradictsPhase(saturated(900), { highestFlat: null })).toBe(false);
+    expect(contradictsPhase(saturated(null), { highestFlat: 2522 })).toBe(false);
+    expect(contradictsPhase({ verdict: 'sustainable', processedRecordsPerSecond: 900 }, { highestFlat: 2522 })).toBe(false);
   });
 });
 
