@@ -11,6 +11,18 @@
 import type { Trace, TraceRow } from './sim/trace.js';
 
 export const HELD_OUT_SEED_BASE = 1_000_000;
+
+/**
+ * The suite's seeds: `generated` tuning seeds from `first`, and `heldOut` from HELD_OUT_SEED_BASE.
+ * A tuning range reaching into the held-out seeds is refused, so nothing is tuned on them.
+ */
+export function suiteSeeds(first: number, generated: number, heldOut: number): { tuning: number[]; heldOut: number[] } {
+  if (first + generated > HELD_OUT_SEED_BASE) throw new Error(`--seed: seeds from ${HELD_OUT_SEED_BASE} on are held out; use --held-out for them`);
+  return {
+    tuning: Array.from({ length: generated }, (_, i) => first + i),
+    heldOut: Array.from({ length: heldOut }, (_, i) => HELD_OUT_SEED_BASE + i),
+  };
+}
 export const CONFIGURED_UNIT_RATE = 4400;
 const MAX_RATE = 14_000;
 

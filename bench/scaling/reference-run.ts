@@ -10,44 +10,31 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HELD_OUT_SEED_BASE } from './generate.js';
 import { printStepExample, stepExample } from './reference-example.js';
 import { runReferenceSeeds } from './reference-pool.js';
 import { partReport, printPart } from './reference-report.js';
 import { ADAPTIVE_VARIANTS, delayGrid, referenceGrid } from './reference-suite.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from './sim/simulate.js';
+import { count, SUITE_FLAGS, suiteFromFlags } from './suite-args.js';
 
 const { values } = parseArgs({
   options: {
-    generated: { type: 'string', default: '150' },
-    seed: { type: 'string', default: '1' },
-    'held-out': { type: 'string', default: '0' },
-    'restart-seconds': { type: 'string', default: String(DEFAULT_SIM_OPTIONS.restartSeconds) },
+    ...SUITE_FLAGS,
     'reshard-seconds': { type: 'string', default: String(DEFAULT_SIM_OPTIONS.reshardSeconds) },
     workers: { type: 'string', default: String(availableParallelism()) },
     'adaptive-variants': { type: 'boolean', default: false },
     /** The ablation instead of the grid: the best 45-s setting seen this many seconds late (comma-separated). */
     'sensing-delays': { type: 'string' },
-    out: { type: 'string', default: join(import.meta.dirname, '..', 'out') },
   },
 });
 
-function count(flag: string, raw: string): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`--${flag} must be a non-negative integer (got '${raw}')`);
-  return value;
-}
-
 const options: SimOptions = {
   ...DEFAULT_SIM_OPTIONS,
-  restartSeconds: count('restart-seconds', values['restart-seconds']!),
-  reshardSeconds: count('reshard-seconds', values['reshard-seconds']!),
+  restartSeconds: count('restart-seconds', values['restart-seconds']),
+  reshardSeconds: count('reshard-seconds', values['reshard-seconds']),
 };
-const generated = count('generated', values.generated!);
-const first = count('seed', values.seed!);
-const heldOut = count('held-out', values['held-out']!);
-const workers = count('workers', values.workers!);
-if (first + generated > HELD_OUT_SEED_BASE) throw new Error(`--seed: seeds from ${HELD_OUT_SEED_BASE} on are held out; use --held-out for them`);
+const { generated, first, heldOut, seeds } = suiteFromFlags(values);
+const workers = count('workers', values.workers);
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
 const delays = values['sensing-delays']?.split(',').map((d) => count('sensing-delays', d.trim()));
@@ -55,8 +42,7 @@ const grid = delays ? delayGrid(options.config.limits.maxShards, 'floor 4, h_f 0
 console.log(`model: restart ${options.restartSeconds} s, reshard ${options.reshardSeconds} s; ${grid.length} settings; load average at start ${load()} (2 cores, shared)\n`);
 
 const started = performance.now();
-const tuningSeeds = Array.from({ length: generated }, (_, i) => first + i);
-const heldSeeds = Array.from({ length: heldOut }, (_, i) => HELD_OUT_SEED_BASE + i);
+const { tuning: tuningSeeds, heldOut: heldSeeds } = seeds;
 const total = tuningSeeds.length + heldSeeds.length;
 const all = await runReferenceSeeds([...tuningSeeds, ...heldSeeds], options, grid, values['adaptive-variants']!, workers, (done) => {
   if (done % 25 === 0 || done === total) process.stderr.write(`  ${done}/${total} traces, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { benchmarkTrace, checkSuite, checkTargets, TARGETS, type PolicyRow, type TraceBenchmark } from './benchmark.js';
 import { chartSvg } from './charts.js';
-import { HELD_OUT_SEED_BASE } from './generate.js';
+import { suiteSeeds } from './generate.js';
 import { defaultWorkers, runSeeds } from './pool.js';
 import { generatedReport, markdownTable, sensitivityReport, suiteLine, targetLines, textTable } from './report.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from './sim/simulate.js';
@@ -69,7 +69,7 @@ const generatedCount = nonNegative('generated', values.generated, 0, true);
 const firstSeed = nonNegative('seed', values.seed, 1, true);
 const heldOutCount = nonNegative('held-out', values['held-out'], 0, true);
 const workers = nonNegative('workers', values.workers, defaultWorkers(), true);
-if (firstSeed + generatedCount > HELD_OUT_SEED_BASE) throw new Error(`--seed: seeds from ${HELD_OUT_SEED_BASE} on are held out; use --held-out for them`);
+const seeds = suiteSeeds(firstSeed, generatedCount, heldOutCount);
 
 function csvFiles(dir: string): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.csv')).sort().map((f) => join(dir, f));
@@ -125,8 +125,7 @@ function cachedRows(): Map<number, PolicyRow[]> | undefined {
 if (generatedCount + heldOutCount > 0) {
   const genStarted = performance.now();
   const genCpu = process.cpuUsage();
-  const tuningSeeds = Array.from({ length: generatedCount }, (_, i) => firstSeed + i);
-  const heldOutSeeds = Array.from({ length: heldOutCount }, (_, i) => HELD_OUT_SEED_BASE + i);
+  const { tuning: tuningSeeds, heldOut: heldOutSeeds } = seeds;
   const all = await runSeeds([...tuningSeeds, ...heldOutSeeds], options, workers, cachedRows());
   const tuning = all.slice(0, tuningSeeds.length);
   const heldOut = all.slice(tuningSeeds.length);

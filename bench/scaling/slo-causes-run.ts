@@ -10,38 +10,26 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateTrace, HELD_OUT_SEED_BASE } from './generate.js';
+import { generateTrace } from './generate.js';
 import { CAUSES, sloCauses, type Cause, type TraceCauses } from './slo-causes.js';
 import { referenceController } from './reference-controller.js';
 import { referenceGrid } from './reference-suite.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from './sim/simulate.js';
+import { count, SUITE_FLAGS, suiteFromFlags } from './suite-args.js';
 
 const { values } = parseArgs({
   options: {
-    generated: { type: 'string', default: '150' },
-    seed: { type: 'string', default: '1' },
-    'held-out': { type: 'string', default: '0' },
-    'restart-seconds': { type: 'string', default: String(DEFAULT_SIM_OPTIONS.restartSeconds) },
-    out: { type: 'string', default: join(import.meta.dirname, '..', 'out') },
+    ...SUITE_FLAGS,
     reference: { type: 'string' },
   },
 });
 
-function count(flag: string, raw: string): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`--${flag} must be a non-negative integer (got '${raw}')`);
-  return value;
-}
-
-const options: SimOptions = { ...DEFAULT_SIM_OPTIONS, restartSeconds: count('restart-seconds', values['restart-seconds']!) };
-const generated = count('generated', values.generated!);
-const first = count('seed', values.seed!);
-const heldOut = count('held-out', values['held-out']!);
+const options: SimOptions = { ...DEFAULT_SIM_OPTIONS, restartSeconds: count('restart-seconds', values['restart-seconds']) };
+const { generated, first, heldOut, seeds } = suiteFromFlags(values);
 const grid = referenceGrid(options.config.limits.maxShards);
 const setting = values.reference === undefined ? undefined : grid.find((s) => s.label === values.reference);
 if (values.reference !== undefined && !setting) throw new Error(`--reference must be one of the grid's settings: ${grid.map((s) => `'${s.label}'`).join(', ')}`);
 const who = setting ? `reference (${setting.label})` : 'adaptive';
-if (first + generated > HELD_OUT_SEED_BASE) throw new Error(`--seed: seeds from ${HELD_OUT_SEED_BASE} on are held out; use --held-out for them`);
 
 type Row = TraceCauses & { seed: number; family: string; description: string };
 function runPart(seeds: number[]): Row[] {
@@ -79,8 +67,8 @@ function report(label: string, rows: Row[]): string {
 }
 
 const started = performance.now();
-const tuning = runPart(Array.from({ length: generated }, (_, i) => first + i));
-const held = runPart(Array.from({ length: heldOut }, (_, i) => HELD_OUT_SEED_BASE + i));
+const tuning = runPart(seeds.tuning);
+const held = runPart(seeds.heldOut);
 const seconds = (performance.now() - started) / 1000;
 const load = loadavg().map((l) => l.toFixed(2)).join(', ');
 console.log(`model: restart ${options.restartSeconds} s, reshard ${options.reshardSeconds} s; ${seconds.toFixed(1)} s; load average ${load} (2 cores, shared)\n`);
