@@ -6,7 +6,8 @@
 import { policies } from '../../scaling/index.js';
 import { benchmarkTrace, checkTargets, type PolicyRow, type TargetCheck, type TraceBenchmark } from './benchmark.js';
 import { generateTrace } from './generate.js';
-import { policyController, simulate, type SimOptions } from './sim/simulate.js';
+import { policyController, simulate, type Controller, type SimOptions } from './sim/simulate.js';
+import type { Trace } from './sim/trace.js';
 
 export interface GeneratedRun {
   seed: number;
@@ -29,10 +30,19 @@ export function runGenerated(seed: number, options: SimOptions): GeneratedRun {
  */
 export function rerunAdaptive(seed: number, options: SimOptions, cached: PolicyRow[]): GeneratedRun {
   const trace = generateTrace(seed);
+  return { seed, family: trace.family, description: trace.description, ...inAdaptivesPlace(trace, options, cached, policyController(policies.adaptive, options)) };
+}
+
+/**
+ * Runs `controller` on `trace` and judges it in adaptive's place against the peers' and the
+ * oracle's `rows` (which do not depend on adaptive): adaptive at other settings, or the causal
+ * reference (./reference-suite.ts), under the same target check.
+ */
+export function inAdaptivesPlace(trace: Trace, options: SimOptions, rows: PolicyRow[], controller: Controller): { benchmark: TraceBenchmark; check: TargetCheck } {
   const started = performance.now();
-  const { series: _series, ...run } = simulate(trace, policyController(policies.adaptive, options), options);
-  const oracle = cached.find((r) => r.policy === 'oracle')!;
-  const rows = cached.map((r) => (r.policy === 'adaptive' ? { policy: 'adaptive' as const, ...run, costVsOracle: run.cost / oracle.cost } : r));
-  const benchmark = { trace: trace.name, durationHours: trace.durationSeconds / 3600, rows, series: {}, millis: performance.now() - started };
-  return { seed, family: trace.family, description: trace.description, benchmark, check: checkTargets(benchmark) };
+  const { series: _series, ...run } = simulate(trace, controller, options);
+  const oracle = rows.find((r) => r.policy === 'oracle')!;
+  const replaced = rows.map((r) => (r.policy === 'adaptive' ? { policy: 'adaptive' as const, ...run, costVsOracle: run.cost / oracle.cost } : r));
+  const benchmark = { trace: trace.name, durationHours: trace.durationSeconds / 3600, rows: replaced, series: {}, millis: performance.now() - started };
+  return { benchmark, check: checkTargets(benchmark) };
 }

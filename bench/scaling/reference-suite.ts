@@ -6,9 +6,10 @@
  */
 import { benchmarkTrace, checkTargets, type PolicyRow, type TargetName } from './benchmark.js';
 import { generateTrace } from './generate.js';
+import { inAdaptivesPlace } from './generated-run.js';
 import { REFERENCE_DEFAULTS, referenceController, type ReferenceParams } from './reference-controller.js';
 import { policies } from '../../scaling/index.js';
-import { policyController, simulate, type Controller, type SimOptions } from './sim/simulate.js';
+import { policyController, type Controller, type SimOptions } from './sim/simulate.js';
 import type { Trace } from './sim/trace.js';
 
 export interface Setting {
@@ -82,11 +83,9 @@ export function runReference(trace: Trace, options: SimOptions, rows: PolicyRow[
 
 /** Runs `controller` on `trace` and checks it against the peers and oracle of `rows`, in adaptive's place. */
 function judge(trace: Trace, options: SimOptions, rows: PolicyRow[], controller: Controller): SettingResult {
-  const { series: _series, ...run } = simulate(trace, controller, options);
-  const oracle = rows.find((r) => r.policy === 'oracle')!;
-  const row: PolicyRow = { policy: 'adaptive', ...run, costVsOracle: run.cost / oracle.cost };
-  const check = checkTargets({ trace: trace.name, durationHours: trace.durationSeconds / 3600, rows: rows.map((r) => (r.policy === 'adaptive' ? row : r)), series: {}, millis: 0 });
-  return { sloMinutes: run.sloMinutes, cost: run.cost, costVsOracle: row.costVsOracle, restarts: run.restarts, shardUpdates: run.shardUpdates, met: check.met };
+  const { benchmark, check } = inAdaptivesPlace(trace, options, rows, controller);
+  const run = benchmark.rows.find((r) => r.policy === 'adaptive')!;
+  return { sloMinutes: run.sloMinutes, cost: run.cost, costVsOracle: run.costVsOracle, restarts: run.restarts, shardUpdates: run.shardUpdates, met: check.met };
 }
 
 export function referenceSeed(seed: number, options: SimOptions, grid: Setting[], adaptiveVariants = false): ReferenceTrace {
