@@ -11,6 +11,7 @@
  * Idealised beyond sensing in one more way: stream and Flink act independently (like the
  * oracle), not one action at a time with a 60 s verification as the workflow's saga does.
  */
+import { kpusFor } from '../../model/spec.js';
 import { DAY_SECONDS, SHARD_UPDATES_PER_DAY, type Decision } from '../../scaling/types.js';
 import { SHARD_WRITE_BYTES, SHARD_WRITE_RECORDS, type PlatformModel } from './sim/model.js';
 import { ORACLE_SLO_MINUTE_DOLLARS } from './sim/oracle.js';
@@ -98,7 +99,6 @@ export function referenceController(trace: Trace, options: SimOptions, params: R
   const { limits } = options.config;
   const ppk = options.initial.parallelismPerKpu;
   const maxP = Math.max(limits.minParallelism, Math.min(limits.maxParallelism, (limits.maxKpus - 1) * ppk));
-  const kpus = (p: number) => Math.ceil(p / ppk) + 1;
   const decisions: Decision[] = [];
   // What each side would want now, remembered so scale-in can require the want to have stayed low for the hold.
   const shardWants = new WindowMax();
@@ -202,7 +202,7 @@ export function referenceController(trace: Trace, options: SimOptions, params: R
           }
         } else if (level < p && age < slo / 4 && !settling && second >= params.flinkHoldSeconds) {
           const to = flinkWants.max(second, params.flinkHoldSeconds);
-          const saving = ((kpus(p) - kpus(to)) * options.prices.kpuHour * params.savingHorizonSeconds) / 3600;
+          const saving = ((kpusFor(p, ppk) - kpusFor(to, ppk)) * options.prices.kpuHour * params.savingHorizonSeconds) / 3600;
           if (to < p && saving > restartDollars) {
             restart(model, tally, second, to, `wanted at most ${to} for ${params.flinkHoldSeconds} s, saves $${saving.toFixed(2)} over the horizon`);
             restartEnds = second + options.restartSeconds;
