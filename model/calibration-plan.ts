@@ -42,12 +42,12 @@ export function evenRamp(maxRecordsPerSecond: number, steps: number): number[] {
   return [...new Set(rates)];
 }
 
-/** Cost of holding the pipeline's capacity for `seconds` (what the calibration adds to the bill). */
 /** Parallelism of the phase at ParallelismPerKPU `k`. */
 export function phaseParallelism(request: ResolvedCalibrationRequest, k: number): number {
   return request.parallelism ?? k;
 }
 
+/** Cost of holding the pipeline's capacity for `seconds` (what the calibration adds to the bill). */
 export function holdingCostUsd(seconds: number, shards: number, kpus: number, prices: ResolvedCalibrationRequest['prices']): number {
   return (seconds / 3600) * (kpus * prices.kpuHourUsd + shards * prices.shardHourUsd);
 }

@@ -157,6 +157,17 @@ export function contradictsPhase(e: Pick<StepEvidence, 'verdict' | 'processedRec
   return e.verdict === 'saturated' && e.processedRecordsPerSecond !== null && s.highestFlat !== null && e.processedRecordsPerSecond < CONTRADICTED * s.highestFlat;
 }
 
+/**
+ * A later phase's first step holds the rate the first phase sustained (its probe). Saturated, that
+ * one step ends the phase's search below the rate and decides that packing subtasks costs
+ * throughput; a hiccup in a short step (the load or the job stalled for a second) fakes the same
+ * verdict, and an I/O-bound job's gain would go unseen. So a saturated probe is drained and held
+ * once more: a job that really cannot keep up saturates again.
+ */
+export function saturatedProbe(e: Pick<StepEvidence, 'verdict'>, step: NextStep, s: Pick<PhaseSearch, 'probe'>): boolean {
+  return e.verdict === 'saturated' && s.probe !== null && step.rate === s.probe;
+}
+
 /** What one phase (one ParallelismPerKPU) has learnt so far. */
 export interface PhaseSearch {
   rampIndex: number;

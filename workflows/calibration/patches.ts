@@ -18,4 +18,6 @@ export const CALIBRATION_PATCHES = {
    * drained and held again (`contradictsPhase`), instead of being taken for the ceiling.
    */
   recheckContradiction: 'calibration-recheck-contradiction',
+  /** A later phase's probe (the first phase's sustained rate) that saturated is drained and held once more (`saturatedProbe`). */
+  recheckProbe: 'calibration-recheck-probe',
 } as const;

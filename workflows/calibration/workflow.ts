@@ -13,7 +13,7 @@ import { kpusFor } from '../../model/spec.js';
 import type { PipelineFactsResult } from '../../activities/calibration/index.js';
 import { CalibrationCalls } from './activities.js';
 import {
-  acceptedRateIn, contradictsPhase, deliveredShort, judgeStep, MAX_STEP_RERUNS, newSearch, nextStep, phaseRates, phaseResult, recommend, recordStep, type NextStep, type PhaseSearch,
+  acceptedRateIn, contradictsPhase, deliveredShort, saturatedProbe, judgeStep, MAX_STEP_RERUNS, newSearch, nextStep, phaseRates, phaseResult, recommend, recordStep, type NextStep, type PhaseSearch,
 } from './analysis.js';
 import { CALIBRATION_PATCHES } from './patches.js';
 import { calibrationStatusQuery, type CalibrationTiming, type CalibrationWorkflowInput } from '../contract.js';
@@ -207,7 +207,8 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
   ) {
     const shortfalls: string[] = [];
     const refuted: string[] = [];
-    const reruns = () => shortfalls.length + refuted.length;
+    const probeSaturated: string[] = [];
+    const reruns = () => shortfalls.length + refuted.length + probeSaturated.length;
     let held = await holdStep(index, target, next, periodSeconds, measuredWindow, 0);
     for (;;) {
       if (reruns() >= MAX_STEP_RERUNS) break;
@@ -217,6 +218,10 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
       } else if (contradictsPhase(held.evidence, search) && patched(CALIBRATION_PATCHES.recheckContradiction)) {
         refuted.push(fmt(held.evidence.processedRecordsPerSecond ?? 0));
         publish(`${next.rate} records/s at ParallelismPerKPU ${target.parallelismPerKpu}: saturated while processing only ${fmt(held.evidence.processedRecordsPerSecond ?? 0)} records/s, below the ${fmt(search.highestFlat ?? 0)} this phase already sustained — a hiccup, not the ceiling; draining and holding the rate again`);
+        await drain(held.evidence, periodSeconds);
+      } else if (probeSaturated.length === 0 && saturatedProbe(held.evidence, next, search) && patched(CALIBRATION_PATCHES.recheckProbe)) {
+        probeSaturated.push(fmt(held.evidence.processedRecordsPerSecond ?? 0));
+        publish(`${next.rate} records/s at ParallelismPerKPU ${target.parallelismPerKpu}: saturated (processed ${fmt(held.evidence.processedRecordsPerSecond ?? 0)} records/s) at the rate the first phase sustained — one step decides whether packing subtasks costs throughput, so draining and holding it once more`);
         await drain(held.evidence, periodSeconds);
       } else break;
       checkBudget(`holding ${next.rate} records/s again`);
@@ -230,6 +235,9 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
       ]),
       ...(refuted.length === 0 ? [] : [
         `held ${reruns() + 1} times: earlier attempts saturated while processing only ${refuted.join(', ')} records/s, below the ${fmt(search.highestFlat ?? 0)} this phase had sustained`,
+      ]),
+      ...(probeSaturated.length === 0 ? [] : [
+        `held ${reruns() + 1} times: the first attempt at the first phase's sustained rate saturated (processed ${probeSaturated.join(', ')} records/s); checked once more${evidence.verdict === 'saturated' ? ', it saturated again' : ', it was sustainable: the first attempt was a hiccup'}`,
       ]),
     ];
     if (measuredWindow && deliveredShort(evidence)) reasons.push(`judged on the ${fmt(evidence.sentRecordsPerSecond)} records/s that arrived, not the ${fmt(next.rate)} asked for`);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { DriveLoadInput, StepMetricsInput } from '../../../activities/calibration/index.js';
 import { planCalibration } from '../../../model/calibration-plan.js';
 import type { CalibrationStatus } from '../../../model/calibration.js';
-import { contradictsPhase, deliveredShort, judgeStep, type PeriodFigures } from '../../../workflows/calibration/analysis.js';
+import { contradictsPhase, deliveredShort, judgeStep, saturatedProbe, type PeriodFigures } from '../../../workflows/calibration/analysis.js';
 import { CALIBRATION_WORKFLOW_TYPE, type CalibrationWorkflowInput } from '../../../workflows/contract.js';
 import { createTestClient, runWorker } from '../../support/temporal.js';
 
@@ -75,9 +75,9 @@ function script(delivered: (rate: number, attempt: number) => number, stalled: (
   };
 }
 
-async function calibrate(activities: object, rates: number[]): Promise<CalibrationStatus> {
+async function calibrate(activities: object, rates: number[], parallelismPerKpu = [1]): Promise<CalibrationStatus> {
   const { plan, problems } = planCalibration(
-    { rates, stepSeconds: 5, confirmSteps: 0, parallelism: 2, parallelismPerKpu: [1] } as never,
+    { rates, stepSeconds: 5, confirmSteps: 0, parallelism: 2, parallelismPerKpu } as never,
     { shards: 4, parallelism: 2, periodSeconds: 1, maxKpus: 64 },
   );
   expect(problems).toEqual([]);
@@ -123,7 +123,7 @@ describe('a calibration step on a busy machine', () => {
   });
 });
 
-describe('a calibration step that saturates below what its phase already sustained', () => {
+describe.concurrent('a calibration step that saturates below what its phase already sustained, or at a later phase\'s probe', () => {
   it('is taken for a hiccup: drained, held again and judged on the new attempt; a real saturation is not', { timeout: 90_000 }, async () => {
     // 1,800 stalls the first time (the job processes 900 of it), then runs; 3,000 is beyond the job's 2,000.
     const fake = script((rate) => rate, (rate, attempt) => rate === 1800 && attempt === 1);
@@ -136,6 +136,26 @@ describe('a calibration step that saturates below what its phase already sustain
     // Flat out at 2,000, above the 1,800 sustained: the ceiling, judged once.
     expect(beyond).toMatchObject({ offeredRecordsPerSecond: 3000, verdict: 'saturated', attempts: 1 });
     expect(done.result?.phases[0]?.sustainableRecordsPerSecond).toBe(1800);
+  });
+
+  it('checks a later phase\'s probe once when it saturates: a hiccup there would hide what packing subtasks gains', { timeout: 90_000 }, async () => {
+    // Phase 1 sustains 1,500. Phase 2's probe at 1,500 (that rate's second load) stalls the first
+    // time, then runs; without the check, phase 2 would end with nothing sustained.
+    const fake = script((rate) => rate, (rate, attempt) => rate === 1500 && attempt === 2);
+    const done = await calibrate(fake.activities, [1500], [1, 2]);
+    expect(done.state).toBe('completed');
+    expect(fake.loads.map((l) => l.recordsPerSecond)).toEqual([1500, 1500, 1500]);
+    const probe = done.steps[1]!;
+    expect(probe).toMatchObject({ parallelismPerKpu: 2, offeredRecordsPerSecond: 1500, verdict: 'sustainable', attempts: 2 });
+    expect(probe.reasons.join('; ')).toMatch(/held 2 times: the first attempt at the first phase's sustained rate saturated \(processed 750 records\/s\); checked once more, it was sustainable/);
+    expect(done.result?.phases.map((p) => p.sustainableRecordsPerSecond)).toEqual([1500, 1500]);
+
+    const step = { rate: 1500, kind: 'ramp' as const };
+    expect(saturatedProbe({ verdict: 'saturated' }, step, { probe: 1500 })).toBe(true);
+    expect(saturatedProbe({ verdict: 'sustainable' }, step, { probe: 1500 })).toBe(false);
+    // The first phase has no probe, and a later ramp step is not one.
+    expect(saturatedProbe({ verdict: 'saturated' }, step, { probe: null })).toBe(false);
+    expect(saturatedProbe({ verdict: 'saturated' }, { rate: 3000, kind: 'ramp' }, { probe: 1500 })).toBe(false);
   });
 
   it('contradicts the phase only when it processed under 95 % of a sustained rate', () => {
