@@ -35,7 +35,7 @@ export async function startScalingE2E(overrides: EmulatorOverrides = {}, options
   const cloud = await startEmulatedCloud({ callLogLimit: 100_000, ...overrides });
   const client = await createTestClient();
   const taskQueue = uniqueTaskQueue('scaling-e2e');
-  const stopWorker = options.worker === false ? async () => undefined : await startWorker(cloud, taskQueue);
+  const stopWorker = options.worker === false ? async () => undefined : await startWorker(cloud, taskQueue, undefined, client);
   return {
     cloud, client, taskQueue,
     async close() {
@@ -48,9 +48,12 @@ export async function startScalingE2E(overrides: EmulatorOverrides = {}, options
 
 /**
  * A real Worker in this process on `taskQueue`, running `workflowBundle` (default: the run's
- * shared bundle of today's workflows); resolves to its (draining) stop function.
+ * shared bundle of today's workflows); resolves to its (draining) stop function. With `temporal`,
+ * the calibration activities can reach the pipeline workflow through it.
  */
-export async function startWorker(cloud: EmulatedCloud, taskQueue: string, workflowBundle?: WorkflowBundleOption): Promise<() => Promise<void>> {
+export async function startWorker(
+  cloud: EmulatedCloud, taskQueue: string, workflowBundle?: WorkflowBundleOption, temporal?: Client,
+): Promise<() => Promise<void>> {
   quietRuntime();
   const codePath = inject('workflowBundlePath');
   if (workflowBundle === undefined && codePath === '') throw new Error(`shared workflow bundle failed: ${inject('workflowBundleError')}`);
@@ -59,7 +62,7 @@ export async function startWorker(cloud: EmulatedCloud, taskQueue: string, workf
     connection, namespace: temporalNamespace(), taskQueue, workflowBundle: workflowBundle ?? { codePath },
     activities: createActivities({
       kinesis: cloud.kinesis, flink: cloud.flink, cloudwatch: cloud.cloudwatch, dataDir: 'data', scalingPollIntervalMs: 100,
-      pollTiming: { minDelayMs: 50, maxDelayMs: 200 },
+      pollTiming: { minDelayMs: 50, maxDelayMs: 200 }, ...(temporal === undefined ? {} : { temporal }),
     }),
   });
   const running = worker.run();

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PIPELINE_WORKFLOW_TYPE } from '../../workflows/contract.js';
+import { CALIBRATION_PATCHES } from '../../workflows/calibration/patches.js';
 import { PATCHES } from '../../workflows/lifecycle/patches.js';
 import { REPLAY_WORKFLOW_TYPE } from '../../workflows/replay/messages.js';
 import { patchIds } from './markers.js';
@@ -26,11 +27,13 @@ describe('recorded workflow histories replay on the current workflow code', () =
     expect(v1.some((h) => h.meta.partial)).toBe(true);
   });
 
-  it('has recordings that took newer patches\' branches (v6: reshards past the quota), and only patch ids this code still knows', () => {
+  it('has recordings that took newer patches\' branches (v6: reshards past the quota; v8: calibration re-holds), and only patch ids this code still knows', () => {
     const recorded = new Set(versions.flatMap((v) => loadHistories(v)).flatMap((h) => patchIds(h.history)));
     // v6: an override's 11th reshard of the day and its rollback's 12th went through (SplitShard/MergeShards).
     expect([PATCHES.reshardPastQuota, PATCHES.describeAfterAction, PATCHES.tickReadsWhenDue].filter((p) => !recorded.has(p))).toEqual([]);
-    const known = new Set<string>(Object.values(PATCHES));
+    // v8: calibrations, one of them scripted so that every re-hold branch was taken.
+    expect(Object.values(CALIBRATION_PATCHES).filter((p) => !recorded.has(p))).toEqual([]);
+    const known = new Set<string>([...Object.values(PATCHES), ...Object.values(CALIBRATION_PATCHES)]);
     expect([...recorded].filter((p) => !known.has(p))).toEqual([]);
   });
 

@@ -7,9 +7,14 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { EmulatorOverrides } from '../../emulator/config.js';
 import type { PipelineStatus } from '../../model/status.js';
 import {
-  PIPELINE_WORKFLOW_TYPE, replayControlUpdate, scaleOverrideUpdate, statusQuery, teardownSignal,
+  CALIBRATION_WORKFLOW_TYPE, calibrationStatusQuery, calibrationWorkflowId, replayControlUpdate,
+  scaleOverrideUpdate, statusQuery, teardownSignal,
 } from '../../workflows/contract.js';
-import { REPLAY_WORKFLOW_TYPE, replayWorkflowId } from '../../workflows/replay/messages.js';
+import { CALIBRATION_PATCHES } from '../../workflows/calibration/patches.js';
+import { planCalibration } from '../../model/calibration-plan.js';
+import { runWorker } from '../support/temporal.js';
+import { script, scriptedInput } from '../workflows/calibration/scripted.js';
+import { replayWorkflowId } from '../../workflows/replay/messages.js';
 import { steadyLoad } from '../activities/scaling/emulated.js';
 import {
   changeCalls, scalingSpec, settledIn, startScalingPipeline, waitForScaling, type ScalingE2E,
@@ -261,6 +266,73 @@ export const SCENARIOS: Scenario[] = [
       await tearDownAndWait(e2e.client.workflow.getHandle(handle.workflowId));
     },
   },
+  {
+    name: 'calibration',
+    async run(e2e, rec) {
+      // An I/O-bound job at 2,600 records/s per subtask (test/e2e/calibration-harness.ts): two phases, the second ramping to 2×.
+      const id = 'hist-calib';
+      const handle = await startPipeline(e2e.client, e2e.taskQueue, testSpec(id, {
+        stream: { shardCount: 6, adopt: false, retentionHours: 24 },
+        application: {
+          parallelism: 2, parallelismPerKpu: 1, runtime: 'FLINK-1_20', snapshotsEnabled: true, adopt: false,
+          serviceExecutionRole: 'arn:aws:iam::000000000000:role/flink',
+          properties: { 'shardpilot.emulator': { RecordsPerSecondPerSubtask: '2600', JobProfile: 'io-bound' } },
+        },
+        scaling: scalingSpec({ settleTimeoutSeconds: 10, verifyTimeoutSeconds: 4 }),
+      }));
+      const running = await waitForScaling(e2e.client, handle.workflowId, (st) => st.phase === 'RUNNING' && st.capacity !== null, 'RUNNING with capacity', 60_000);
+      const { plan, problems } = planCalibration(
+        { rates: [1300, 4000], confirmSteps: 1, stepSeconds: 5, targetRecordsPerSecond: 10_000 } as never,
+        { shards: running.status.capacity!.shards, parallelism: running.status.capacity!.parallelism, periodSeconds: 1, maxKpus: 64 },
+      );
+      if (plan === null) throw new Error(`calibration plan refused: ${JSON.stringify(problems)}`);
+      const calibration = await e2e.client.workflow.start(CALIBRATION_WORKFLOW_TYPE, {
+        workflowId: calibrationWorkflowId(id), taskQueue: e2e.taskQueue,
+        args: [{ pipelineId: id, calibrationId: 'cal-hist', request: plan.request, timing: { metricsDelaySeconds: 0 } }],
+      });
+      await until('the calibration to measure its second phase',
+        async () => { const c = await calibration.query(calibrationStatusQuery); return c.progress.phase === 1 && c.state === 'measuring'; }, 180_000);
+      await rec.capture('calibration-second-phase', calibration, 'calibration measuring',
+        'an I/O-bound job calibrated on the emulator: the first phase measured, the second (ParallelismPerKPU 2) holding its steps');
+      const done = await calibration.result() as { state: string };
+      if (done.state !== 'completed') throw new Error(`calibration ended ${done.state}`);
+      await rec.capture('calibration-completed', calibration, 'calibration completed',
+        'the same calibration finished: capacity and autoscaling restored, a recommendation made');
+      await rec.capture('pipeline-after-calibration', handle, 'after calibration',
+        'the pipeline a calibration paused, moved to each phase\'s capacity and restored, still running');
+      await tearDownAndWait(handle);
+    },
+  },
+  {
+    name: 'calibration-rechecks',
+    async run(e2e, rec) {
+      // Scripted activities (test/workflows/calibration/scripted.ts), so each re-hold branch is taken for sure:
+      // 1,500 arrives short once; 1,800 stalls once (below the 1,500 sustained); phase 2's probe at 1,800
+      // stalls once more (its 3rd load) and is held again (its 4th load, captured while held).
+      let release = (): void => undefined;
+      const held = new Promise<void>((resolve) => { release = resolve; });
+      let holding = false;
+      const fake = script(
+        (rate, attempt) => (rate === 1500 && attempt === 1 ? 1300 : rate),
+        (rate, attempt) => rate === 1800 && (attempt === 1 || attempt === 3),
+        async (rate, attempt) => { if (rate === 1800 && attempt === 4) { holding = true; await held; } },
+      );
+      await runWorker({ activities: fake.activities }, async ({ taskQueue }) => {
+        const calibration = await e2e.client.workflow.start(CALIBRATION_WORKFLOW_TYPE, {
+          workflowId: `calibration-hist-rechecks-${Date.now()}`, taskQueue, args: [scriptedInput([1500, 1800, 3000], [1, 2], 'cal-rechecks')],
+        });
+        await until('the probe to be held again', async () => holding, 120_000);
+        await rec.capture('calibration-probe-held-again', calibration, 'calibration measuring',
+          'scripted: a short load and a stall re-run in phase 1; phase 2\'s probe saturated and is being held once more');
+        release();
+        const done = await calibration.result() as { state: string; steps: Array<{ attempts?: number }> };
+        if (done.state !== 'completed') throw new Error(`scripted calibration ended ${done.state}`);
+        if (done.steps.map((st) => st.attempts ?? 1).join(',') !== '2,2,1,2,1') throw new Error(`unexpected attempts ${JSON.stringify(done.steps)}`);
+        await rec.capture('calibration-rechecks', calibration, 'calibration completed',
+          `scripted: every re-hold branch taken (${CALIBRATION_PATCHES.measuredWindow}, ${CALIBRATION_PATCHES.recheckContradiction}, ${CALIBRATION_PATCHES.recheckProbe})`);
+      });
+    },
+  },
 ];
 
 /** The runs of a continue-as-new chain (as visibility lists them so far) whose history carries `patch`'s marker. */
@@ -280,4 +352,3 @@ async function runIds(c: Client, workflowId: string): Promise<string[]> {
   return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime()).map((r) => r.runId);
 }
 
-export const RECORDED_WORKFLOW_TYPES = [PIPELINE_WORKFLOW_TYPE, REPLAY_WORKFLOW_TYPE];
