@@ -230,7 +230,7 @@ export function crossFieldErrors(spec: PipelineSpec): Array<[string, string]> {
   const l = spec.scaling.limits;
   if (l.minShards > l.maxShards) errors.push(['/scaling/limits/minShards', 'must not exceed maxShards']);
   if (l.minParallelism > l.maxParallelism) errors.push(['/scaling/limits/minParallelism', 'must not exceed maxParallelism']);
-  const kpus = Math.ceil(spec.application.parallelism / spec.application.parallelismPerKpu) + 1;
+  const kpus = kpusFor(spec.application.parallelism, spec.application.parallelismPerKpu);
   if (kpus > l.maxKpus) errors.push(['/application/parallelism', `needs ${kpus} KPUs, above scaling.limits.maxKpus (${l.maxKpus})`]);
   return errors;
 }
