@@ -35,7 +35,10 @@ function fuzz(baseUrl: string, mode: 'negative' | 'positive', reportDir: string)
     '--phases', 'examples,coverage,fuzzing',
     '--max-examples', '15',
     '--seed', '20261201',
-    '--workers', '2',
+    // One worker: a run with two failed once inside hypothesis, not the API, with CPython 3.11's
+    // "AST constructor recursion depth mismatch" (python/cpython#106905 is that check). The counter it
+    // checks is shared by the interpreter's threads, and two workers are two threads. One takes no longer here.
+    '--workers', '1',
     '--request-timeout', '15',
     '--generation-database', 'none',
     '--no-color',
