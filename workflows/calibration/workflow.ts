@@ -207,8 +207,9 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
   ) {
     const shortfalls: string[] = [];
     const refuted: string[] = [];
-    const probeSaturated: string[] = [];
-    const reruns = () => shortfalls.length + refuted.length + probeSaturated.length;
+    /** What the probe processed when it first saturated (it is checked once). */
+    let probeProcessed: string | null = null;
+    const reruns = () => shortfalls.length + refuted.length + (probeProcessed === null ? 0 : 1);
     let held = await holdStep(index, target, next, periodSeconds, measuredWindow, 0);
     for (;;) {
       if (reruns() >= MAX_STEP_RERUNS) break;
@@ -219,8 +220,8 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
         refuted.push(fmt(held.evidence.processedRecordsPerSecond ?? 0));
         publish(`${next.rate} records/s at ParallelismPerKPU ${target.parallelismPerKpu}: saturated while processing only ${fmt(held.evidence.processedRecordsPerSecond ?? 0)} records/s, below the ${fmt(search.highestFlat ?? 0)} this phase already sustained — a hiccup, not the ceiling; draining and holding the rate again`);
         await drain(held.evidence, periodSeconds);
-      } else if (probeSaturated.length === 0 && saturatedProbe(held.evidence, next, search) && patched(CALIBRATION_PATCHES.recheckProbe)) {
-        probeSaturated.push(fmt(held.evidence.processedRecordsPerSecond ?? 0));
+      } else if (probeProcessed === null && saturatedProbe(held.evidence, next, search) && patched(CALIBRATION_PATCHES.recheckProbe)) {
+        probeProcessed = fmt(held.evidence.processedRecordsPerSecond ?? 0);
         publish(`${next.rate} records/s at ParallelismPerKPU ${target.parallelismPerKpu}: saturated (processed ${fmt(held.evidence.processedRecordsPerSecond ?? 0)} records/s) at the rate the first phase sustained — one step decides whether packing subtasks costs throughput, so draining and holding it once more`);
         await drain(held.evidence, periodSeconds);
       } else break;
@@ -236,8 +237,8 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
       ...(refuted.length === 0 ? [] : [
         `held ${reruns() + 1} times: earlier attempts saturated while processing only ${refuted.join(', ')} records/s, below the ${fmt(search.highestFlat ?? 0)} this phase had sustained`,
       ]),
-      ...(probeSaturated.length === 0 ? [] : [
-        `held ${reruns() + 1} times: the first attempt at the first phase's sustained rate saturated (processed ${probeSaturated.join(', ')} records/s); checked once more${evidence.verdict === 'saturated' ? ', it saturated again' : ', it was sustainable: the first attempt was a hiccup'}`,
+      ...(probeProcessed === null ? [] : [
+        `held ${reruns() + 1} times: the first attempt at the first phase's sustained rate saturated (processed ${probeProcessed} records/s); checked once more${evidence.verdict === 'saturated' ? ', it saturated again' : ', it was sustainable: the first attempt was a hiccup'}`,
       ]),
     ];
     if (measuredWindow && deliveredShort(evidence)) reasons.push(`judged on the ${fmt(evidence.sentRecordsPerSecond)} records/s that arrived, not the ${fmt(next.rate)} asked for`);
