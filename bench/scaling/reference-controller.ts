@@ -47,6 +47,13 @@ export interface ReferenceParams {
    * CloudWatch does, to measure what the delay alone costs.
    */
   sensingDelaySeconds: number;
+  /**
+   * Ablation only (0 in the grid), and NOT causal: a perfect forecast. Each side is sized for the largest load the
+   * trace will bring within the next this many seconds (the stream for records and bytes per shard, Flink for records
+   * per unit of its true rate), as a policy with an exact forecast of that horizon would be. Backlogs stay present.
+   * Measures what a forecast could be worth; 0 keeps the controller causal.
+   */
+  lookaheadSeconds: number;
 }
 
 export const REFERENCE_DEFAULTS: ReferenceParams = {
@@ -63,6 +70,7 @@ export const REFERENCE_DEFAULTS: ReferenceParams = {
   quotaReserve: 1,
   minShrink: 0.25,
   sensingDelaySeconds: 0,
+  lookaheadSeconds: 0,
 };
 
 /**
@@ -78,6 +86,36 @@ export function presentOf(trace: Trace): { at(second: number, now: number): Trac
       return rowAt(second);
     },
   };
+}
+
+/**
+ * The forecast ablation's foresight (NOT causal, by design): per second, the largest shard load (records/s over one
+ * shard's write limit for that second's record size) and Flink load (records/s over the true rate per parallelism)
+ * in [second, second + lookahead]. Computed once per trace, backwards with a monotonic deque.
+ */
+export function foresightOf(trace: Trace, lookahead: number, configuredUnitRate: number): { shardLoad: Float64Array; flinkLoad: Float64Array } {
+  const n = Math.ceil(trace.durationSeconds);
+  const rowAt = rowAtSecond(trace);
+  const shard = new Float64Array(n);
+  const flink = new Float64Array(n);
+  for (let s = 0; s < n; s++) {
+    const row = rowAt(s);
+    shard[s] = row.recordsPerSecond / Math.min(SHARD_WRITE_RECORDS, SHARD_WRITE_BYTES / row.bytesPerRecord);
+    const unit = row.trueRatePerParallelism ?? configuredUnitRate;
+    flink[s] = unit > 0 ? row.recordsPerSecond / unit : 0;
+  }
+  const aheadMax = (xs: Float64Array): Float64Array => {
+    const out = new Float64Array(n);
+    const deque: number[] = [];
+    for (let s = n - 1; s >= 0; s--) {
+      while (deque.length > 0 && xs[deque[deque.length - 1]!]! <= xs[s]!) deque.pop();
+      deque.push(s);
+      while (deque[0]! > s + lookahead) deque.shift();
+      out[s] = xs[deque[0]!]!;
+    }
+    return out;
+  };
+  return { shardLoad: aheadMax(shard), flinkLoad: aheadMax(flink) };
 }
 
 /** Keeps the maximum of a value over a sliding window of whole seconds (monotonic deque). */
@@ -126,6 +164,7 @@ export function referenceController(trace: Trace, options: SimOptions, params: R
   }
 
   let restartEnds = -Infinity;
+  const foresight = params.lookaheadSeconds > 0 ? foresightOf(trace, params.lookaheadSeconds, options.configuredUnitRate) : null;
   // Backlogs per second as they were, for the sensing-delay ablation (index = second).
   const producerBacklogs: number[] = [];
   const streamBacklogs: number[] = [];
@@ -148,6 +187,10 @@ export function referenceController(trace: Trace, options: SimOptions, params: R
       const demand = row.recordsPerSecond;
       const unit = row.trueRatePerParallelism ?? options.configuredUnitRate;
       const perShard = Math.min(SHARD_WRITE_RECORDS, SHARD_WRITE_BYTES / row.bytesPerRecord);
+      // With the forecast ablation each side sizes for the largest load ahead, in present records/s (the present's record size and rate).
+      const last = foresight ? Math.min(second, foresight.shardLoad.length - 1) : 0;
+      const streamDemand = foresight ? Math.max(demand, foresight.shardLoad[last]! * perShard) : demand;
+      const flinkDemand = foresight ? Math.max(demand, foresight.flinkLoad[last]! * unit) : demand;
       const drain = params.drainSeconds;
       const slo = options.sloSeconds;
 
@@ -155,11 +198,11 @@ export function referenceController(trace: Trace, options: SimOptions, params: R
       // at least the floor. Grows when all but `streamTrigger` of the headroom is used up (or producers hold a backlog),
       // to the full size.
       const backlogRate = producerBacklog > 0.5 ? producerBacklog / drain : 0;
-      const sWant = clampShards(Math.max(demand * (1 + params.streamHeadroom), demand + backlogRate) / perShard);
+      const sWant = clampShards(Math.max(streamDemand * (1 + params.streamHeadroom), streamDemand + backlogRate) / perShard);
       shardWants.push(second, sWant);
       if (!model.streamUpdating) {
         const s = model.shards;
-        if (clampShards(Math.max(demand * (1 + params.streamHeadroom * params.streamTrigger), demand + backlogRate) / perShard) > s && quotaUsed(model, second) < SHARD_UPDATES_PER_DAY) {
+        if (clampShards(Math.max(streamDemand * (1 + params.streamHeadroom * params.streamTrigger), streamDemand + backlogRate) / perShard) > s && quotaUsed(model, second) < SHARD_UPDATES_PER_DAY) {
           reshard(model, tally, second, Math.min(sWant, 2 * s), `demand ${demand.toFixed(0)}/s, producers' backlog ${producerBacklog.toFixed(0)}`);
         } else if (sWant < s && second >= params.streamHoldSeconds) {
           const held = shardWants.max(second, params.streamHoldSeconds);
@@ -176,9 +219,9 @@ export function referenceController(trace: Trace, options: SimOptions, params: R
       // a scale-out also sized to bring the lag its restart adds back under the SLO.
       const streamShards = Math.max(model.shards, shardTarget);
       const passes = streamShards * perShard;
-      const flow = Math.max(1, producerBacklog > 0.5 ? passes : Math.min(demand, passes));
+      const flow = Math.max(1, producerBacklog > 0.5 ? passes : Math.min(flinkDemand, passes));
       // Age of the stream's backlog at the present flow (the part of the lag Flink can remove).
-      const age = streamBacklog / flow;
+      const age = streamBacklog / Math.max(1, producerBacklog > 0.5 ? passes : Math.min(demand, passes));
       // The source reads a shard with one subtask: parallelism beyond the shards idles.
       const usefulP = Math.max(limits.minParallelism, Math.min(maxP, streamShards));
       const level = unit > 0 ? clampParallelism((flow * (1 + params.flinkHeadroom)) / unit, usefulP) : model.parallelism;

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { printStepExample, stepExample } from './reference-example.js';
 import { runReferenceSeeds } from './reference-pool.js';
 import { partReport, printPart } from './reference-report.js';
-import { ADAPTIVE_VARIANTS, delayGrid, referenceGrid } from './reference-suite.js';
+import { ADAPTIVE_VARIANTS, delayGrid, lookaheadGrid, referenceGrid, type Setting } from './reference-suite.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from './sim/simulate.js';
 import { count, SUITE_FLAGS, suiteFromFlags } from './suite-args.js';
 
@@ -25,6 +25,10 @@ const { values } = parseArgs({
     'adaptive-variants': { type: 'boolean', default: false },
     /** The ablation instead of the grid: the best 45-s setting seen this many seconds late (comma-separated). */
     'sensing-delays': { type: 'string' },
+    /** The forecast ablation instead of the grid (not causal): a few settings given an exact forecast this many seconds ahead. */
+    lookaheads: { type: 'string' },
+    /** With --lookaheads: the grid settings to give the forecast (repeatable; default four of the 30/10-min-hold settings). */
+    setting: { type: 'string', multiple: true },
   },
 });
 
@@ -38,7 +42,14 @@ const workers = count('workers', values.workers);
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
 const delays = values['sensing-delays']?.split(',').map((d) => count('sensing-delays', d.trim()));
-const grid = delays ? delayGrid(options.config.limits.maxShards, 'floor 4, h_f 0.3, hold 30/10 min', delays) : referenceGrid(options.config.limits.maxShards);
+const lookaheads = values.lookaheads?.split(',').map((l) => count('lookaheads', l.trim()));
+if (delays && lookaheads) throw new Error('--sensing-delays and --lookaheads are separate ablations: give one');
+const FORECAST_SETTINGS = ['h_s 0.1, h_f 0.1, hold 30/10 min', 'h_s 0.1, h_f 0.3, hold 30/10 min', 'h_s 0.3, h_f 0.3, hold 30/10 min', 'floor 4, h_f 0.3, hold 30/10 min'];
+const maxShards = options.config.limits.maxShards;
+const grid: Setting[] = delays ? delayGrid(maxShards, 'floor 4, h_f 0.3, hold 30/10 min', delays)
+  : lookaheads ? lookaheadGrid(maxShards, values.setting?.length ? values.setting : FORECAST_SETTINGS, lookaheads)
+  : referenceGrid(maxShards);
+const ablation = delays ? '-delays' : lookaheads ? '-forecast' : '';
 console.log(`model: restart ${options.restartSeconds} s, reshard ${options.reshardSeconds} s; ${grid.length} settings; load average at start ${load()} (2 cores, shared)\n`);
 
 const started = performance.now();
@@ -58,10 +69,10 @@ console.log(`\n${total} traces × (${grid.length} reference settings${values['ad
 
 const outDir = resolve(values.out!);
 mkdirSync(outDir, { recursive: true });
-const file = join(outDir, `scaling-reference-${options.restartSeconds}s${delays ? '-delays' : ''}.json`);
+const file = join(outDir, `scaling-reference-${options.restartSeconds}s${ablation}.json`);
 const strip = <T extends { series: unknown }>({ series: _s, ...rest }: T) => rest;
 writeFileSync(file, `${JSON.stringify({
-  generatedBy: `npm run bench:scaling-reference -- --generated ${generated} --seed ${first} --held-out ${heldOut} --restart-seconds ${options.restartSeconds} --reshard-seconds ${options.reshardSeconds}${values['adaptive-variants'] ? ' --adaptive-variants' : ''}${delays ? ` --sensing-delays ${delays.join(',')}` : ''}`,
+  generatedBy: `npm run bench:scaling-reference -- --generated ${generated} --seed ${first} --held-out ${heldOut} --restart-seconds ${options.restartSeconds} --reshard-seconds ${options.reshardSeconds}${values['adaptive-variants'] ? ' --adaptive-variants' : ''}${delays ? ` --sensing-delays ${delays.join(',')}` : ''}${lookaheads ? ` --lookaheads ${lookaheads.join(',')} ${grid.map((g) => g.label).join('; ')}` : ''}`,
   model: { restartSeconds: options.restartSeconds, reshardSeconds: options.reshardSeconds, reportingDelaySeconds: options.reportingDelaySeconds },
   seconds, loadAverage: loadavg(), workers,
   grid, adaptiveVariants: values['adaptive-variants'] ? ADAPTIVE_VARIANTS : [],

@@ -54,6 +54,18 @@ export function delayGrid(maxShards: number, label: string, delays: number[]): S
   return delays.map((d) => ({ label: `${label}, seen ${d} s late`, params: { ...base.params, sensingDelaySeconds: d } }));
 }
 
+/**
+ * The forecast ablation (not causal): settings of the grid given an exact forecast of the next `lookaheads` seconds,
+ * to tell what a forecast could be worth against the targets (0: the causal setting itself).
+ */
+export function lookaheadGrid(maxShards: number, labels: string[], lookaheads: number[]): Setting[] {
+  return labels.flatMap((label) => {
+    const base = referenceGrid(maxShards).find((s) => s.label === label);
+    if (!base) throw new Error(`no grid setting '${label}'`);
+    return lookaheads.map((l) => ({ label: `${label}, forecast ${l} s`, params: { ...base.params, lookaheadSeconds: l } }));
+  });
+}
+
 export interface SettingResult {
   sloMinutes: number;
   cost: number;

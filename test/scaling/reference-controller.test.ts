@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { presentOf, REFERENCE_DEFAULTS, referenceController } from '../../bench/scaling/reference-controller.js';
+import { foresightOf, presentOf, REFERENCE_DEFAULTS, referenceController } from '../../bench/scaling/reference-controller.js';
 import { DEFAULT_SIM_OPTIONS, simulate, type SimOptions } from '../../bench/scaling/sim/simulate.js';
 import { parseTrace } from '../../bench/scaling/sim/trace.js';
 import { DAY_SECONDS, SHARD_UPDATES_PER_DAY } from '../../scaling/types.js';
@@ -60,5 +60,33 @@ describe('reactive-ideal reference controller (bench only)', () => {
     const present = presentOf(swingTrace());
     expect(present.at(1200, 1200).recordsPerSecond).toBe(14_000);
     expect(() => present.at(1201, 1200)).toThrow(/future is not known/);
+  });
+});
+
+describe('the forecast ablation (bench only, not causal)', () => {
+  /** 2,000 records/s (350 B) for 3 h, then ×5 for 1 h: a step no causal controller sees coming. */
+  function stepTrace() {
+    const rows = Array.from({ length: 4 * 60 }, (_, m) => `${m * 60},${m < 180 ? 2000 : 10_000}`);
+    return parseTrace('step', `t_seconds,records_per_second\n${rows.join('\n')}\n`);
+  }
+
+  it('foresight is the largest load within the horizon ahead, per shard and per unit of Flink rate', () => {
+    const csv = 't_seconds,records_per_second,avg_record_bytes,true_records_per_second_per_parallelism\n0,500,350,\n60,800,2000,2000\n120,100,350,\n180,100,350,\n';
+    const { shardLoad, flinkLoad } = foresightOf(parseTrace('f', csv), 30, 4000);
+    // At 0 the next 30 s stay at 500 records/s of 350 B: 0.5 of a shard's 1,000 records/s, 500 ÷ 4,000 of a parallelism.
+    expect(shardLoad[0]).toBeCloseTo(0.5);
+    expect(flinkLoad[0]).toBeCloseTo(0.125);
+    // At 40 the window reaches 60: 800 records of 2,000 B are 1.6 MB/s over a shard's 1 MB/s; 800 ÷ 2,000 = 0.4.
+    expect(shardLoad[40]).toBeCloseTo(1.6);
+    expect(flinkLoad[40]).toBeCloseTo(0.4);
+    // Past the peak it forgets it.
+    expect(shardLoad[121]).toBeCloseTo(0.1);
+  });
+
+  it('with a forecast longer than a reshard the step costs no SLO minute; without one it does', () => {
+    const trace = stepTrace();
+    const run = (lookaheadSeconds: number) => simulate(trace, referenceController(trace, DEFAULT_SIM_OPTIONS, { ...REFERENCE_DEFAULTS, lookaheadSeconds }), DEFAULT_SIM_OPTIONS);
+    expect(run(0).sloMinutes).toBeGreaterThan(0);
+    expect(run(600).sloMinutes).toBe(0);
   });
 });
