@@ -333,6 +333,35 @@ export const SCENARIOS: Scenario[] = [
       });
     },
   },
+  {
+    name: 'calibration-opening',
+    async run(e2e, rec) {
+      // Scripted: the first phase's first decisive step (1,500) stalls once and is held again (its 2nd load, captured
+      // while held); the phase then climbs to the job's 2,000 and phase 2's probe at 1,800 runs as it should.
+      let release = (): void => undefined;
+      const held = new Promise<void>((resolve) => { release = resolve; });
+      let holding = false;
+      const fake = script(
+        (rate) => rate,
+        (rate, attempt) => rate === 1500 && attempt === 1,
+        async (rate, attempt) => { if (rate === 1500 && attempt === 2) { holding = true; await held; } },
+      );
+      await runWorker({ activities: fake.activities }, async ({ taskQueue }) => {
+        const calibration = await e2e.client.workflow.start(CALIBRATION_WORKFLOW_TYPE, {
+          workflowId: `calibration-hist-opening-${Date.now()}`, taskQueue, args: [scriptedInput([1500, 1800, 3000], [1, 2], 'cal-opening')],
+        });
+        await until('the opening step to be held again', async () => holding, 120_000);
+        await rec.capture('calibration-opening-held-again', calibration, 'calibration measuring',
+          'scripted: phase 1\'s first decisive step saturated and is being held once more');
+        release();
+        const done = await calibration.result() as { state: string; steps: Array<{ attempts?: number }> };
+        if (done.state !== 'completed') throw new Error(`scripted calibration ended ${done.state}`);
+        if (done.steps[0]?.attempts !== 2) throw new Error(`unexpected attempts ${JSON.stringify(done.steps)}`);
+        await rec.capture('calibration-opening', calibration, 'calibration completed',
+          `scripted: phase 1's first decisive step held again (${CALIBRATION_PATCHES.recheckOpening})`);
+      });
+    },
+  },
 ];
 
 /** The runs of a continue-as-new chain (as visibility lists them so far) whose history carries `patch`'s marker. */

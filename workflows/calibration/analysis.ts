@@ -168,6 +168,18 @@ export function saturatedProbe(e: Pick<StepEvidence, 'verdict'>, step: NextStep,
   return e.verdict === 'saturated' && s.probe !== null && step.rate === s.probe;
 }
 
+/**
+ * A phase's first decisive step, when the phase has no probe (the first phase, or a later one whose first phase
+ * sustained nothing), opens at the ramp's first rate. Saturated, that one step ends the phase's search below it, and
+ * the phase's rate — in the first phase, the job's measured rate per subtask — is whatever sustained under it: a hiccup
+ * there (seen once in a CI run: a CPU-bound job that does 2,600 records/s per subtask processed 1,214 of 1,303 for one
+ * step) halves the answer. Nothing in the phase can refute it yet, so it is drained and held once more: a job that
+ * really cannot keep up saturates again.
+ */
+export function saturatedOpening(e: Pick<StepEvidence, 'verdict'>, s: Pick<PhaseSearch, 'probe' | 'highestFlat' | 'lowestSaturated'>): boolean {
+  return e.verdict === 'saturated' && s.probe === null && s.highestFlat === null && s.lowestSaturated === null;
+}
+
 /** What one phase (one ParallelismPerKPU) has learnt so far. */
 export interface PhaseSearch {
   rampIndex: number;

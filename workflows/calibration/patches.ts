@@ -20,4 +20,6 @@ export const CALIBRATION_PATCHES = {
   recheckContradiction: 'calibration-recheck-contradiction',
   /** A later phase's probe (the first phase's sustained rate) that saturated is drained and held once more (`saturatedProbe`). */
   recheckProbe: 'calibration-recheck-probe',
+  /** A phase's first decisive step that saturated, with no probe to check it against, is drained and held once more (`saturatedOpening`). */
+  recheckOpening: 'calibration-recheck-opening',
 } as const;

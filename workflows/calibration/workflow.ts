@@ -13,7 +13,7 @@ import { kpusFor } from '../../model/spec.js';
 import type { PipelineFactsResult } from '../../activities/calibration/index.js';
 import { CalibrationCalls } from './activities.js';
 import {
-  acceptedRateIn, contradictsPhase, deliveredShort, saturatedProbe, judgeStep, MAX_STEP_RERUNS, newSearch, nextStep, phaseRates, phaseResult, recommend, recordStep, type NextStep, type PhaseSearch,
+  acceptedRateIn, contradictsPhase, deliveredShort, saturatedOpening, saturatedProbe, judgeStep, MAX_STEP_RERUNS, newSearch, nextStep, phaseRates, phaseResult, recommend, recordStep, type NextStep, type PhaseSearch,
 } from './analysis.js';
 import { CALIBRATION_PATCHES } from './patches.js';
 import { calibrationStatusQuery, type CalibrationTiming, type CalibrationWorkflowInput } from '../contract.js';
@@ -209,7 +209,9 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
     const refuted: string[] = [];
     /** What the probe processed when it first saturated (it is checked once). */
     let probeProcessed: string | null = null;
-    const reruns = () => shortfalls.length + refuted.length + (probeProcessed === null ? 0 : 1);
+    /** What the phase's opening step processed when it first saturated (checked once, like the probe). */
+    let openingProcessed: string | null = null;
+    const reruns = () => shortfalls.length + refuted.length + (probeProcessed === null ? 0 : 1) + (openingProcessed === null ? 0 : 1);
     let held = await holdStep(index, target, next, periodSeconds, measuredWindow, 0);
     for (;;) {
       if (reruns() >= MAX_STEP_RERUNS) break;
@@ -223,6 +225,10 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
       } else if (probeProcessed === null && saturatedProbe(held.evidence, next, search) && patched(CALIBRATION_PATCHES.recheckProbe)) {
         probeProcessed = fmt(held.evidence.processedRecordsPerSecond ?? 0);
         publish(`${next.rate} records/s at ParallelismPerKPU ${target.parallelismPerKpu}: saturated (processed ${fmt(held.evidence.processedRecordsPerSecond ?? 0)} records/s) at the rate the first phase sustained — one step decides whether packing subtasks costs throughput, so draining and holding it once more`);
+        await drain(held.evidence, periodSeconds);
+      } else if (openingProcessed === null && saturatedOpening(held.evidence, search) && patched(CALIBRATION_PATCHES.recheckOpening)) {
+        openingProcessed = fmt(held.evidence.processedRecordsPerSecond ?? 0);
+        publish(`${next.rate} records/s at ParallelismPerKPU ${target.parallelismPerKpu}: saturated (processed ${openingProcessed} records/s) on the phase's first decisive step — nothing in the phase can check it yet and it would end the search below this rate, so draining and holding it once more`);
         await drain(held.evidence, periodSeconds);
       } else break;
       checkBudget(`holding ${next.rate} records/s again`);
@@ -239,6 +245,9 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
       ]),
       ...(probeProcessed === null ? [] : [
         `held ${reruns() + 1} times: the first attempt at the first phase's sustained rate saturated (processed ${probeProcessed} records/s); checked once more${evidence.verdict === 'saturated' ? ', it saturated again' : ', it was sustainable: the first attempt was a hiccup'}`,
+      ]),
+      ...(openingProcessed === null ? [] : [
+        `held ${reruns() + 1} times: the phase's first decisive step saturated (processed ${openingProcessed} records/s); checked once more${evidence.verdict === 'saturated' ? ', it saturated again' : ', it was sustainable: the first attempt was a hiccup'}`,
       ]),
     ];
     if (measuredWindow && deliveredShort(evidence)) reasons.push(`judged on the ${fmt(evidence.sentRecordsPerSecond)} records/s that arrived, not the ${fmt(next.rate)} asked for`);

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CalibrationStatus } from '../../../model/calibration.js';
-import { contradictsPhase, deliveredShort, judgeStep, saturatedProbe, type PeriodFigures } from '../../../workflows/calibration/analysis.js';
+import { contradictsPhase, deliveredShort, judgeStep, saturatedOpening, saturatedProbe, type PeriodFigures } from '../../../workflows/calibration/analysis.js';
 import { CALIBRATION_WORKFLOW_TYPE } from '../../../workflows/contract.js';
 import { createTestClient, runWorker } from '../../support/temporal.js';
 import { script, scriptedInput } from './scripted.js';
@@ -55,7 +55,7 @@ describe('a calibration step on a busy machine', () => {
   });
 });
 
-describe.concurrent('a calibration step that saturates below what its phase already sustained, or at a later phase\'s probe', () => {
+describe.concurrent('a calibration step that saturates below what its phase already sustained, at a later phase\'s probe, or on a phase\'s first decisive step', () => {
   it('is taken for a hiccup: drained, held again and judged on the new attempt; a real saturation is not', { timeout: 90_000 }, async () => {
     // 1,800 stalls the first time (the job processes 900 of it), then runs; 3,000 is beyond the job's 2,000.
     const fake = script((rate) => rate, (rate, attempt) => rate === 1800 && attempt === 1);
@@ -88,6 +88,40 @@ describe.concurrent('a calibration step that saturates below what its phase alre
     // The first phase has no probe, and a later ramp step is not one.
     expect(saturatedProbe({ verdict: 'saturated' }, step, { probe: null })).toBe(false);
     expect(saturatedProbe({ verdict: 'saturated' }, { rate: 3000, kind: 'ramp' }, { probe: 1500 })).toBe(false);
+  });
+
+  it('checks a phase\'s first decisive step once when it saturates: a hiccup there would end the search below the job\'s rate', { timeout: 90_000 }, async () => {
+    // The first phase opens at 1,500, which stalls the first time (the job processes 750 of it), then runs; without the
+    // check the phase would search below 1,500 and report a fraction of the job's 2,000. 3,000 is beyond the job.
+    const fake = script((rate) => rate, (rate, attempt) => rate === 1500 && attempt === 1);
+    const done = await calibrate(fake.activities, [1500, 1800, 3000]);
+    expect(done.state).toBe('completed');
+    expect(fake.loads.map((l) => l.recordsPerSecond)).toEqual([1500, 1500, 1800, 3000]);
+    const [opening, next, beyond] = done.steps;
+    expect(opening).toMatchObject({ parallelismPerKpu: 1, offeredRecordsPerSecond: 1500, verdict: 'sustainable', attempts: 2 });
+    expect(opening!.reasons.join('; ')).toMatch(/held 2 times: the phase's first decisive step saturated \(processed 750 records\/s\); checked once more, it was sustainable/);
+    expect(next).toMatchObject({ offeredRecordsPerSecond: 1800, verdict: 'sustainable', attempts: 1 });
+    expect(beyond).toMatchObject({ offeredRecordsPerSecond: 3000, verdict: 'saturated', attempts: 1 });
+    expect(done.result?.phases[0]?.sustainableRecordsPerSecond).toBe(1800);
+  });
+
+  it('holds a first decisive step that really saturates only once more, and then takes its verdict', { timeout: 90_000 }, async () => {
+    // A job that cannot do the opening 2,400 (it does 2,000): held twice, saturated both times, and the search goes below.
+    const fake = script((rate) => rate);
+    const done = await calibrate(fake.activities, [2400, 3000]);
+    expect(done.state).toBe('completed');
+    expect(fake.loads.slice(0, 2).map((l) => l.recordsPerSecond)).toEqual([2400, 2400]);
+    expect(done.steps[0]).toMatchObject({ offeredRecordsPerSecond: 2400, verdict: 'saturated', attempts: 2 });
+    expect(done.steps[0]!.reasons.join('; ')).toMatch(/checked once more, it saturated again/);
+    expect(fake.loads.slice(2).every((l) => l.recordsPerSecond < 2400)).toBe(true);
+
+    // Only the phase's first decisive step, and only when no probe can check it.
+    const nothingYet = { probe: null, highestFlat: null, lowestSaturated: null };
+    expect(saturatedOpening({ verdict: 'saturated' }, nothingYet)).toBe(true);
+    expect(saturatedOpening({ verdict: 'sustainable' }, nothingYet)).toBe(false);
+    expect(saturatedOpening({ verdict: 'saturated' }, { ...nothingYet, highestFlat: 1500 })).toBe(false);
+    expect(saturatedOpening({ verdict: 'saturated' }, { ...nothingYet, lowestSaturated: 3000 })).toBe(false);
+    expect(saturatedOpening({ verdict: 'saturated' }, { ...nothingYet, probe: 1500 })).toBe(false);
   });
 
   it('contradicts the phase only when it processed under 95 % of a sustained rate', () => {
