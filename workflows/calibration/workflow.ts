@@ -207,14 +207,28 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
   ) {
     const shortfalls: string[] = [];
     const refuted: string[] = [];
-    /** What the probe processed when it first saturated (it is checked once). */
-    let probeProcessed: string | null = null;
-    /** What the phase's opening step processed when it first saturated (checked once, like the probe). */
-    let openingProcessed: string | null = null;
-    const reruns = () => shortfalls.length + refuted.length + (probeProcessed === null ? 0 : 1) + (openingProcessed === null ? 0 : 1);
+    /**
+     * A phase's first decisive step that saturated is checked once: the probe (a later phase, at the first phase's
+     * sustained rate; `saturatedProbe`) or, without a probe, the opening step (`saturatedOpening`). The two never apply to
+     * the same phase; each keeps its own patch, so calibrations recorded before either replay unchanged.
+     */
+    let firstSaturated: { processed: string; what: string } | null = null;
+    const reruns = () => shortfalls.length + refuted.length + (firstSaturated === null ? 0 : 1);
     let held = await holdStep(index, target, next, periodSeconds, measuredWindow, 0);
     for (;;) {
       if (reruns() >= MAX_STEP_RERUNS) break;
+      const firstCheck: { patch: string; what: string; why: string } | null = firstSaturated !== null ? null
+        : saturatedProbe(held.evidence, next, search) ? {
+          patch: CALIBRATION_PATCHES.recheckProbe,
+          what: 'the first attempt at the first phase\'s sustained rate',
+          why: 'at the rate the first phase sustained — one step decides whether packing subtasks costs throughput',
+        }
+        : saturatedOpening(held.evidence, search) ? {
+          patch: CALIBRATION_PATCHES.recheckOpening,
+          what: 'the phase\'s first decisive step',
+          why: 'on the phase\'s first decisive step — nothing in the phase can check it yet and it would end the search below this rate',
+        }
+        : null;
       if (measuredWindow && deliveredShort(held.evidence)) {
         shortfalls.push(fmt(held.evidence.sentRecordsPerSecond));
         publish(`${next.rate} records/s at ParallelismPerKPU ${target.parallelismPerKpu}: the load reached only ${fmt(held.evidence.sentRecordsPerSecond)} records/s in the measured periods; holding the rate again`);
@@ -222,13 +236,9 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
         refuted.push(fmt(held.evidence.processedRecordsPerSecond ?? 0));
         publish(`${next.rate} records/s at ParallelismPerKPU ${target.parallelismPerKpu}: saturated while processing only ${fmt(held.evidence.processedRecordsPerSecond ?? 0)} records/s, below the ${fmt(search.highestFlat ?? 0)} this phase already sustained — a hiccup, not the ceiling; draining and holding the rate again`);
         await drain(held.evidence, periodSeconds);
-      } else if (probeProcessed === null && saturatedProbe(held.evidence, next, search) && patched(CALIBRATION_PATCHES.recheckProbe)) {
-        probeProcessed = fmt(held.evidence.processedRecordsPerSecond ?? 0);
-        publish(`${next.rate} records/s at ParallelismPerKPU ${target.parallelismPerKpu}: saturated (processed ${fmt(held.evidence.processedRecordsPerSecond ?? 0)} records/s) at the rate the first phase sustained — one step decides whether packing subtasks costs throughput, so draining and holding it once more`);
-        await drain(held.evidence, periodSeconds);
-      } else if (openingProcessed === null && saturatedOpening(held.evidence, search) && patched(CALIBRATION_PATCHES.recheckOpening)) {
-        openingProcessed = fmt(held.evidence.processedRecordsPerSecond ?? 0);
-        publish(`${next.rate} records/s at ParallelismPerKPU ${target.parallelismPerKpu}: saturated (processed ${openingProcessed} records/s) on the phase's first decisive step — nothing in the phase can check it yet and it would end the search below this rate, so draining and holding it once more`);
+      } else if (firstCheck !== null && patched(firstCheck.patch)) {
+        firstSaturated = { processed: fmt(held.evidence.processedRecordsPerSecond ?? 0), what: firstCheck.what };
+        publish(`${next.rate} records/s at ParallelismPerKPU ${target.parallelismPerKpu}: saturated (processed ${firstSaturated.processed} records/s) ${firstCheck.why}, so draining and holding it once more`);
         await drain(held.evidence, periodSeconds);
       } else break;
       checkBudget(`holding ${next.rate} records/s again`);
@@ -243,11 +253,8 @@ export async function calibrationWorkflow(input: CalibrationWorkflowInput): Prom
       ...(refuted.length === 0 ? [] : [
         `held ${reruns() + 1} times: earlier attempts saturated while processing only ${refuted.join(', ')} records/s, below the ${fmt(search.highestFlat ?? 0)} this phase had sustained`,
       ]),
-      ...(probeProcessed === null ? [] : [
-        `held ${reruns() + 1} times: the first attempt at the first phase's sustained rate saturated (processed ${probeProcessed} records/s); checked once more${evidence.verdict === 'saturated' ? ', it saturated again' : ', it was sustainable: the first attempt was a hiccup'}`,
-      ]),
-      ...(openingProcessed === null ? [] : [
-        `held ${reruns() + 1} times: the phase's first decisive step saturated (processed ${openingProcessed} records/s); checked once more${evidence.verdict === 'saturated' ? ', it saturated again' : ', it was sustainable: the first attempt was a hiccup'}`,
+      ...(firstSaturated === null ? [] : [
+        `held ${reruns() + 1} times: ${firstSaturated.what} saturated (processed ${firstSaturated.processed} records/s); checked once more${evidence.verdict === 'saturated' ? ', it saturated again' : ', it was sustainable: the first attempt was a hiccup'}`,
       ]),
     ];
     if (measuredWindow && deliveredShort(evidence)) reasons.push(`judged on the ${fmt(evidence.sentRecordsPerSecond)} records/s that arrived, not the ${fmt(next.rate)} asked for`);
