@@ -219,9 +219,11 @@ export function referenceController(trace: Trace, options: SimOptions, params: R
       // a scale-out also sized to bring the lag its restart adds back under the SLO.
       const streamShards = Math.max(model.shards, shardTarget);
       const passes = streamShards * perShard;
-      const flow = Math.max(1, producerBacklog > 0.5 ? passes : Math.min(flinkDemand, passes));
+      const presentFlow = Math.max(1, producerBacklog > 0.5 ? passes : Math.min(demand, passes));
+      // What Flink sizes for: the present flow, or with the forecast ablation the largest flow ahead (flinkDemand ≥ demand).
+      const flow = Math.max(presentFlow, Math.min(flinkDemand, passes));
       // Age of the stream's backlog at the present flow (the part of the lag Flink can remove).
-      const age = streamBacklog / Math.max(1, producerBacklog > 0.5 ? passes : Math.min(demand, passes));
+      const age = streamBacklog / presentFlow;
       // The source reads a shard with one subtask: parallelism beyond the shards idles.
       const usefulP = Math.max(limits.minParallelism, Math.min(maxP, streamShards));
       const level = unit > 0 ? clampParallelism((flow * (1 + params.flinkHeadroom)) / unit, usefulP) : model.parallelism;

@@ -49,8 +49,7 @@ export const ADAPTIVE_VARIANTS: Array<{ label: string; parameters: Record<string
  * present knowledge is worth (a policy reading CloudWatch sees a period 1–3 minutes late).
  */
 export function delayGrid(maxShards: number, label: string, delays: number[]): Setting[] {
-  const base = referenceGrid(maxShards).find((s) => s.label === label);
-  if (!base) throw new Error(`no grid setting '${label}'`);
+  const base = gridSetting(maxShards, label);
   return delays.map((d) => ({ label: `${label}, seen ${d} s late`, params: { ...base.params, sensingDelaySeconds: d } }));
 }
 
@@ -60,10 +59,16 @@ export function delayGrid(maxShards: number, label: string, delays: number[]): S
  */
 export function lookaheadGrid(maxShards: number, labels: string[], lookaheads: number[]): Setting[] {
   return labels.flatMap((label) => {
-    const base = referenceGrid(maxShards).find((s) => s.label === label);
-    if (!base) throw new Error(`no grid setting '${label}'`);
+    const base = gridSetting(maxShards, label);
     return lookaheads.map((l) => ({ label: `${label}, forecast ${l} s`, params: { ...base.params, lookaheadSeconds: l } }));
   });
+}
+
+/** The grid's setting of that label (an ablation starts from one), or an error naming it. */
+function gridSetting(maxShards: number, label: string): Setting {
+  const base = referenceGrid(maxShards).find((s) => s.label === label);
+  if (!base) throw new Error(`no grid setting '${label}'`);
+  return base;
 }
 
 export interface SettingResult {

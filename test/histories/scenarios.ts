@@ -305,64 +305,68 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'calibration-rechecks',
-    async run(e2e, rec) {
-      // Scripted activities (test/workflows/calibration/scripted.ts), so each re-hold branch is taken for sure:
-      // 1,500 arrives short once; 1,800 stalls once (below the 1,500 sustained); phase 2's probe at 1,800
-      // stalls once more (its 3rd load) and is held again (its 4th load, captured while held).
-      let release = (): void => undefined;
-      const held = new Promise<void>((resolve) => { release = resolve; });
-      let holding = false;
-      const fake = script(
-        (rate, attempt) => (rate === 1500 && attempt === 1 ? 1300 : rate),
-        (rate, attempt) => rate === 1800 && (attempt === 1 || attempt === 3),
-        async (rate, attempt) => { if (rate === 1800 && attempt === 4) { holding = true; await held; } },
-      );
-      await runWorker({ activities: fake.activities }, async ({ taskQueue }) => {
-        const calibration = await e2e.client.workflow.start(CALIBRATION_WORKFLOW_TYPE, {
-          workflowId: `calibration-hist-rechecks-${Date.now()}`, taskQueue, args: [scriptedInput([1500, 1800, 3000], [1, 2], 'cal-rechecks')],
-        });
-        await until('the probe to be held again', async () => holding, 120_000);
-        await rec.capture('calibration-probe-held-again', calibration, 'calibration measuring',
-          'scripted: a short load and a stall re-run in phase 1; phase 2\'s probe saturated and is being held once more');
-        release();
-        const done = await calibration.result() as { state: string; steps: Array<{ attempts?: number }> };
-        if (done.state !== 'completed') throw new Error(`scripted calibration ended ${done.state}`);
-        if (done.steps.map((st) => st.attempts ?? 1).join(',') !== '2,2,1,2,1') throw new Error(`unexpected attempts ${JSON.stringify(done.steps)}`);
-        await rec.capture('calibration-rechecks', calibration, 'calibration completed',
-          `scripted: every re-hold branch taken (${CALIBRATION_PATCHES.measuredWindow}, ${CALIBRATION_PATCHES.recheckContradiction}, ${CALIBRATION_PATCHES.recheckProbe})`);
-      });
-    },
+    // Scripted activities (test/workflows/calibration/scripted.ts), so each re-hold branch is taken for sure:
+    // 1,500 arrives short once; 1,800 stalls once (below the 1,500 sustained); phase 2's probe at 1,800
+    // stalls once more (its 3rd load) and is held again (its 4th load, captured while held).
+    run: (e2e, rec) => scriptedCalibration(e2e, rec, {
+      id: 'rechecks',
+      delivered: (rate, attempt) => (rate === 1500 && attempt === 1 ? 1300 : rate),
+      stalled: (rate, attempt) => rate === 1800 && (attempt === 1 || attempt === 3),
+      holdAt: { rate: 1800, attempt: 4, what: 'the probe to be held again' },
+      held: ['calibration-probe-held-again', 'scripted: a short load and a stall re-run in phase 1; phase 2\'s probe saturated and is being held once more'],
+      attempts: (a) => a.join(',') === '2,2,1,2,1',
+      done: ['calibration-rechecks', `scripted: every re-hold branch taken (${CALIBRATION_PATCHES.measuredWindow}, ${CALIBRATION_PATCHES.recheckContradiction}, ${CALIBRATION_PATCHES.recheckProbe})`],
+    }),
   },
   {
     name: 'calibration-opening',
-    async run(e2e, rec) {
-      // Scripted: the first phase's first decisive step (1,500) stalls once and is held again (its 2nd load, captured
-      // while held); the phase then climbs to the job's 2,000 and phase 2's probe at 1,800 runs as it should.
-      let release = (): void => undefined;
-      const held = new Promise<void>((resolve) => { release = resolve; });
-      let holding = false;
-      const fake = script(
-        (rate) => rate,
-        (rate, attempt) => rate === 1500 && attempt === 1,
-        async (rate, attempt) => { if (rate === 1500 && attempt === 2) { holding = true; await held; } },
-      );
-      await runWorker({ activities: fake.activities }, async ({ taskQueue }) => {
-        const calibration = await e2e.client.workflow.start(CALIBRATION_WORKFLOW_TYPE, {
-          workflowId: `calibration-hist-opening-${Date.now()}`, taskQueue, args: [scriptedInput([1500, 1800, 3000], [1, 2], 'cal-opening')],
-        });
-        await until('the opening step to be held again', async () => holding, 120_000);
-        await rec.capture('calibration-opening-held-again', calibration, 'calibration measuring',
-          'scripted: phase 1\'s first decisive step saturated and is being held once more');
-        release();
-        const done = await calibration.result() as { state: string; steps: Array<{ attempts?: number }> };
-        if (done.state !== 'completed') throw new Error(`scripted calibration ended ${done.state}`);
-        if (done.steps[0]?.attempts !== 2) throw new Error(`unexpected attempts ${JSON.stringify(done.steps)}`);
-        await rec.capture('calibration-opening', calibration, 'calibration completed',
-          `scripted: phase 1's first decisive step held again (${CALIBRATION_PATCHES.recheckOpening})`);
-      });
-    },
+    // Scripted: the first phase's first decisive step (1,500) stalls once and is held again (its 2nd load, captured
+    // while held); the phase then climbs to the job's 2,000 and phase 2's probe at 1,800 runs as it should.
+    run: (e2e, rec) => scriptedCalibration(e2e, rec, {
+      id: 'opening',
+      delivered: (rate) => rate,
+      stalled: (rate, attempt) => rate === 1500 && attempt === 1,
+      holdAt: { rate: 1500, attempt: 2, what: 'the opening step to be held again' },
+      held: ['calibration-opening-held-again', 'scripted: phase 1\'s first decisive step saturated and is being held once more'],
+      attempts: (a) => a[0] === 2,
+      done: ['calibration-opening', `scripted: phase 1's first decisive step held again (${CALIBRATION_PATCHES.recheckOpening})`],
+    }),
   },
 ];
+
+/**
+ * A calibration of 1,500 / 1,800 / 3,000 records/s at ParallelismPerKPU 1 and 2 against scripted activities
+ * (test/workflows/calibration/scripted.ts): held at one load to be captured mid-step, then run to its end and captured
+ * again. `attempts` checks each step's attempts: what proves the branch was taken.
+ */
+async function scriptedCalibration(e2e: ScalingE2E, rec: Recorder, spec: {
+  id: string;
+  delivered: (rate: number, attempt: number) => number;
+  stalled: (rate: number, attempt: number) => boolean;
+  holdAt: { rate: number; attempt: number; what: string };
+  held: [string, string];
+  attempts: (perStep: number[]) => boolean;
+  done: [string, string];
+}): Promise<void> {
+  let release = (): void => undefined;
+  const gate = new Promise<void>((resolve) => { release = resolve; });
+  let holding = false;
+  const fake = script(spec.delivered, spec.stalled, async (rate, attempt) => {
+    if (rate === spec.holdAt.rate && attempt === spec.holdAt.attempt) { holding = true; await gate; }
+  });
+  await runWorker({ activities: fake.activities }, async ({ taskQueue }) => {
+    const calibration = await e2e.client.workflow.start(CALIBRATION_WORKFLOW_TYPE, {
+      workflowId: `calibration-hist-${spec.id}-${Date.now()}`, taskQueue, args: [scriptedInput([1500, 1800, 3000], [1, 2], `cal-${spec.id}`)],
+    });
+    await until(spec.holdAt.what, async () => holding, 120_000);
+    await rec.capture(spec.held[0], calibration, 'calibration measuring', spec.held[1]);
+    release();
+    const done = await calibration.result() as { state: string; steps: Array<{ attempts?: number }> };
+    if (done.state !== 'completed') throw new Error(`scripted calibration ended ${done.state}`);
+    if (!spec.attempts(done.steps.map((st) => st.attempts ?? 1))) throw new Error(`unexpected attempts ${JSON.stringify(done.steps)}`);
+    await rec.capture(spec.done[0], calibration, 'calibration completed', spec.done[1]);
+  });
+}
 
 /** The runs of a continue-as-new chain (as visibility lists them so far) whose history carries `patch`'s marker. */
 async function runsCarrying(c: Client, workflowId: string, patch: string): Promise<string[]> {
